@@ -1,0 +1,3 @@
+module kubewalk/tools/godump
+
+go 1.19
