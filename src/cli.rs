@@ -1,0 +1,74 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubewalk",
+    version,
+    about = "Maps the subsystems of a Kubernetes source tree and documents them"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse every Go file of a tree into a model of its packages, declarations and types
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// A Kubernetes checkout, or any Go module such as a client-go checkout
+    pub root: PathBuf,
+    /// Write the scan as JSON to FILE, or to standard output with `-`
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonScanArgs,
+}
+
+/// Options shared by every command that scans a tree.
+#[derive(Debug, Args, Clone)]
+pub struct CommonScanArgs {
+    /// Also scan `_test.go` files
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Also scan `vendor/` folders
+    #[arg(long)]
+    pub include_vendor: bool,
+    /// Worker threads (default: one per core)
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// No progress bar and no summary
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Parse every file even when the cache knows it
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Folder of the scan cache (default: $KUBEWALK_CACHE_DIR, $XDG_CACHE_HOME/kubewalk or ~/.cache/kubewalk)
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl CommonScanArgs {
+    pub fn scan_options(&self) -> crate::scanner::ScanOptions {
+        crate::scanner::ScanOptions {
+            walk: crate::walk::WalkOptions {
+                include_tests: self.include_tests,
+                include_vendor: self.include_vendor,
+            },
+            jobs: self.jobs.map(usize::from),
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                self.cache_dir.clone().or_else(crate::cache::default_dir)
+            },
+            progress: !self.quiet,
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! kubewalk: maps the subsystems of a Kubernetes source tree from its Go sources and writes walkthroughs.
+
+pub mod cache;
+pub mod cli;
+pub mod consteval;
+pub mod lower;
+pub mod model;
+pub mod parse;
+pub mod platform;
+pub mod scan;
+pub mod scanner;
+pub mod syntax;
+pub mod walk;

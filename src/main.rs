@@ -1,0 +1,101 @@
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use kubewalk::cli::{Cli, Command, ScanArgs};
+use kubewalk::{scan, scanner};
+
+/// Everything went well.
+const EXIT_OK: u8 = 0;
+/// The run finished, but some input was bad: a file that could not be read or fully parsed.
+const EXIT_PROBLEMS: u8 = 1;
+/// The run could not be done: bad arguments, a root that is not a Go tree, an output that cannot be written.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(EXIT_OK);
+            }
+            eprintln!("kubewalk: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<u8> {
+    let result = scanner::scan(&args.root, &args.common.scan_options())?;
+    for diagnostic in &result.diagnostics {
+        eprintln!("warning: {diagnostic}");
+    }
+    if let Some(target) = &args.json {
+        let doc = scan::document(&result, serde_json::Value::Object(Default::default()));
+        write_json(target, &doc)?;
+    }
+    let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    if !args.common.quiet {
+        let stats = &result.stats;
+        let line = format!(
+            "{} files ({:.1} MB) in {} packages: {} types, {} methods, {} funcs; {} with parse errors, {} unreadable; {:.2} s{}",
+            stats.files,
+            stats.bytes as f64 / 1e6,
+            stats.packages,
+            stats.types,
+            stats.methods,
+            stats.funcs,
+            stats.parse_error_files,
+            stats.unreadable_files,
+            result.elapsed.as_secs_f64(),
+            if result.cache_hits > 0 { format!(" ({} files from the cache)", result.cache_hits) } else { String::new() },
+        );
+        // The summary goes to stderr when stdout carries the JSON.
+        if to_stdout {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+    Ok(if result.had_problems() {
+        EXIT_PROBLEMS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn write_json(target: &std::path::Path, value: &impl serde::Serialize) -> Result<()> {
+    if target.as_os_str() == "-" {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        serde_json::to_writer(&mut out, value).context("cannot write JSON to standard output")?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        return Ok(());
+    }
+    let file = std::fs::File::create(target)
+        .with_context(|| format!("{}: cannot create", target.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    serde_json::to_writer(&mut out, value)
+        .with_context(|| format!("{}: cannot write", target.display()))?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
+}

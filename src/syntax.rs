@@ -1,0 +1,408 @@
+//! Owned declarations of one Go file, produced by `lower.rs` and cached between runs.
+//!
+//! `Display` on types and expressions follows `go/types.ExprString`: one line, parameters grouped as written,
+//! struct tags left out. Using Go's own compact form means the differential test can compare strings directly.
+
+use std::fmt::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+/// Everything kubewalk keeps of one parsed Go file. Serialized only into the scan cache.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FileSyntax {
+    pub package: String,
+    pub package_line: u32,
+    /// The comment block right above the package clause.
+    pub package_doc: Option<String>,
+    pub imports: Vec<Import>,
+    pub types: Vec<TypeDecl>,
+    pub funcs: Vec<FuncDecl>,
+    pub values: Vec<ValueDecl>,
+    /// 1-based lines of syntax errors, first one first; empty for a clean parse.
+    pub error_lines: Vec<u32>,
+    pub lines: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Import {
+    pub path: String,
+    /// `_`, `.`, or an identifier; `None` when the import has no name.
+    pub alias: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TypeDecl {
+    pub name: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub doc: Option<String>,
+    pub type_params: Vec<TypeParam>,
+    /// `type A = B` rather than `type A B`.
+    pub alias: bool,
+    pub ty: TypeExpr,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TypeParam {
+    pub names: Vec<String>,
+    pub constraint: TypeExpr,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FuncDecl {
+    pub name: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub doc: Option<String>,
+    pub receiver: Option<Receiver>,
+    pub type_params: Vec<TypeParam>,
+    pub sig: Signature,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Receiver {
+    pub name: Option<String>,
+    /// As written: `*Typed[T]`, `Type`.
+    pub ty: TypeExpr,
+}
+
+impl Receiver {
+    /// The receiver's base type name and type parameter names: `*Typed[T]` gives `("Typed", ["T"])`.
+    pub fn base(&self) -> Option<(&str, Vec<&str>)> {
+        let mut ty = &self.ty;
+        loop {
+            match ty {
+                TypeExpr::Pointer(inner) | TypeExpr::Paren(inner) => ty = inner,
+                TypeExpr::Name { pkg: None, name } => return Some((name, Vec::new())),
+                TypeExpr::Generic { base, args } => {
+                    let TypeExpr::Name { pkg: None, name } = base.as_ref() else {
+                        return None;
+                    };
+                    let params = args
+                        .iter()
+                        .map(|arg| match arg {
+                            TypeExpr::Name { pkg: None, name } => name.as_str(),
+                            _ => "_",
+                        })
+                        .collect();
+                    return Some((name, params));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    pub fn is_pointer(&self) -> bool {
+        let mut ty = &self.ty;
+        while let TypeExpr::Paren(inner) = ty {
+            ty = inner;
+        }
+        matches!(ty, TypeExpr::Pointer(_))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ValueKind {
+    Const,
+    Var,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ValueDecl {
+    pub kind: ValueKind,
+    pub name: String,
+    pub line: u32,
+    pub doc: Option<String>,
+    pub ty: Option<TypeExpr>,
+    /// The expression this name is bound to; for a const spec without one, the repeated expression of the
+    /// previous spec in the group (Go's implicit repetition).
+    pub value: Option<Expr>,
+    /// The value of `iota` for this spec (consts only).
+    pub iota: u32,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Signature {
+    pub params: Vec<Param>,
+    pub results: Vec<Param>,
+}
+
+/// One parameter group as written: `a, b int` is one group with two names.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Param {
+    pub names: Vec<String>,
+    /// `TypeExpr::Ellipsis` for a variadic parameter.
+    pub ty: TypeExpr,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Field {
+    /// Empty for an embedded field.
+    pub names: Vec<String>,
+    pub ty: TypeExpr,
+    /// The raw tag literal, quotes included.
+    pub tag: Option<String>,
+    pub doc: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum InterfaceElem {
+    Method {
+        name: String,
+        sig: Signature,
+        doc: Option<String>,
+        line: u32,
+    },
+    /// An embedded interface or a type-set element such as `~int | string`.
+    Embed(TypeExpr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChanDir {
+    Both,
+    Send,
+    Recv,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TypeExpr {
+    /// `name` or `pkg.name`; also type parameters and predeclared types.
+    Name {
+        pkg: Option<String>,
+        name: String,
+    },
+    /// An instantiation `base[args]`.
+    Generic {
+        base: Box<TypeExpr>,
+        args: Vec<TypeExpr>,
+    },
+    Pointer(Box<TypeExpr>),
+    Slice(Box<TypeExpr>),
+    /// `len` is `None` for `[...]T`.
+    Array {
+        len: Option<Box<Expr>>,
+        elem: Box<TypeExpr>,
+    },
+    Map {
+        key: Box<TypeExpr>,
+        value: Box<TypeExpr>,
+    },
+    Chan {
+        dir: ChanDir,
+        elem: Box<TypeExpr>,
+    },
+    Func(Box<Signature>),
+    Struct(Vec<Field>),
+    Interface(Vec<InterfaceElem>),
+    Paren(Box<TypeExpr>),
+    /// `~T` in a type set.
+    Tilde(Box<TypeExpr>),
+    /// `A | B | C` in a type set.
+    Union(Vec<TypeExpr>),
+    /// The type of a variadic parameter, `...T`.
+    Ellipsis(Box<TypeExpr>),
+    /// Syntax kubewalk does not model, kept as source text.
+    Other(String),
+}
+
+impl TypeExpr {
+    pub fn name(name: &str) -> TypeExpr {
+        TypeExpr::Name {
+            pkg: None,
+            name: name.to_string(),
+        }
+    }
+}
+
+/// Expressions, kept for constant values, array lengths and (later) call arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Expr {
+    Ident(String),
+    Selector(Box<Expr>, String),
+    /// A basic literal exactly as written (`0x1F`, `"a\n"`, `` `raw` ``, `'x'`, `1.5`).
+    Lit(LitKind, String),
+    Unary(String, Box<Expr>),
+    Binary(Box<Expr>, String, Box<Expr>),
+    Paren(Box<Expr>),
+    Call {
+        fun: Box<Expr>,
+        args: Vec<Expr>,
+        ellipsis: bool,
+    },
+    Index(Box<Expr>, Vec<Expr>),
+    /// A type used in expression position, as in `[]byte("x")`.
+    Type(TypeExpr),
+    CompositeLit(Option<TypeExpr>),
+    FuncLit(Box<Signature>),
+    Other(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LitKind {
+    Int,
+    Float,
+    Imaginary,
+    Rune,
+    String,
+}
+
+impl fmt::Display for TypeExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeExpr::Name {
+                pkg: Some(pkg),
+                name,
+            } => write!(f, "{pkg}.{name}"),
+            TypeExpr::Name { pkg: None, name } => f.write_str(name),
+            TypeExpr::Generic { base, args } => {
+                write!(f, "{base}[")?;
+                write_list(f, args)?;
+                f.write_char(']')
+            }
+            TypeExpr::Pointer(inner) => write!(f, "*{inner}"),
+            TypeExpr::Slice(elem) => write!(f, "[]{elem}"),
+            TypeExpr::Array {
+                len: Some(len),
+                elem,
+            } => write!(f, "[{len}]{elem}"),
+            // go/ast keeps `[...]T` as an ArrayType whose Len is an Ellipsis.
+            TypeExpr::Array { len: None, elem } => write!(f, "[...]{elem}"),
+            TypeExpr::Map { key, value } => write!(f, "map[{key}]{value}"),
+            TypeExpr::Chan { dir, elem } => match dir {
+                ChanDir::Both => write!(f, "chan {elem}"),
+                ChanDir::Send => write!(f, "chan<- {elem}"),
+                ChanDir::Recv => write!(f, "<-chan {elem}"),
+            },
+            TypeExpr::Func(sig) => write!(f, "func{sig}"),
+            TypeExpr::Struct(fields) => {
+                f.write_str("struct{")?;
+                for (i, field) in fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    if !field.names.is_empty() {
+                        write!(f, "{} ", field.names.join(", "))?;
+                    }
+                    write!(f, "{}", field.ty)?;
+                }
+                f.write_char('}')
+            }
+            TypeExpr::Interface(elems) => {
+                f.write_str("interface{")?;
+                for (i, elem) in elems.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    match elem {
+                        InterfaceElem::Method { name, sig, .. } => write!(f, "{name}{sig}")?,
+                        InterfaceElem::Embed(ty) => write!(f, "{ty}")?,
+                    }
+                }
+                f.write_char('}')
+            }
+            TypeExpr::Paren(inner) => write!(f, "({inner})"),
+            TypeExpr::Tilde(inner) => write!(f, "~{inner}"),
+            TypeExpr::Union(terms) => {
+                for (i, term) in terms.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" | ")?;
+                    }
+                    write!(f, "{term}")?;
+                }
+                Ok(())
+            }
+            TypeExpr::Ellipsis(elem) => write!(f, "...{elem}"),
+            TypeExpr::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_char('(')?;
+        write_params(f, &self.params)?;
+        f.write_char(')')?;
+        let count: usize = self.results.iter().map(|p| p.names.len().max(1)).sum();
+        if count == 0 {
+            return Ok(());
+        }
+        if count == 1 && self.results[0].names.is_empty() {
+            return write!(f, " {}", self.results[0].ty);
+        }
+        f.write_str(" (")?;
+        write_params(f, &self.results)?;
+        f.write_char(')')
+    }
+}
+
+fn write_params(f: &mut fmt::Formatter<'_>, params: &[Param]) -> fmt::Result {
+    for (i, param) in params.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        if !param.names.is_empty() {
+            write!(f, "{} ", param.names.join(", "))?;
+        }
+        write!(f, "{}", param.ty)?;
+    }
+    Ok(())
+}
+
+fn write_list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Ident(name) => f.write_str(name),
+            Expr::Selector(operand, field) => write!(f, "{operand}.{field}"),
+            Expr::Lit(_, text) => f.write_str(text),
+            Expr::Unary(op, operand) => write!(f, "{op}{operand}"),
+            Expr::Binary(left, op, right) => write!(f, "{left} {op} {right}"),
+            Expr::Paren(inner) => write!(f, "({inner})"),
+            Expr::Call {
+                fun,
+                args,
+                ellipsis,
+            } => {
+                write!(f, "{fun}(")?;
+                write_list(f, args)?;
+                if *ellipsis {
+                    f.write_str("...")?;
+                }
+                f.write_char(')')
+            }
+            Expr::Index(operand, indices) => {
+                write!(f, "{operand}[")?;
+                write_list(f, indices)?;
+                f.write_char(']')
+            }
+            Expr::Type(ty) => write!(f, "{ty}"),
+            Expr::CompositeLit(Some(ty)) => write!(f, "({ty} literal)"),
+            Expr::CompositeLit(None) => f.write_str("(<nil> literal)"),
+            Expr::FuncLit(sig) => write!(f, "(func{sig} literal)"),
+            Expr::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+/// Renders type parameters as `[K comparable, V any]`.
+pub fn type_params_string(params: &[TypeParam]) -> Option<String> {
+    if params.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = params
+        .iter()
+        .map(|p| format!("{} {}", p.names.join(", "), p.constraint))
+        .collect();
+    Some(format!("[{}]", parts.join(", ")))
+}

@@ -1,0 +1,229 @@
+//! The command line: exit codes, messages, determinism.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+fn kubewalk() -> Command {
+    // No test may read or write the user's cache.
+    let mut cmd = Command::cargo_bin("kubewalk").unwrap();
+    cmd.env(
+        "KUBEWALK_CACHE_DIR",
+        std::env::temp_dir().join("kubewalk-test-cache-unused"),
+    );
+    cmd
+}
+
+#[test]
+fn missing_root_is_an_error_with_exit_code_2() {
+    kubewalk()
+        .args(["scan", "/definitely/not/here"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "kubewalk: /definitely/not/here: cannot read",
+        ));
+}
+
+#[test]
+fn root_that_is_a_file_is_an_error() {
+    let file = fixture("mini-k8s").join("go.mod");
+    kubewalk()
+        .arg("scan")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("go.mod: not a directory"));
+}
+
+#[test]
+fn root_without_go_files_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "no go here").unwrap();
+    kubewalk()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(": no Go files"));
+}
+
+#[test]
+fn bad_files_are_reported_skipped_and_counted_with_exit_code_1() {
+    let out = kubewalk()
+        .args(["scan", "--no-cache", "--json", "-"])
+        .arg(fixture("broken"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warning: bad/syntax.go:14: parse error",
+        ))
+        .stderr(predicate::str::contains(
+            "warning: bad/latin1.go:4: not valid UTF-8, skipped",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["stats"]["files"], 3);
+    assert_eq!(doc["stats"]["parse_error_files"], 1);
+    assert_eq!(doc["stats"]["unreadable_files"], 1);
+    // What parsed around the error is kept.
+    let bad = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "bad")
+        .unwrap();
+    let names: Vec<&str> = bad["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Survivor"), "{names:?}");
+    let funcs: Vec<&str> = bad["funcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(funcs, ["Hello"]);
+    assert_eq!(bad["files"][0]["parse_error_lines"][0], 14);
+}
+
+#[test]
+fn summary_counts_the_fixture() {
+    kubewalk()
+        .args(["scan", "--no-cache"])
+        .arg(fixture("mini-k8s"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "55 files (0.1 MB) in 25 packages: 120 types, 179 methods, 77 funcs; 0 with parse errors, 0 unreadable;",
+        ));
+}
+
+#[test]
+fn json_is_byte_identical_for_any_thread_count() {
+    let run = |jobs: &str| {
+        kubewalk()
+            .args([
+                "scan",
+                "--no-cache",
+                "--quiet",
+                "--include-tests",
+                "--json",
+                "-",
+                "--jobs",
+                jobs,
+            ])
+            .arg(fixture("mini-k8s"))
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let one = run("1");
+    assert!(one.starts_with(b"{\"schema\":\"kubewalk/scan/v1\""));
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("7"));
+}
+
+#[test]
+fn cached_scan_gives_the_same_json() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        kubewalk()
+            .args(["scan", "--quiet", "--json", "-", "--cache-dir"])
+            .arg(cache.path())
+            .arg(fixture("mini-k8s"))
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let cold = run();
+    assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 1);
+    assert_eq!(cold, run());
+    // A corrupt cache is ignored and rebuilt.
+    for entry in std::fs::read_dir(cache.path()).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"kubewalk-scan-cache-garbage").unwrap();
+    }
+    assert_eq!(cold, run());
+}
+
+#[test]
+fn summary_mentions_cache_hits() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        kubewalk()
+            .args(["scan", "--cache-dir"])
+            .arg(cache.path())
+            .arg(fixture("mini-k8s"))
+            .assert()
+            .code(0)
+    };
+    run().stdout(predicate::str::contains("from the cache").not());
+    run().stdout(predicate::str::contains("(55 files from the cache)"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_does_not_hang_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    std::fs::write(dir.path().join("a/a.go"), "package a\n\nfunc F() {}\n").unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("a/a.go"), dir.path().join("a/link.go")).unwrap();
+    kubewalk()
+        .args(["scan", "--no-cache"])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("1 files"));
+}
+
+#[test]
+fn tests_and_vendor_are_opt_in() {
+    let count = |args: &[&str]| -> u64 {
+        let out = kubewalk()
+            .args(["scan", "--no-cache", "--quiet", "--json", "-"])
+            .args(args)
+            .arg(fixture("mini-k8s"))
+            .assert()
+            .get_output()
+            .stdout
+            .clone();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        doc["stats"]["files"].as_u64().unwrap()
+    };
+    let base = count(&[]);
+    assert_eq!(count(&["--include-tests"]), base + 2);
+    assert_eq!(count(&["--include-vendor"]), base + 1);
+}
+
+#[test]
+fn json_to_a_file_keeps_the_summary_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("scan.json");
+    kubewalk()
+        .args(["scan", "--no-cache", "--json"])
+        .arg(&target)
+        .arg(fixture("mini-k8s"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("55 files"));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    assert_eq!(doc["schema"], "kubewalk/scan/v1");
+}
