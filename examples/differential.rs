@@ -12,10 +12,7 @@ use kubewalk::walk::WalkOptions;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(
-        args.next()
-            .expect("usage: differential ROOT [--include-tests]"),
-    );
+    let root = PathBuf::from(args.next().expect("usage: differential ROOT [--include-tests]"));
     let include_tests = args.any(|a| a == "--include-tests");
     let options = ScanOptions {
         walk: WalkOptions {
@@ -26,8 +23,7 @@ fn main() {
     };
     let start = Instant::now();
     let result = scan(&root, &options).expect("scan");
-    let doc =
-        serde_json::to_value(kubewalk::scan::document(&result, serde_json::json!({}))).unwrap();
+    let doc = serde_json::to_value(kubewalk::scan::document(&result, serde_json::json!({}))).unwrap();
     let kubewalk_time = start.elapsed();
     let binary = godump::build_godump();
     let start = Instant::now();
@@ -35,11 +31,7 @@ fn main() {
     let go_time = start.elapsed();
     let c = godump::compare(&go, &godump::kubewalk_lines(&doc));
     println!("go:       {}  ({:.2} s)", c.stats_go, go_time.as_secs_f64());
-    println!(
-        "kubewalk: {}  ({:.2} s)",
-        c.stats_kubewalk,
-        kubewalk_time.as_secs_f64()
-    );
+    println!("kubewalk: {}  ({:.2} s)", c.stats_kubewalk, kubewalk_time.as_secs_f64());
     println!(
         "lines compared: {}; only in go: {}; only in kubewalk: {}",
         c.compared,
@@ -48,9 +40,7 @@ fn main() {
     );
     let mut kinds = std::collections::BTreeMap::new();
     for l in c.only_go.iter().chain(&c.only_kubewalk) {
-        *kinds
-            .entry(l.split(' ').next().unwrap_or("").to_string())
-            .or_insert(0) += 1;
+        *kinds.entry(l.split(' ').next().unwrap_or("").to_string()).or_insert(0) += 1;
     }
     println!("differing lines by kind: {kinds:?}");
     for l in c.only_go.iter().take(40) {

@@ -12,8 +12,21 @@ use bincode::Options;
 
 use crate::syntax::FileSyntax;
 
-/// Bumped whenever `FileSyntax` or lowering changes, so an old cache is never read as current.
-const FORMAT: &str = concat!("kubewalk-scan-cache-3/", env!("CARGO_PKG_VERSION"));
+/// The cache's format: the crate version and a hash of the code that produces the cached facts, so facts
+/// lowered by other code are never read as current.
+fn format_id() -> String {
+    let code = [
+        include_str!("lower.rs"),
+        include_str!("syntax.rs"),
+        include_str!("platform.rs"),
+    ]
+    .concat();
+    format!(
+        "kubewalk-scan-cache/{}/{}",
+        env!("CARGO_PKG_VERSION"),
+        &blake3::hash(code.as_bytes()).to_hex()[..16]
+    )
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ContentHash([u8; 32]);
@@ -26,6 +39,8 @@ impl ContentHash {
 
 pub struct Cache {
     path: PathBuf,
+    /// `FORMAT` and the body query's fingerprint: facts kept for another query are not these facts.
+    format: String,
     /// How many entries the cache file held when it was read.
     loaded: usize,
     /// Entries are taken out as files use them, so a cached scan holds each file's syntax once.
@@ -34,13 +49,15 @@ pub struct Cache {
 
 impl Cache {
     /// The cache of `root` in `dir`; empty when there is none or it cannot be read.
-    pub fn load(dir: &Path, root: &Path) -> Cache {
+    pub fn load(dir: &Path, root: &Path, query_fingerprint: &str) -> Cache {
+        let format = format!("{}/{query_fingerprint}", format_id());
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let key = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
         let path = dir.join(format!("scan-{}.bin", &key[..16]));
-        let entries = read_entries(&path).unwrap_or_default();
+        let entries = read_entries(&path, &format).unwrap_or_default();
         Cache {
             path,
+            format,
             loaded: entries.len(),
             entries: Mutex::new(entries),
         }
@@ -52,10 +69,7 @@ impl Cache {
 
     /// Takes the syntax of a file out of the cache; a second file with the same content is parsed anew.
     pub fn take(&self, hash: &ContentHash) -> Option<FileSyntax> {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&hash.0)
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(&hash.0)
     }
 
     /// Replaces the cache file with `entries`, atomically; does nothing when the file already holds exactly them.
@@ -64,31 +78,23 @@ impl Cache {
             return Ok(());
         }
         let dir = self.path.parent().context("the cache path has a folder")?;
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("{}: cannot create", dir.display()))?;
-        let payload: Vec<(&[u8; 32], &FileSyntax)> =
-            entries.iter().map(|(h, s)| (&h.0, *s)).collect();
-        let body = options()
-            .serialize(&payload)
-            .context("cannot encode the cache")?;
-        let tmp = self
-            .path
-            .with_extension(format!("tmp{}", std::process::id()));
-        let mut file = std::fs::File::create(&tmp)
-            .with_context(|| format!("{}: cannot create", tmp.display()))?;
-        file.write_all(FORMAT.as_bytes())?;
+        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+        let payload: Vec<(&[u8; 32], &FileSyntax)> = entries.iter().map(|(h, s)| (&h.0, *s)).collect();
+        let body = options().serialize(&payload).context("cannot encode the cache")?;
+        let tmp = self.path.with_extension(format!("tmp{}", std::process::id()));
+        let mut file = std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+        file.write_all(self.format.as_bytes())?;
         file.write_all(b"\n")?;
         file.write_all(&body)?;
         drop(file);
-        std::fs::rename(&tmp, &self.path)
-            .with_context(|| format!("{}: cannot replace", self.path.display()))?;
+        std::fs::rename(&tmp, &self.path).with_context(|| format!("{}: cannot replace", self.path.display()))?;
         Ok(())
     }
 }
 
-fn read_entries(path: &Path) -> Option<HashMap<[u8; 32], FileSyntax>> {
+fn read_entries(path: &Path, format: &str) -> Option<HashMap<[u8; 32], FileSyntax>> {
     let bytes = std::fs::read(path).ok()?;
-    let body = bytes.strip_prefix(FORMAT.as_bytes())?.strip_prefix(b"\n")?;
+    let body = bytes.strip_prefix(format.as_bytes())?.strip_prefix(b"\n")?;
     let entries: Vec<([u8; 32], FileSyntax)> = options().deserialize(body).ok()?;
     Some(entries.into_iter().collect())
 }

@@ -53,10 +53,13 @@ pub struct CommonScanArgs {
     /// Folder of the scan cache (default: $KUBEWALK_CACHE_DIR, $XDG_CACHE_HOME/kubewalk or ~/.cache/kubewalk)
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// Topic definitions to add to the built-in ones (default: ROOT/kubewalk.toml when it exists)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 impl CommonScanArgs {
-    pub fn scan_options(&self) -> crate::scanner::ScanOptions {
+    pub fn scan_options(&self, query: crate::lower::BodyQuery) -> crate::scanner::ScanOptions {
         crate::scanner::ScanOptions {
             walk: crate::walk::WalkOptions {
                 include_tests: self.include_tests,
@@ -69,6 +72,7 @@ impl CommonScanArgs {
                 self.cache_dir.clone().or_else(crate::cache::default_dir)
             },
             progress: !self.quiet,
+            query,
         }
     }
 }

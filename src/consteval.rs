@@ -43,24 +43,7 @@ impl fmt::Display for ConstValue {
 
 /// Evaluates every constant and variable of every package; returns, per package, value index to value.
 pub fn evaluate(model: &Model) -> Vec<(PkgId, HashMap<usize, ConstValue>)> {
-    let mut eval = Evaluator {
-        model,
-        memo: HashMap::new(),
-        in_progress: HashSet::new(),
-        const_index: model
-            .packages
-            .iter()
-            .map(|pkg| {
-                let mut index: HashMap<&str, usize> = HashMap::new();
-                for (i, v) in pkg.values.iter().enumerate() {
-                    if v.decl.kind == ValueKind::Const {
-                        index.entry(v.decl.name.as_str()).or_insert(i);
-                    }
-                }
-                index
-            })
-            .collect(),
-    };
+    let mut eval = Evaluator::new(model);
     let mut out = Vec::new();
     for (p, pkg) in model.packages.iter().enumerate() {
         let mut values = HashMap::new();
@@ -74,7 +57,8 @@ pub fn evaluate(model: &Model) -> Vec<(PkgId, HashMap<usize, ConstValue>)> {
     out
 }
 
-struct Evaluator<'m> {
+/// Evaluates constant expressions against a model, remembering the constants it has evaluated.
+pub struct Evaluator<'m> {
     model: &'m Model,
     memo: HashMap<(PkgId, usize), Option<Typed>>,
     in_progress: HashSet<(PkgId, usize)>,
@@ -88,6 +72,33 @@ struct Ctx {
 }
 
 impl<'m> Evaluator<'m> {
+    pub fn new(model: &'m Model) -> Evaluator<'m> {
+        Evaluator {
+            model,
+            memo: HashMap::new(),
+            in_progress: HashSet::new(),
+            const_index: model
+                .packages
+                .iter()
+                .map(|pkg| {
+                    let mut index: HashMap<&str, usize> = HashMap::new();
+                    for (i, v) in pkg.values.iter().enumerate() {
+                        if v.decl.kind == ValueKind::Const {
+                            index.entry(v.decl.name.as_str()).or_insert(i);
+                        }
+                    }
+                    index
+                })
+                .collect(),
+        }
+    }
+
+    /// The value of an expression written in `file` of `pkg`, if it is static.
+    pub fn eval(&mut self, pkg: PkgId, file: FileId, expr: &Expr) -> Option<ConstValue> {
+        let ctx = Ctx { pkg, file, iota: None };
+        self.expr(expr, &ctx).map(|t| t.value)
+    }
+
     fn value(&mut self, pkg: PkgId, index: usize) -> Option<Typed> {
         if let Some(v) = self.memo.get(&(pkg, index)) {
             return v.clone();
@@ -203,27 +214,18 @@ impl<'m> Evaluator<'m> {
         };
         if qualifier.is_none() {
             match name {
-                "len" => {
-                    return value
-                        .as_str()
-                        .map(|s| Typed::untyped(ConstValue::Int(s.len() as i128)))
-                }
+                "len" => return value.as_str().map(|s| Typed::untyped(ConstValue::Int(s.len() as i128))),
                 "string" => {
                     return match value {
                         ConstValue::Int(i) => {
-                            let c = u32::try_from(i)
-                                .ok()
-                                .and_then(char::from_u32)
-                                .unwrap_or('\u{FFFD}');
+                            let c = u32::try_from(i).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
                             Some(Typed::untyped(ConstValue::String(c.to_string())))
                         }
                         other @ ConstValue::String(_) => Some(Typed::untyped(other)),
                         ConstValue::Bool(_) => None,
                     }
                 }
-                "int" | "int8" | "int16" | "int32" | "int64" | "rune" | "bool" => {
-                    return Some(Typed::untyped(value))
-                }
+                "int" | "int8" | "int16" | "int32" | "int64" | "rune" | "bool" => return Some(Typed::untyped(value)),
                 _ => {
                     if let Some(bits) = unsigned_bits(name) {
                         return Some(Typed {
@@ -235,8 +237,7 @@ impl<'m> Evaluator<'m> {
             }
         }
         // A conversion to a named type of the tree keeps the value as it is.
-        self.model
-            .resolve_name(ctx.pkg, ctx.file, qualifier, name)?;
+        self.model.resolve_name(ctx.pkg, ctx.file, qualifier, name)?;
         Some(Typed {
             value,
             unsigned_bits: arg_bits,
@@ -432,10 +433,7 @@ mod tests {
         assert_eq!(parse_int("1_000"), Some(1000));
         assert_eq!(parse_int("0b101"), Some(5));
         assert_eq!(parse_int("0"), Some(0));
-        assert_eq!(
-            unquote_string(r#""a\tb\u00e9\x41""#).as_deref(),
-            Some("a\tbéA")
-        );
+        assert_eq!(unquote_string(r#""a\tb\u00e9\x41""#).as_deref(), Some("a\tbéA"));
         assert_eq!(unquote_string("`raw\\n`").as_deref(), Some("raw\\n"));
         assert_eq!(literal(LitKind::Rune, "'a'"), Some(ConstValue::Int(97)));
         assert_eq!(literal(LitKind::Rune, r"'\n'"), Some(ConstValue::Int(10)));

@@ -10,4 +10,5 @@ pub mod platform;
 pub mod scan;
 pub mod scanner;
 pub mod syntax;
+pub mod topics;
 pub mod walk;

@@ -1,16 +1,65 @@
 //! tree-sitter-go nodes to the owned declarations of `syntax.rs`. Nodes never leave this file.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use tree_sitter::{Node, Tree};
 
 use crate::syntax::{
-    ChanDir, Expr, Field, FileSyntax, FuncDecl, Import, InterfaceElem, LitKind, Param, Receiver,
-    Signature, TypeDecl, TypeExpr, TypeParam, ValueDecl, ValueKind,
+    Access, Body, Call, Case, ChanDir, Expr, Field, FieldUse, FileSyntax, FuncDecl, Import, InterfaceElem, KeyedValue,
+    LitKind, Literal, Param, Receiver, Signature, Switch, TypeDecl, TypeExpr, TypeParam, ValueDecl, ValueKind,
 };
+
+/// Which body facts to keep, by name. Topics derive it from their definitions (`topics::body_query`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct BodyQuery {
+    /// Calls whose function's last name is one of these, with at least that many arguments: `AddCommand`
+    /// keeps `cmd.AddCommand(x)`.
+    pub calls: BTreeMap<String, usize>,
+    /// Composite literals whose type's name is one of these (`Command` keeps `&cobra.Command{...}` and
+    /// `[]*cobra.Command{...}`).
+    pub literal_types: BTreeSet<String>,
+    /// Functions and methods whose returns are kept; returns are also kept for any function whose result
+    /// type's name is in `literal_types`.
+    pub returns_of: BTreeSet<String>,
+    /// Functions and methods whose switch statements are kept.
+    pub switches_of: BTreeSet<String>,
+    /// Returns are also kept for functions with a result of one of these type names (`RateLimiter`), to see
+    /// which concrete type they construct.
+    pub returns_for_results: BTreeSet<String>,
+}
+
+impl BodyQuery {
+    /// A stable fingerprint, part of the cache format: a different query must not read old facts.
+    pub fn fingerprint(&self) -> String {
+        let mut text = String::new();
+        for (name, min_args) in &self.calls {
+            text.push_str(&format!("call {name} {min_args}\n"));
+        }
+        for (label, set) in [
+            ("literals", &self.literal_types),
+            ("returns", &self.returns_of),
+            ("switches", &self.switches_of),
+            ("results", &self.returns_for_results),
+        ] {
+            text.push_str(label);
+            for name in set {
+                text.push(' ');
+                text.push_str(name);
+            }
+            text.push('\n');
+        }
+        blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
+    }
+}
 
 /// Lowers a parsed file. Parsing never fails: declarations inside error nodes are recovered where they are whole,
 /// and the lines of syntax errors are recorded.
-pub fn lower_file(tree: &Tree, src: &str) -> FileSyntax {
-    let lower = Lower { src };
+pub fn lower_file(tree: &Tree, src: &str, query: &BodyQuery) -> FileSyntax {
+    let lower = Lower {
+        src,
+        query,
+        all_calls: std::cell::Cell::new(false),
+    };
     let root = tree.root_node();
     let mut file = FileSyntax {
         lines: src.lines().count() as u32,
@@ -48,6 +97,8 @@ fn end_line_of(node: Node) -> u32 {
 
 struct Lower<'a> {
     src: &'a str,
+    query: &'a BodyQuery,
+    all_calls: std::cell::Cell<bool>,
 }
 
 impl<'a> Lower<'a> {
@@ -56,8 +107,7 @@ impl<'a> Lower<'a> {
     }
 
     fn field_text(&self, node: Node, field: &str) -> Option<String> {
-        node.child_by_field_name(field)
-            .map(|n| self.text(n).to_string())
+        node.child_by_field_name(field).map(|n| self.text(n).to_string())
     }
 
     fn top_level(&self, parent: Node, file: &mut FileSyntax) {
@@ -71,14 +121,13 @@ impl<'a> Lower<'a> {
                         .find(|n| n.kind() == "package_identifier")
                     {
                         file.package = self.text(name).to_string();
+                        self.all_calls.set(file.package == "main");
                     }
                     file.package_line = line_of(node);
                     file.package_doc = self.doc_above(node);
                 }
                 "import_declaration" => self.imports(node, &mut file.imports),
-                "function_declaration" | "method_declaration" => {
-                    file.funcs.push(self.func_decl(node))
-                }
+                "function_declaration" | "method_declaration" => file.funcs.push(self.func_decl(node)),
                 "type_declaration" => self.type_declaration(node, &mut file.types),
                 "const_declaration" => self.const_declaration(node, &mut file.values),
                 "var_declaration" => self.var_declaration(node, &mut file.values),
@@ -161,14 +210,397 @@ impl<'a> Lower<'a> {
                 ty: self.ty(param.child_by_field_name("type")?),
             })
         });
+        let name = self.field_text(node, "name").unwrap_or_default();
+        let sig = self.signature(node);
+        let mut body = Body::default();
+        if let Some(block) = node.child_by_field_name("body") {
+            // A constructor of a queried type (`func NewCmdFoo() *cobra.Command`) keeps every call it makes:
+            // what it returns is often built by another constructor.
+            let constructor = sig
+                .results
+                .iter()
+                .any(|r| type_base_name(&r.ty).is_some_and(|n| self.query.literal_types.contains(n)));
+            let wants_returns = constructor
+                || self.query.returns_of.contains(&name)
+                || sig
+                    .results
+                    .iter()
+                    .any(|r| type_base_name(&r.ty).is_some_and(|n| self.query.returns_for_results.contains(n)));
+            let visit = BodyVisit {
+                all_calls: self.all_calls.get() || constructor,
+                receiver: receiver.as_ref().and_then(|r| r.name.clone()).filter(|n| n != "_"),
+                wants_returns,
+                wants_switches: self.query.switches_of.contains(&name),
+            };
+            self.visit_body(block, &visit, &mut body);
+            body.receiver_fields.sort();
+            body.receiver_fields
+                .dedup_by(|a, b| a.field == b.field && a.access == b.access && a.method == b.method);
+        }
         FuncDecl {
-            name: self.field_text(node, "name").unwrap_or_default(),
+            name,
             line: line_of(node),
             end_line: end_line_of(node),
             doc: self.doc_above(node),
             receiver,
             type_params: self.type_params(node),
-            sig: self.signature(node),
+            sig,
+            body,
+        }
+    }
+
+    /// Walks a function body once, keeping what the query asks for.
+    fn visit_body(&self, node: Node, visit: &BodyVisit, body: &mut Body) {
+        let mut cursor = node.walk();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "call_expression" => self.body_call(n, visit, body),
+                "range_clause" => {
+                    let right = n
+                        .child_by_field_name("right")
+                        .filter(|r| matches!(r.kind(), "identifier" | "call_expression"));
+                    let left = n.child_by_field_name("left");
+                    if let (Some(right), Some(left)) = (right, left) {
+                        let mut c = left.walk();
+                        let vars = left.named_children(&mut c).map(|v| self.text(v).to_string()).collect();
+                        body.ranges.push((vars, self.expr(right)));
+                    }
+                }
+                "composite_literal" => self.body_literal(n, body),
+                "return_statement" if visit.wants_returns => {
+                    let exprs = n
+                        .named_child(0)
+                        .filter(|c| c.kind() == "expression_list")
+                        .map(|list| self.expr_list(list))
+                        .unwrap_or_default();
+                    body.returns.push((line_of(n), exprs));
+                }
+                "expression_switch_statement" | "type_switch_statement" if visit.wants_switches => {
+                    body.switches.push(self.switch(n));
+                }
+                "selector_expression" => {
+                    if let Some(receiver) = &visit.receiver {
+                        self.receiver_field(n, receiver, body);
+                    }
+                }
+                _ => {}
+            }
+            let start = stack.len();
+            stack.extend(n.named_children(&mut cursor));
+            // Children are visited in source order.
+            stack[start..].reverse();
+        }
+    }
+
+    fn body_call(&self, node: Node, visit: &BodyVisit, body: &mut Body) {
+        let Some(function) = node.child_by_field_name("function") else {
+            return;
+        };
+        let name = match function.kind() {
+            "identifier" => self.text(function),
+            "selector_expression" => function.child_by_field_name("field").map_or("", |f| self.text(f)),
+            _ => return,
+        };
+        let wanted = match self.query.calls.get(name) {
+            Some(&min_args) => {
+                let count = node
+                    .child_by_field_name("arguments")
+                    .map_or(0, |a| a.named_child_count());
+                count >= min_args
+            }
+            None => visit.all_calls,
+        };
+        if !wanted {
+            return;
+        }
+        let Expr::Call { fun, args, ellipsis } = self.expr(node) else {
+            return;
+        };
+        body.calls.push(Call {
+            line: line_of(node),
+            fun: *fun,
+            args,
+            ellipsis,
+            assigned_to: self.assigned_to(node),
+        });
+    }
+
+    fn body_literal(&self, node: Node, body: &mut Body) {
+        let Some(ty_node) = node.child_by_field_name("type") else {
+            return;
+        };
+        let ty = self.ty(ty_node);
+        let Some(base) = type_base_name(&ty) else {
+            return;
+        };
+        if !self.query.literal_types.contains(base) {
+            return;
+        }
+        let Some(value) = node.child_by_field_name("body") else {
+            return;
+        };
+        // Elements of `[]*T{{...}}` are literals of T written without their type.
+        let element_ty = match &ty {
+            TypeExpr::Slice(elem) | TypeExpr::Array { elem, .. } => Some(match elem.as_ref() {
+                TypeExpr::Pointer(inner) => inner.as_ref().clone(),
+                other => other.clone(),
+            }),
+            _ => None,
+        };
+        let (fields, elements) = self.literal_value(value, element_ty.as_ref(), body);
+        body.literals.push(Literal {
+            line: line_of(node),
+            ty,
+            fields,
+            elements,
+            assigned_to: self.assigned_to(node),
+        });
+    }
+
+    /// The keyed fields and the elements of a `literal_value`; untyped element literals of `element_ty` are
+    /// recorded as literals of their own.
+    fn literal_value(
+        &self,
+        value: Node,
+        element_ty: Option<&TypeExpr>,
+        body: &mut Body,
+    ) -> (Vec<KeyedValue>, Vec<Expr>) {
+        let mut fields = Vec::new();
+        let mut elements = Vec::new();
+        let mut cursor = value.walk();
+        for child in value.named_children(&mut cursor) {
+            match child.kind() {
+                "keyed_element" => {
+                    let (Some(key), Some(val)) = (child.child_by_field_name("key"), child.child_by_field_name("value"))
+                    else {
+                        continue;
+                    };
+                    // Elements of a literal value such as `Aliases: []string{"a", "b"}`.
+                    let literal = val.named_child(0).and_then(|v| match v.kind() {
+                        "composite_literal" => v.child_by_field_name("body"),
+                        "literal_value" => Some(v),
+                        _ => None,
+                    });
+                    let elements = literal
+                        .map(|l| {
+                            let mut c = l.walk();
+                            l.named_children(&mut c)
+                                .filter(|e| e.kind() == "literal_element")
+                                .map(|e| self.literal_element(e))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    fields.push(KeyedValue {
+                        key: self.text(key).trim().to_string(),
+                        value: self.literal_element(val),
+                        elements,
+                        line: line_of(child),
+                    });
+                }
+                "literal_element" => {
+                    let inner = child.named_child(0);
+                    match (inner, element_ty) {
+                        (Some(inner), Some(ty)) if inner.kind() == "literal_value" => {
+                            let (fields, elems) = self.literal_value(inner, None, body);
+                            body.literals.push(Literal {
+                                line: line_of(inner),
+                                ty: ty.clone(),
+                                fields,
+                                elements: elems,
+                                assigned_to: None,
+                            });
+                            elements.push(Expr::CompositeLit(Some(ty.clone()), line_of(inner)));
+                        }
+                        _ => elements.push(self.literal_element(child)),
+                    }
+                }
+                _ => {}
+            }
+        }
+        (fields, elements)
+    }
+
+    fn literal_element(&self, node: Node) -> Expr {
+        match node.named_child(0) {
+            Some(inner) if inner.kind() == "literal_value" => Expr::CompositeLit(None, line_of(inner)),
+            Some(inner) => self.expr(inner),
+            None => Expr::Other(String::new()),
+        }
+    }
+
+    /// The variable a value is assigned to: `x := v`, `x = v`, `var x = v`, also through `&v`.
+    fn assigned_to(&self, node: Node) -> Option<String> {
+        let mut n = node;
+        while let Some(parent) = n.parent() {
+            match parent.kind() {
+                "unary_expression" | "parenthesized_expression" => n = parent,
+                "expression_list" => {
+                    let holder = parent.parent()?;
+                    let lhs = match holder.kind() {
+                        "short_var_declaration" | "assignment_statement" => {
+                            if holder.child_by_field_name("right") != Some(parent) {
+                                return None;
+                            }
+                            holder.child_by_field_name("left")?.named_child(0)?
+                        }
+                        "var_spec" => holder.child_by_field_name("name")?,
+                        _ => return None,
+                    };
+                    return (parent.named_child_count() == 1 && lhs.kind() == "identifier")
+                        .then(|| self.text(lhs).to_string());
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    fn switch(&self, node: Node) -> Switch {
+        let type_switch = node.kind() == "type_switch_statement";
+        let subject = node.child_by_field_name("value").map(|v| self.expr(v));
+        let mut cases = Vec::new();
+        let mut cursor = node.walk();
+        for case in node.named_children(&mut cursor) {
+            let labels = match case.kind() {
+                "expression_case" => case
+                    .child_by_field_name("value")
+                    .map(|v| self.expr_list(v))
+                    .unwrap_or_default(),
+                "type_case" => {
+                    let mut inner = case.walk();
+                    case.children_by_field_name("type", &mut inner)
+                        .filter(|t| t.is_named())
+                        .map(|t| Expr::Type(self.ty(t)))
+                        .collect()
+                }
+                "default_case" => Vec::new(),
+                _ => continue,
+            };
+            let mut calls: Vec<Expr> = Vec::new();
+            let mut stack: Vec<Node> = Vec::new();
+            let mut inner = case.walk();
+            stack.extend(case.named_children(&mut inner).filter(|c| c.kind() == "statement_list"));
+            while let Some(n) = stack.pop() {
+                if n.kind() == "call_expression" {
+                    if let Some(f) = n.child_by_field_name("function") {
+                        let f = self.expr(f);
+                        if !calls.contains(&f) {
+                            calls.push(f);
+                        }
+                    }
+                }
+                let start = stack.len();
+                let mut c = n.walk();
+                stack.extend(n.named_children(&mut c));
+                stack[start..].reverse();
+            }
+            cases.push(Case {
+                line: line_of(case),
+                labels,
+                calls,
+            });
+        }
+        Switch {
+            line: line_of(node),
+            subject,
+            type_switch,
+            cases,
+        }
+    }
+
+    /// `r.field` in a method with receiver `r`: how the field is used.
+    fn receiver_field(&self, node: Node, receiver: &str, body: &mut Body) {
+        let Some(operand) = node.child_by_field_name("operand") else {
+            return;
+        };
+        if operand.kind() != "identifier" || self.text(operand) != receiver {
+            return;
+        }
+        let Some(field) = node.child_by_field_name("field") else {
+            return;
+        };
+        let field = self.text(field).to_string();
+        let line = line_of(node);
+        let parent = node.parent();
+        let parent_kind = parent.map(|p| p.kind()).unwrap_or_default();
+        // `r.m(...)`: a method of the receiver itself.
+        if parent_kind == "call_expression" && parent.and_then(|p| p.child_by_field_name("function")) == Some(node) {
+            body.receiver_fields.push(FieldUse {
+                field,
+                access: Access::CallMethod,
+                method: None,
+                line,
+            });
+            return;
+        }
+        // `r.f.m(...)`: a method called on the field.
+        if parent_kind == "selector_expression" {
+            if let Some(p) = parent {
+                let grand = p.parent();
+                if grand.is_some_and(|g| g.kind() == "call_expression")
+                    && grand.and_then(|g| g.child_by_field_name("function")) == Some(p)
+                {
+                    body.receiver_fields.push(FieldUse {
+                        field,
+                        access: Access::CallMethod,
+                        method: p.child_by_field_name("field").map(|m| self.text(m).to_string()),
+                        line,
+                    });
+                    return;
+                }
+            }
+        }
+        let access = if self.is_written(node) {
+            Access::Write
+        } else {
+            Access::Read
+        };
+        body.receiver_fields.push(FieldUse {
+            field,
+            access,
+            method: None,
+            line,
+        });
+        // `r.f = append(r.f, x)` and `r.f[k] = v` also read the field; `delete(r.f, k)` writes it.
+        if access == Access::Write && parent_kind == "index_expression" {
+            body.receiver_fields.push(FieldUse {
+                field: self
+                    .text(node.child_by_field_name("field").expect("checked above"))
+                    .to_string(),
+                access: Access::Read,
+                method: None,
+                line,
+            });
+        }
+    }
+
+    /// Whether an expression is assigned to: the left side of `=`, `op=`, `++`, `--`, as itself or as the
+    /// indexed operand (`r.f[k] = v`), or the map of a `delete`.
+    fn is_written(&self, node: Node) -> bool {
+        let mut n = node;
+        if let Some(p) = n.parent() {
+            if p.kind() == "index_expression" && p.child_by_field_name("operand") == Some(n) {
+                n = p;
+            }
+        }
+        let Some(parent) = n.parent() else {
+            return false;
+        };
+        match parent.kind() {
+            "inc_statement" | "dec_statement" => true,
+            "expression_list" => parent.parent().is_some_and(|holder| {
+                matches!(holder.kind(), "assignment_statement" | "short_var_declaration")
+                    && holder.child_by_field_name("left") == Some(parent)
+            }),
+            "argument_list" => {
+                let call = parent.parent();
+                let is_delete = call
+                    .and_then(|c| c.child_by_field_name("function"))
+                    .is_some_and(|f| self.text(f) == "delete");
+                is_delete && parent.named_child(0) == Some(n)
+            }
+            _ => false,
         }
     }
 
@@ -268,9 +700,7 @@ impl<'a> Lower<'a> {
         let decl_doc = if grouped { None } else { self.doc_above(node) };
         let mut previous: (Option<TypeExpr>, Vec<Expr>) = (None, Vec::new());
         let mut cursor = node.walk();
-        let specs = node
-            .named_children(&mut cursor)
-            .filter(|n| n.kind() == "const_spec");
+        let specs = node.named_children(&mut cursor).filter(|n| n.kind() == "const_spec");
         for (iota, spec) in specs.enumerate() {
             if let Some(values) = spec.child_by_field_name("value") {
                 previous = (
@@ -298,9 +728,7 @@ impl<'a> Lower<'a> {
     }
 
     fn var_declaration(&self, node: Node, out: &mut Vec<ValueDecl>) {
-        let grouped = node
-            .named_child(0)
-            .is_some_and(|n| n.kind() == "var_spec_list");
+        let grouped = node.named_child(0).is_some_and(|n| n.kind() == "var_spec_list");
         let decl_doc = if grouped { None } else { self.doc_above(node) };
         let mut specs = Vec::new();
         let mut cursor = node.walk();
@@ -309,11 +737,7 @@ impl<'a> Lower<'a> {
                 "var_spec" => specs.push(child),
                 "var_spec_list" => {
                     let mut inner = child.walk();
-                    specs.extend(
-                        child
-                            .named_children(&mut inner)
-                            .filter(|n| n.kind() == "var_spec"),
-                    );
+                    specs.extend(child.named_children(&mut inner).filter(|n| n.kind() == "var_spec"));
                 }
                 _ => {}
             }
@@ -387,9 +811,7 @@ impl<'a> Lower<'a> {
             "negated_type" => TypeExpr::Tilde(Box::new(self.first_named_ty(node))),
             "slice_type" => TypeExpr::Slice(child_ty("element")),
             "array_type" => TypeExpr::Array {
-                len: node
-                    .child_by_field_name("length")
-                    .map(|n| Box::new(self.expr(n))),
+                len: node.child_by_field_name("length").map(|n| Box::new(self.expr(n))),
                 elem: child_ty("element"),
             },
             "implicit_length_array_type" => TypeExpr::Array {
@@ -423,9 +845,7 @@ impl<'a> Lower<'a> {
 
     fn first_named_ty(&self, node: Node) -> TypeExpr {
         let mut cursor = node.walk();
-        let inner = node
-            .named_children(&mut cursor)
-            .find(|n| n.kind() != "comment");
+        let inner = node.named_children(&mut cursor).find(|n| n.kind() != "comment");
         inner
             .map(|n| self.ty(n))
             .unwrap_or_else(|| TypeExpr::Other(String::new()))
@@ -508,8 +928,8 @@ impl<'a> Lower<'a> {
             )
         };
         match node.kind() {
-            "identifier" | "iota" | "true" | "false" | "nil" | "type_identifier"
-            | "field_identifier" | "package_identifier" => Expr::Ident(self.text(node).to_string()),
+            "identifier" | "iota" | "true" | "false" | "nil" | "type_identifier" | "field_identifier"
+            | "package_identifier" => Expr::Ident(self.text(node).to_string()),
             "int_literal" => Expr::Lit(LitKind::Int, self.text(node).to_string()),
             "float_literal" => Expr::Lit(LitKind::Float, self.text(node).to_string()),
             "imaginary_literal" => Expr::Lit(LitKind::Imaginary, self.text(node).to_string()),
@@ -517,14 +937,8 @@ impl<'a> Lower<'a> {
             "interpreted_string_literal" | "raw_string_literal" => {
                 Expr::Lit(LitKind::String, self.text(node).to_string())
             }
-            "selector_expression" => Expr::Selector(
-                sub("operand"),
-                self.field_text(node, "field").unwrap_or_default(),
-            ),
-            "unary_expression" => Expr::Unary(
-                self.field_text(node, "operator").unwrap_or_default(),
-                sub("operand"),
-            ),
+            "selector_expression" => Expr::Selector(sub("operand"), self.field_text(node, "field").unwrap_or_default()),
+            "unary_expression" => Expr::Unary(self.field_text(node, "operator").unwrap_or_default(), sub("operand")),
             "binary_expression" => Expr::Binary(
                 sub("left"),
                 self.field_text(node, "operator").unwrap_or_default(),
@@ -532,13 +946,9 @@ impl<'a> Lower<'a> {
             ),
             "parenthesized_expression" => {
                 let mut cursor = node.walk();
-                let inner = node
-                    .named_children(&mut cursor)
-                    .find(|n| n.kind() != "comment");
+                let inner = node.named_children(&mut cursor).find(|n| n.kind() != "comment");
                 Expr::Paren(Box::new(
-                    inner
-                        .map(|n| self.expr(n))
-                        .unwrap_or(Expr::Other(String::new())),
+                    inner.map(|n| self.expr(n)).unwrap_or(Expr::Other(String::new())),
                 ))
             }
             "call_expression" => {
@@ -569,11 +979,7 @@ impl<'a> Lower<'a> {
                         }
                     }
                 }
-                Expr::Call {
-                    fun,
-                    args,
-                    ellipsis,
-                }
+                Expr::Call { fun, args, ellipsis }
             }
             "type_conversion_expression" => Expr::Call {
                 fun: Box::new(Expr::Type(
@@ -587,33 +993,47 @@ impl<'a> Lower<'a> {
             "index_expression" => Expr::Index(sub("operand"), vec![*sub("index")]),
             "type_instantiation_expression" => {
                 let mut cursor = node.walk();
-                let mut parts = node
-                    .named_children(&mut cursor)
-                    .filter(|n| n.kind() != "comment");
-                let base = parts
-                    .next()
-                    .map(|n| self.expr(n))
-                    .unwrap_or(Expr::Other(String::new()));
+                let mut parts = node.named_children(&mut cursor).filter(|n| n.kind() != "comment");
+                let base = parts.next().map(|n| self.expr(n)).unwrap_or(Expr::Other(String::new()));
                 let args = parts.map(|n| Expr::Type(self.ty(n))).collect();
                 Expr::Index(Box::new(base), args)
             }
             "composite_literal" => {
-                Expr::CompositeLit(node.child_by_field_name("type").map(|t| self.ty(t)))
+                Expr::CompositeLit(node.child_by_field_name("type").map(|t| self.ty(t)), line_of(node))
             }
             "func_literal" => Expr::FuncLit(Box::new(self.signature(node))),
-            "qualified_type" | "pointer_type" | "slice_type" | "array_type" | "map_type"
-            | "channel_type" | "function_type" | "struct_type" | "interface_type"
-            | "generic_type" | "parenthesized_type" => Expr::Type(self.ty(node)),
+            "qualified_type" | "pointer_type" | "slice_type" | "array_type" | "map_type" | "channel_type"
+            | "function_type" | "struct_type" | "interface_type" | "generic_type" | "parenthesized_type" => {
+                Expr::Type(self.ty(node))
+            }
             _ => Expr::Other(collapse_space(self.text(node))),
         }
     }
 }
 
+struct BodyVisit {
+    receiver: Option<String>,
+    /// Keep every call, not only the queried names: in `package main`, where binaries find their root command.
+    all_calls: bool,
+    wants_returns: bool,
+    wants_switches: bool,
+}
+
+/// The name of the named type at the core of a type: `*cobra.Command`, `[]*cobra.Command`, `Set[T]` give
+/// `Command`, `Command`, `Set`.
+pub fn type_base_name(ty: &TypeExpr) -> Option<&str> {
+    match ty {
+        TypeExpr::Name { name, .. } => Some(name),
+        TypeExpr::Generic { base, .. } => type_base_name(base),
+        TypeExpr::Pointer(inner) | TypeExpr::Slice(inner) | TypeExpr::Paren(inner) => type_base_name(inner),
+        TypeExpr::Array { elem, .. } => type_base_name(elem),
+        _ => None,
+    }
+}
+
 fn has_token(node: Node, token: &str) -> bool {
     let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == token);
+    let found = node.children(&mut cursor).any(|c| !c.is_named() && c.kind() == token);
     found
 }
 

@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use kubewalk::cli::{Cli, Command, ScanArgs};
+use kubewalk::topics::{self, TopicConfig};
 use kubewalk::{scan, scanner};
 
 /// Everything went well.
@@ -43,12 +44,14 @@ fn run(cli: Cli) -> Result<u8> {
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8> {
-    let result = scanner::scan(&args.root, &args.common.scan_options())?;
+    let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
+    let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
     for diagnostic in &result.diagnostics {
         eprintln!("warning: {diagnostic}");
     }
     if let Some(target) = &args.json {
-        let doc = scan::document(&result, serde_json::Value::Object(Default::default()));
+        let topics = topics::extract(&result.model, &config);
+        let doc = scan::document(&result, topics);
         write_json(target, &doc)?;
     }
     let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
@@ -74,11 +77,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
             println!("{line}");
         }
     }
-    Ok(if result.had_problems() {
-        EXIT_PROBLEMS
-    } else {
-        EXIT_OK
-    })
+    Ok(if result.had_problems() { EXIT_PROBLEMS } else { EXIT_OK })
 }
 
 fn write_json(target: &std::path::Path, value: &impl serde::Serialize) -> Result<()> {
@@ -90,11 +89,9 @@ fn write_json(target: &std::path::Path, value: &impl serde::Serialize) -> Result
         out.flush()?;
         return Ok(());
     }
-    let file = std::fs::File::create(target)
-        .with_context(|| format!("{}: cannot create", target.display()))?;
+    let file = std::fs::File::create(target).with_context(|| format!("{}: cannot create", target.display()))?;
     let mut out = std::io::BufWriter::new(file);
-    serde_json::to_writer(&mut out, value)
-        .with_context(|| format!("{}: cannot write", target.display()))?;
+    serde_json::to_writer(&mut out, value).with_context(|| format!("{}: cannot write", target.display()))?;
     out.write_all(b"\n")?;
     out.flush()?;
     Ok(())

@@ -10,9 +10,7 @@ use rayon::prelude::*;
 
 use crate::consteval::{self, ConstValue};
 use crate::platform::{Constraints, Platforms};
-use crate::syntax::{
-    Field, FileSyntax, FuncDecl, InterfaceElem, Signature, TypeDecl, TypeExpr, ValueDecl,
-};
+use crate::syntax::{Field, FileSyntax, FuncDecl, InterfaceElem, Signature, TypeDecl, TypeExpr, ValueDecl};
 use crate::walk::{import_path, Module};
 
 /// One scanned `.go` file and what kubewalk learned from it.
@@ -163,10 +161,7 @@ const STD_INTERFACES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "io.ReadWriter",
-        &[
-            ("Read", "([]uint8)(int,error)"),
-            ("Write", "([]uint8)(int,error)"),
-        ],
+        &[("Read", "([]uint8)(int,error)"), ("Write", "([]uint8)(int,error)")],
     ),
     (
         "io.ReadWriteCloser",
@@ -178,11 +173,7 @@ const STD_INTERFACES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "sort.Interface",
-        &[
-            ("Len", "()(int)"),
-            ("Less", "(int,int)(bool)"),
-            ("Swap", "(int,int)()"),
-        ],
+        &[("Len", "()(int)"), ("Less", "(int,int)(bool)"), ("Swap", "(int,int)()")],
     ),
 ];
 
@@ -260,13 +251,7 @@ impl Model {
     }
 
     /// Resolves a type name as written in `file` of `pkg` to a named type of the scanned tree.
-    pub fn resolve_name(
-        &self,
-        pkg: PkgId,
-        file: FileId,
-        qualifier: Option<&str>,
-        name: &str,
-    ) -> Option<TypeRef> {
+    pub fn resolve_name(&self, pkg: PkgId, file: FileId, qualifier: Option<&str>, name: &str) -> Option<TypeRef> {
         let target = match qualifier {
             None => {
                 if self.pkg(pkg).type_index.contains_key(name) {
@@ -290,23 +275,16 @@ impl Model {
             }
             Some(q) => self.package_by_path(&self.qualifier_path(file, q)?)?,
         };
-        self.pkg(target)
-            .type_index
-            .contains_key(name)
-            .then(|| TypeRef {
-                pkg: target,
-                name: name.to_string(),
-            })
+        self.pkg(target).type_index.contains_key(name).then(|| TypeRef {
+            pkg: target,
+            name: name.to_string(),
+        })
     }
 
     /// The import path a package qualifier stands for in a file.
     pub fn qualifier_path(&self, file: FileId, qualifier: &str) -> Option<String> {
         let syntax = self.file(file).syntax.as_ref()?;
-        if let Some(import) = syntax
-            .imports
-            .iter()
-            .find(|i| i.alias.as_deref() == Some(qualifier))
-        {
+        if let Some(import) = syntax.imports.iter().find(|i| i.alias.as_deref() == Some(qualifier)) {
             return Some(import.path.clone());
         }
         let unnamed = || syntax.imports.iter().filter(|i| i.alias.is_none());
@@ -318,10 +296,7 @@ impl Model {
                     .is_some_and(|p| self.pkg(p).name == qualifier)
             })
             .or_else(|| {
-                unnamed().find(|i| {
-                    self.package_by_path(&i.path).is_none()
-                        && guess_package_name(&i.path) == qualifier
-                })
+                unnamed().find(|i| self.package_by_path(&i.path).is_none() && guess_package_name(&i.path) == qualifier)
             })
             .map(|i| i.path.clone())
     }
@@ -348,8 +323,7 @@ impl Model {
                             .and_then(|r| r.base())
                             .map(|(_, params)| params.iter().map(|p| p.to_string()).collect())
                             .unwrap_or_default();
-                        Scope::with_names(self, PkgId(p), m.file, params, None)
-                            .signature(&m.decl.sig)
+                        Scope::with_names(self, PkgId(p), m.file, params, None).signature(&m.decl.sig)
                     })
                     .collect()
             })
@@ -430,10 +404,8 @@ impl Model {
                     name: name.clone(),
                 };
                 let type_platforms = self.type_platforms(&ty);
-                let pointer: HashMap<&str, &MethodEntry> =
-                    sets.pointer.iter().map(|m| (m.name.as_str(), m)).collect();
-                let value: HashMap<&str, &MethodEntry> =
-                    sets.value.iter().map(|m| (m.name.as_str(), m)).collect();
+                let pointer: HashMap<&str, &MethodEntry> = sets.pointer.iter().map(|m| (m.name.as_str(), m)).collect();
+                let value: HashMap<&str, &MethodEntry> = sets.value.iter().map(|m| (m.name.as_str(), m)).collect();
                 let mut seen: BTreeSet<&TypeRef> = BTreeSet::new();
                 for m in &sets.pointer {
                     let Some(candidates) = by_key.get(m.name.as_str()) else {
@@ -451,9 +423,7 @@ impl Model {
                             ty: ty.clone(),
                             interface: iface.clone(),
                             pointer_only: value_platforms.is_none(),
-                            platforms: value_platforms
-                                .unwrap_or(platforms)
-                                .intersect(type_platforms),
+                            platforms: value_platforms.unwrap_or(platforms).intersect(type_platforms),
                         });
                     }
                 }
@@ -497,10 +467,7 @@ impl Model {
                     let Some((pkg, name)) = head_name(other) else {
                         return Kind::Other;
                     };
-                    if pkg.is_none()
-                        && name == "error"
-                        && !self.pkg(current.pkg).type_index.contains_key("error")
-                    {
+                    if pkg.is_none() && name == "error" && !self.pkg(current.pkg).type_index.contains_key("error") {
                         return Kind::Interface;
                     }
                     match self.resolve_name(current.pkg, decl.file, pkg, name) {
@@ -518,16 +485,7 @@ impl Model {
         let mut candidates = Vec::new();
         let mut path = Vec::new();
         let mut visiting = Vec::new();
-        self.collect_members(
-            ty,
-            args,
-            0,
-            false,
-            &mut path,
-            &mut visiting,
-            &mut candidates,
-            true,
-        );
+        self.collect_members(ty, args, 0, false, &mut path, &mut visiting, &mut candidates, true);
         select_methods(candidates)
     }
 
@@ -573,9 +531,7 @@ impl Model {
             self.declared_methods(ty, args, depth, via_pointer, path, out);
         }
         match strip_parens(&decl.decl.ty) {
-            TypeExpr::Struct(fields) => {
-                self.collect_fields(&scope, fields, depth, via_pointer, path, visiting, out)
-            }
+            TypeExpr::Struct(fields) => self.collect_fields(&scope, fields, depth, via_pointer, path, visiting, out),
             TypeExpr::Interface(_) => {
                 for m in self.interface_set(ty, args).methods {
                     out.push(Candidate::method(m, depth, via_pointer, path, true));
@@ -622,33 +578,26 @@ impl Model {
         let mut by_name: BTreeMap<&str, MethodEntry> = BTreeMap::new();
         for &i in ids {
             let method = &pkg.methods[i];
-            let receiver = method
-                .decl
-                .receiver
-                .as_ref()
-                .expect("method_index holds methods only");
+            let receiver = method.decl.receiver.as_ref().expect("method_index holds methods only");
             let canonical = || match args {
                 None => pkg.method_canonical[i].clone(),
                 Some(_) => {
                     let (_, params) = receiver.base().unwrap_or_default();
                     let params: Vec<String> = params.iter().map(|p| p.to_string()).collect();
-                    Scope::with_names(self, ty.pkg, method.file, params, args)
-                        .signature(&method.decl.sig)
+                    Scope::with_names(self, ty.pkg, method.file, params, args).signature(&method.decl.sig)
                 }
             };
             let platforms = self.file(method.file).platforms;
-            let entry = by_name
-                .entry(&method.decl.name)
-                .or_insert_with(|| MethodEntry {
-                    name: method.decl.name.clone(),
-                    signature: method.decl.sig.to_string(),
-                    canonical: canonical(),
-                    owner: ty.clone(),
-                    pointer_receiver: receiver.is_pointer(),
-                    promoted_via: path.to_vec(),
-                    locations: Vec::new(),
-                    platforms: Platforms::default(),
-                });
+            let entry = by_name.entry(&method.decl.name).or_insert_with(|| MethodEntry {
+                name: method.decl.name.clone(),
+                signature: method.decl.sig.to_string(),
+                canonical: canonical(),
+                owner: ty.clone(),
+                pointer_receiver: receiver.is_pointer(),
+                promoted_via: path.to_vec(),
+                locations: Vec::new(),
+                platforms: Platforms::default(),
+            });
             entry.locations.push((method.file, method.decl.line));
             entry.platforms = entry.platforms.union(platforms);
         }
@@ -758,9 +707,7 @@ impl Model {
             TypeExpr::Interface(elems) => {
                 for elem in elems {
                     match elem {
-                        InterfaceElem::Method {
-                            name, sig, line, ..
-                        } => {
+                        InterfaceElem::Method { name, sig, line, .. } => {
                             if seen.insert(name.clone()) {
                                 set.methods.push(MethodEntry {
                                     name: name.clone(),
@@ -774,9 +721,7 @@ impl Model {
                                 });
                             }
                         }
-                        InterfaceElem::Embed(embedded) => {
-                            self.embed_interface(&scope, embedded, set, seen, visiting)
-                        }
+                        InterfaceElem::Embed(embedded) => self.embed_interface(&scope, embedded, set, seen, visiting),
                     }
                 }
             }
@@ -808,13 +753,7 @@ impl Model {
                 set.embeds.push(canonical.clone());
                 if let Some((target, target_args)) = scope.named_target(other) {
                     if self.underlying_kind(&target) == Kind::Interface {
-                        self.collect_interface(
-                            &target,
-                            target_args.as_deref(),
-                            set,
-                            seen,
-                            visiting,
-                        );
+                        self.collect_interface(&target, target_args.as_deref(), set, seen, visiting);
                     } else {
                         // A non-interface type in an interface is a type-set term.
                         set.constraint = true;
@@ -866,12 +805,7 @@ fn head_name(ty: &TypeExpr) -> Option<(Option<&str>, &str)> {
 
 impl Package {
     /// Moves the declarations of the package's files into the package.
-    fn new(
-        files: &mut [FileFacts],
-        import_path: String,
-        name: String,
-        file_ids: Vec<FileId>,
-    ) -> Package {
+    fn new(files: &mut [FileFacts], import_path: String, name: String, file_ids: Vec<FileId>) -> Package {
         let dir = files[file_ids[0].0].dir().to_string();
         let mut pkg = Package {
             dir,
@@ -901,10 +835,7 @@ impl Package {
                 docs.push((!is_doc_go, doc.clone()));
             }
             for ty in std::mem::take(&mut syntax.types) {
-                pkg.type_index
-                    .entry(ty.name.clone())
-                    .or_default()
-                    .push(pkg.types.len());
+                pkg.type_index.entry(ty.name.clone()).or_default().push(pkg.types.len());
                 pkg.types.push(Located { file: id, decl: ty });
             }
             for func in std::mem::take(&mut syntax.funcs) {
@@ -914,16 +845,10 @@ impl Package {
                     .and_then(|r| r.base())
                     .map(|(b, _)| b.to_string());
                 let has_receiver = func.receiver.is_some();
-                let located = Located {
-                    file: id,
-                    decl: func,
-                };
+                let located = Located { file: id, decl: func };
                 match base {
                     Some(base) => {
-                        pkg.method_index
-                            .entry(base)
-                            .or_default()
-                            .push(pkg.methods.len());
+                        pkg.method_index.entry(base).or_default().push(pkg.methods.len());
                         pkg.methods.push(located);
                     }
                     None if has_receiver => pkg.methods.push(located),
@@ -931,10 +856,7 @@ impl Package {
                 }
             }
             for value in std::mem::take(&mut syntax.values) {
-                pkg.values.push(Located {
-                    file: id,
-                    decl: value,
-                });
+                pkg.values.push(Located { file: id, decl: value });
             }
         }
         docs.sort_by_key(|(not_doc_go, _)| *not_doc_go);
@@ -953,10 +875,7 @@ pub fn guess_package_name(path: &str) -> String {
     // Major-version suffixes: `.../v2` names the package after the element before it, `gopkg.in/yaml.v2`.
     if last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit()) {
         if let Some(prev) = path.rsplit('/').nth(1) {
-            if !path.starts_with("k8s.io/api")
-                && !path.contains("/apis/")
-                && !path.contains("/api/")
-            {
+            if !path.starts_with("k8s.io/api") && !path.contains("/apis/") && !path.contains("/api/") {
                 last = prev;
             }
         }
@@ -1104,10 +1023,7 @@ impl<'m> Scope<'m> {
         type_params: &[crate::syntax::TypeParam],
         args: Option<&[String]>,
     ) -> Scope<'m> {
-        let params = type_params
-            .iter()
-            .flat_map(|p| p.names.iter().cloned())
-            .collect();
+        let params = type_params.iter().flat_map(|p| p.names.iter().cloned()).collect();
         Scope::with_names(model, pkg, file, params, args)
     }
 
@@ -1139,17 +1055,13 @@ impl<'m> Scope<'m> {
                     return None;
                 }
                 Some((
-                    self.model
-                        .resolve_name(self.pkg, self.file, pkg.as_deref(), name)?,
+                    self.model.resolve_name(self.pkg, self.file, pkg.as_deref(), name)?,
                     None,
                 ))
             }
             TypeExpr::Generic { base, args } => {
                 let (target, _) = self.named_target(base)?;
-                Some((
-                    target,
-                    Some(args.iter().map(|a| self.canonical(a)).collect()),
-                ))
+                Some((target, Some(args.iter().map(|a| self.canonical(a)).collect())))
             }
             _ => None,
         }
@@ -1336,13 +1248,7 @@ impl<'m> Scope<'m> {
     fn write_named(&self, target: &TypeRef, args: Option<&[String]>, out: &mut String, depth: u32) {
         if let Some(decl) = self.model.type_decl(target) {
             if decl.decl.alias {
-                let scope = Scope::new(
-                    self.model,
-                    target.pkg,
-                    decl.file,
-                    &decl.decl.type_params,
-                    args,
-                );
+                let scope = Scope::new(self.model, target.pkg, decl.file, &decl.decl.type_params, args);
                 scope.write_canonical(&decl.decl.ty, out, depth + 1);
                 return;
             }

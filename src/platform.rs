@@ -192,10 +192,7 @@ pub fn platforms(file_name: &str, constraints: &Constraints) -> Platforms {
                     Some(Ok(expr)) => expr.eval(&ctx),
                     // go/build rejects a file whose //go:build line does not parse.
                     Some(Err(_)) => false,
-                    None => constraints
-                        .plus_build
-                        .iter()
-                        .all(|line| plus_build_matches(line, &ctx)),
+                    None => constraints.plus_build.iter().all(|line| plus_build_matches(line, &ctx)),
                 }
         });
         if built {
@@ -268,10 +265,7 @@ fn plus_build_matches(line: &str, ctx: &Target) -> bool {
 }
 
 fn valid_tag(tag: &str) -> bool {
-    !tag.is_empty()
-        && tag
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    !tag.is_empty() && tag.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -322,9 +316,7 @@ fn tokenize(text: &str) -> Result<Vec<String>, String> {
             }
             c if c.is_alphanumeric() || c == '_' || c == '.' => {
                 let mut end = i + c.len_utf8();
-                while let Some((j, n)) =
-                    chars.next_if(|(_, n)| n.is_alphanumeric() || *n == '_' || *n == '.')
-                {
+                while let Some((j, n)) = chars.next_if(|(_, n)| n.is_alphanumeric() || *n == '_' || *n == '.') {
                     end = j + n.len_utf8();
                 }
                 tokens.push(text[i..end].to_string());
@@ -403,37 +395,25 @@ mod tests {
         assert_eq!(on("zz_darwin_amd64.go", "package p\n"), ["darwin"]);
         assert_eq!(on("x_freebsd.go", "package p\n"), Vec::<&str>::new());
         // `_unix` is not a GOOS: only a constraint comment restricts such a file.
-        assert_eq!(
-            on("checks_unix.go", "package p\n"),
-            ["darwin", "linux", "windows"]
-        );
-        assert_eq!(
-            on("linux.go", "package p\n"),
-            ["darwin", "linux", "windows"]
-        );
+        assert_eq!(on("checks_unix.go", "package p\n"), ["darwin", "linux", "windows"]);
+        assert_eq!(on("linux.go", "package p\n"), ["darwin", "linux", "windows"]);
         // An architecture suffix leaves every OS with that architecture.
-        assert_eq!(
-            on("asm_arm64.go", "package p\n"),
-            ["darwin", "linux", "windows"]
-        );
+        assert_eq!(on("asm_arm64.go", "package p\n"), ["darwin", "linux", "windows"]);
         assert_eq!(on("asm_mips64.go", "package p\n"), Vec::<&str>::new());
     }
 
     #[test]
     fn go_build_lines() {
+        assert_eq!(on("a.go", "//go:build !windows\n\npackage p\n"), ["darwin", "linux"]);
+        assert_eq!(on("a.go", "//go:build unix\n\npackage p\n"), ["darwin", "linux"]);
         assert_eq!(
-            on("a.go", "//go:build !windows\n\npackage p\n"),
-            ["darwin", "linux"]
+            on(
+                "a.go",
+                "// Copyright\n\n//go:build linux || (darwin && !cgo)\n// +build linux\n\npackage p\n"
+            ),
+            ["linux"]
         );
-        assert_eq!(
-            on("a.go", "//go:build unix\n\npackage p\n"),
-            ["darwin", "linux"]
-        );
-        assert_eq!(on("a.go", "// Copyright\n\n//go:build linux || (darwin && !cgo)\n// +build linux\n\npackage p\n"), ["linux"]);
-        assert_eq!(
-            on("a.go", "//go:build ignore\n\npackage main\n"),
-            Vec::<&str>::new()
-        );
+        assert_eq!(on("a.go", "//go:build ignore\n\npackage main\n"), Vec::<&str>::new());
         assert_eq!(
             on("a.go", "//go:build go1.18\n\npackage p\n"),
             ["darwin", "linux", "windows"]
@@ -443,33 +423,18 @@ mod tests {
             on("a.go", "package p\n//go:build linux\n"),
             ["darwin", "linux", "windows"]
         );
-        assert_eq!(
-            on("a.go", "//go:build linux &&\n\npackage p\n"),
-            Vec::<&str>::new()
-        );
+        assert_eq!(on("a.go", "//go:build linux &&\n\npackage p\n"), Vec::<&str>::new());
     }
 
     #[test]
     fn plus_build_lines() {
+        assert_eq!(on("a.go", "// +build linux darwin\n\npackage p\n"), ["darwin", "linux"]);
+        assert_eq!(on("a.go", "// +build linux,!cgo\n\npackage p\n"), Vec::<&str>::new());
         assert_eq!(
-            on("a.go", "// +build linux darwin\n\npackage p\n"),
-            ["darwin", "linux"]
-        );
-        assert_eq!(
-            on("a.go", "// +build linux,!cgo\n\npackage p\n"),
-            Vec::<&str>::new()
-        );
-        assert_eq!(
-            on(
-                "a.go",
-                "// +build !windows\n// +build !darwin\n\npackage p\n"
-            ),
+            on("a.go", "// +build !windows\n// +build !darwin\n\npackage p\n"),
             ["linux"]
         );
-        assert_eq!(
-            on("a.go", "// +build providerless\n\npackage p\n"),
-            Vec::<&str>::new()
-        );
+        assert_eq!(on("a.go", "// +build providerless\n\npackage p\n"), Vec::<&str>::new());
         // Without a blank line before the package clause, the comment is a doc comment, not a constraint.
         assert_eq!(
             on("a.go", "// +build linux\npackage p\n"),

@@ -211,11 +211,7 @@ pub fn document<'a>(scan: &'a Scan, topics: Value) -> ScanDoc<'a> {
                 path: &m.path,
             })
             .collect(),
-        packages: model
-            .packages
-            .iter()
-            .map(|p| package_doc(model, p))
-            .collect(),
+        packages: model.packages.iter().map(|p| package_doc(model, p)).collect(),
         diagnostics: scan.diagnostics.iter().map(|d| d.to_string()).collect(),
         topics,
     }
@@ -254,10 +250,7 @@ fn package_doc<'a>(model: &'a Model, pkg: &'a Package) -> PackageDoc<'a> {
             .iter()
             .map(|&id| {
                 let file = model.file(id);
-                let syntax = file
-                    .syntax
-                    .as_ref()
-                    .expect("packages hold parsed files only");
+                let syntax = file.syntax.as_ref().expect("packages hold parsed files only");
                 FileDoc {
                     path: &file.path,
                     bytes: file.size,
@@ -329,12 +322,7 @@ fn type_doc<'a>(
             methods: elems
                 .iter()
                 .filter_map(|e| match e {
-                    InterfaceElem::Method {
-                        name,
-                        sig,
-                        doc,
-                        line,
-                    } => Some(InterfaceMethodDoc {
+                    InterfaceElem::Method { name, sig, doc, line } => Some(InterfaceMethodDoc {
                         name,
                         signature: sig.to_string(),
                         doc: doc.as_deref(),
@@ -350,22 +338,14 @@ fn type_doc<'a>(
                     InterfaceElem::Method { .. } => None,
                 })
                 .collect(),
-            method_set: set
-                .methods
-                .iter()
-                .map(|m| method_doc(model, m, true))
-                .collect(),
+            method_set: set.methods.iter().map(|m| method_doc(model, m, true)).collect(),
             constraint: set.constraint,
             complete: set.complete,
         }),
         (_, Some(set)) => Some(InterfaceDoc {
             methods: Vec::new(),
             embeds: Vec::new(),
-            method_set: set
-                .methods
-                .iter()
-                .map(|m| method_doc(model, m, true))
-                .collect(),
+            method_set: set.methods.iter().map(|m| method_doc(model, m, true)).collect(),
             constraint: set.constraint,
             complete: set.complete,
         }),
@@ -380,9 +360,7 @@ fn type_doc<'a>(
             })
             .collect()
     });
-    let impls = |list: &[Implementation],
-                 pick: fn(&Implementation) -> &crate::model::TypeRef|
-     -> Vec<ImplDoc> {
+    let impls = |list: &[Implementation], pick: fn(&Implementation) -> &crate::model::TypeRef| -> Vec<ImplDoc> {
         list.iter()
             .map(|imp| ImplDoc {
                 id: model.type_id(pick(imp)),

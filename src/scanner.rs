@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::cache::{Cache, ContentHash};
-use crate::lower::lower_file;
+use crate::lower::{lower_file, BodyQuery};
 use crate::model::{FileFacts, Model};
 use crate::parse::parse;
 use crate::platform::{platforms, read_constraints};
@@ -23,6 +23,8 @@ pub struct ScanOptions {
     /// Folder of the per-file facts cache; `None` disables it.
     pub cache_dir: Option<PathBuf>,
     pub progress: bool,
+    /// The body facts to keep for the topics.
+    pub query: BodyQuery,
 }
 
 /// A problem with one file or folder, reported as `path:line: message`.
@@ -82,14 +84,12 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan> {
     let cache = options
         .cache_dir
         .as_deref()
-        .map(|dir| Cache::load(dir, root));
+        .map(|dir| Cache::load(dir, root, &options.query.fingerprint()));
     let progress = if options.progress && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(walked.files.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} parsing {pos}/{len} files {wide_bar} {eta}",
-            )
-            .expect("the progress template is valid"),
+            indicatif::ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar} {eta}")
+                .expect("the progress template is valid"),
         );
         Some(bar)
     } else {
@@ -109,7 +109,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan> {
             .par_iter()
             .with_max_len(1)
             .map(|&i| {
-                let processed = process_file(&walked.files[i], cache.as_ref());
+                let processed = process_file(&walked.files[i], cache.as_ref(), &options.query);
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
@@ -201,7 +201,7 @@ struct Processed {
     cached: Cached,
 }
 
-fn process_file(file: &SourceFile, cache: Option<&Cache>) -> Processed {
+fn process_file(file: &SourceFile, cache: Option<&Cache>, query: &BodyQuery) -> Processed {
     let mut facts = FileFacts {
         path: file.path.clone(),
         size: file.size,
@@ -230,11 +230,7 @@ fn process_file(file: &SourceFile, cache: Option<&Cache>) -> Processed {
     let src = match std::str::from_utf8(&bytes) {
         Ok(src) => src,
         Err(err) => {
-            let line = bytes[..err.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u32
-                + 1;
+            let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             return unreadable(facts, Some(line), "not valid UTF-8, skipped".to_string());
         }
     };
@@ -244,9 +240,9 @@ fn process_file(file: &SourceFile, cache: Option<&Cache>) -> Processed {
     let (syntax, cached) = match (cache, hash) {
         (Some(cache), Some(hash)) => match cache.take(&hash) {
             Some(syntax) => (syntax, Cached::Hit(hash)),
-            None => (lower_file(&parse(src), src), Cached::Miss(hash)),
+            None => (lower_file(&parse(src), src, query), Cached::Miss(hash)),
         },
-        _ => (lower_file(&parse(src), src), Cached::No),
+        _ => (lower_file(&parse(src), src, query), Cached::No),
     };
     let diagnostics = syntax
         .error_lines

@@ -58,6 +58,90 @@ pub struct FuncDecl {
     pub receiver: Option<Receiver>,
     pub type_params: Vec<TypeParam>,
     pub sig: Signature,
+    /// What kubewalk keeps of the body (see `BodyQuery`).
+    pub body: Body,
+}
+
+/// The facts of a function body that topics are made of. Only what a `BodyQuery` asks for is kept, so the
+/// model stays small: calls of chosen names, composite literals of chosen types, returns and switches of chosen
+/// functions, and for every method the receiver fields it touches.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Body {
+    pub calls: Vec<Call>,
+    pub literals: Vec<Literal>,
+    /// Each return statement's expressions.
+    pub returns: Vec<(u32, Vec<Expr>)>,
+    pub switches: Vec<Switch>,
+    pub receiver_fields: Vec<FieldUse>,
+    /// `for a, b := range x` where `x` is a variable or a call: the loop variables and `x`.
+    pub ranges: Vec<(Vec<String>, Expr)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Call {
+    pub line: u32,
+    pub fun: Expr,
+    pub args: Vec<Expr>,
+    pub ellipsis: bool,
+    /// The variable the result is assigned to, for `x := f()` and `x = f()`.
+    pub assigned_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Literal {
+    pub line: u32,
+    /// The literal's type; for an element of `[]*T{{...}}` written without one, `T`.
+    pub ty: TypeExpr,
+    pub fields: Vec<KeyedValue>,
+    /// Elements of a slice or array literal.
+    pub elements: Vec<Expr>,
+    /// The variable the literal (or its address) is assigned to.
+    pub assigned_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeyedValue {
+    pub key: String,
+    pub value: Expr,
+    /// When the value is a composite literal: its elements (`[]string{"a", "b"}`).
+    pub elements: Vec<Expr>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Switch {
+    pub line: u32,
+    /// What is switched on: `ed.medium`, or for a type switch `x := v.(type)`'s `v`.
+    pub subject: Option<Expr>,
+    pub type_switch: bool,
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Case {
+    pub line: u32,
+    /// Empty for `default`.
+    pub labels: Vec<Expr>,
+    /// The functions called in the case's statements, in order, each once.
+    pub calls: Vec<Expr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Access {
+    Read,
+    Write,
+    /// A method is called on the field: `q.cond.Signal()`.
+    CallMethod,
+}
+
+/// A use of a receiver field (or a call of another method of the receiver) in a method body.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FieldUse {
+    pub field: String,
+    pub access: Access,
+    /// For `CallMethod`, the method called on the field.
+    pub method: Option<String>,
+    pub line: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -234,7 +318,8 @@ pub enum Expr {
     Index(Box<Expr>, Vec<Expr>),
     /// A type used in expression position, as in `[]byte("x")`.
     Type(TypeExpr),
-    CompositeLit(Option<TypeExpr>),
+    /// A composite literal's type and line (the line finds the literal among a body's `literals`).
+    CompositeLit(Option<TypeExpr>, u32),
     FuncLit(Box<Signature>),
     Other(String),
 }
@@ -251,10 +336,7 @@ pub enum LitKind {
 impl fmt::Display for TypeExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TypeExpr::Name {
-                pkg: Some(pkg),
-                name,
-            } => write!(f, "{pkg}.{name}"),
+            TypeExpr::Name { pkg: Some(pkg), name } => write!(f, "{pkg}.{name}"),
             TypeExpr::Name { pkg: None, name } => f.write_str(name),
             TypeExpr::Generic { base, args } => {
                 write!(f, "{base}[")?;
@@ -263,10 +345,7 @@ impl fmt::Display for TypeExpr {
             }
             TypeExpr::Pointer(inner) => write!(f, "*{inner}"),
             TypeExpr::Slice(elem) => write!(f, "[]{elem}"),
-            TypeExpr::Array {
-                len: Some(len),
-                elem,
-            } => write!(f, "[{len}]{elem}"),
+            TypeExpr::Array { len: Some(len), elem } => write!(f, "[{len}]{elem}"),
             // go/ast keeps `[...]T` as an ArrayType whose Len is an Ellipsis.
             TypeExpr::Array { len: None, elem } => write!(f, "[...]{elem}"),
             TypeExpr::Map { key, value } => write!(f, "map[{key}]{value}"),
@@ -369,11 +448,7 @@ impl fmt::Display for Expr {
             Expr::Unary(op, operand) => write!(f, "{op}{operand}"),
             Expr::Binary(left, op, right) => write!(f, "{left} {op} {right}"),
             Expr::Paren(inner) => write!(f, "({inner})"),
-            Expr::Call {
-                fun,
-                args,
-                ellipsis,
-            } => {
+            Expr::Call { fun, args, ellipsis } => {
                 write!(f, "{fun}(")?;
                 write_list(f, args)?;
                 if *ellipsis {
@@ -387,8 +462,8 @@ impl fmt::Display for Expr {
                 f.write_char(']')
             }
             Expr::Type(ty) => write!(f, "{ty}"),
-            Expr::CompositeLit(Some(ty)) => write!(f, "({ty} literal)"),
-            Expr::CompositeLit(None) => f.write_str("(<nil> literal)"),
+            Expr::CompositeLit(Some(ty), _) => write!(f, "({ty} literal)"),
+            Expr::CompositeLit(None, _) => f.write_str("(<nil> literal)"),
             Expr::FuncLit(sig) => write!(f, "(func{sig} literal)"),
             Expr::Other(text) => f.write_str(text),
         }

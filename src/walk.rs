@@ -25,9 +25,7 @@ impl SourceFile {
     }
 
     pub fn file_name(&self) -> &str {
-        self.path
-            .rsplit_once('/')
-            .map_or(&self.path, |(_, name)| name)
+        self.path.rsplit_once('/').map_or(&self.path, |(_, name)| name)
     }
 }
 
@@ -157,8 +155,7 @@ pub fn import_path(dir: &str, modules: &[Module]) -> String {
 
 /// Checks that `root` is a folder, with a message fit for the command line.
 pub fn check_root(root: &Path) -> Result<()> {
-    let meta =
-        std::fs::metadata(root).with_context(|| format!("{}: cannot read", root.display()))?;
+    let meta = std::fs::metadata(root).with_context(|| format!("{}: cannot read", root.display()))?;
     if !meta.is_dir() {
         anyhow::bail!("{}: not a directory", root.display());
     }
@@ -181,10 +178,7 @@ mod tests {
                 path: "k8s.io/client-go".into(),
             },
         ];
-        assert_eq!(
-            import_path("pkg/volume", &modules),
-            "k8s.io/kubernetes/pkg/volume"
-        );
+        assert_eq!(import_path("pkg/volume", &modules), "k8s.io/kubernetes/pkg/volume");
         assert_eq!(import_path("", &modules), "k8s.io/kubernetes");
         assert_eq!(
             import_path("staging/src/k8s.io/client-go/util/workqueue", &modules),
@@ -194,10 +188,7 @@ mod tests {
             import_path("staging/src/k8s.io/client-go", &modules),
             "k8s.io/client-go"
         );
-        assert_eq!(
-            import_path("vendor/github.com/x/y", &modules),
-            "github.com/x/y"
-        );
+        assert_eq!(import_path("vendor/github.com/x/y", &modules), "github.com/x/y");
         assert_eq!(
             import_path("pkg/vendorfoo/x", &modules),
             "k8s.io/kubernetes/pkg/vendorfoo/x"

@@ -6,9 +6,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
 }
 
 fn kubewalk() -> Command {
@@ -62,9 +60,7 @@ fn bad_files_are_reported_skipped_and_counted_with_exit_code_1() {
         .arg(fixture("broken"))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "warning: bad/syntax.go:14: parse error",
-        ))
+        .stderr(predicate::str::contains("warning: bad/syntax.go:14: parse error"))
         .stderr(predicate::str::contains(
             "warning: bad/latin1.go:4: not valid UTF-8, skipped",
         ))

@@ -17,8 +17,7 @@ fn check(root: &Path, include_tests: bool) {
         ..ScanOptions::default()
     };
     let result = scan(root, &options).expect("the fixture scans");
-    let doc =
-        serde_json::to_value(kubewalk::scan::document(&result, serde_json::json!({}))).unwrap();
+    let doc = serde_json::to_value(kubewalk::scan::document(&result, serde_json::json!({}))).unwrap();
     let binary = build_godump();
     let comparison = compare(&godump(&binary, root, include_tests), &kubewalk_lines(&doc));
     assert!(
@@ -39,16 +38,10 @@ fn check(root: &Path, include_tests: bool) {
 
 #[test]
 fn fixture_agrees_with_go_parser() {
-    check(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s"),
-        false,
-    );
+    check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s"), false);
 }
 
 #[test]
 fn fixture_with_tests_agrees_with_go_parser() {
-    check(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s"),
-        true,
-    );
+    check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s"), true);
 }

@@ -1,21 +1,18 @@
 //! Extractor-level snapshots: Go source in, lowered declarations out.
 
-use kubewalk::lower::lower_file;
+use kubewalk::lower::{lower_file, BodyQuery};
 use kubewalk::parse::parse;
 use kubewalk::syntax::{type_params_string, FileSyntax, InterfaceElem, TypeExpr, ValueKind};
 
 /// One line per fact, so that a snapshot reads like the source it came from.
 fn render(src: &str) -> String {
-    let file: FileSyntax = lower_file(&parse(src), src);
+    let file: FileSyntax = lower_file(&parse(src), src, &BodyQuery::default());
     let mut out = vec![format!(
         "package {} (line {}) doc={:?}",
         file.package, file.package_line, file.package_doc
     )];
     for i in &file.imports {
-        out.push(format!(
-            "import {:?} as {:?} (line {})",
-            i.path, i.alias, i.line
-        ));
+        out.push(format!("import {:?} as {:?} (line {})", i.path, i.alias, i.line));
     }
     for t in &file.types {
         out.push(format!(
@@ -40,12 +37,9 @@ fn render(src: &str) -> String {
             TypeExpr::Interface(elems) => {
                 for e in elems {
                     match e {
-                        InterfaceElem::Method {
-                            name,
-                            sig,
-                            doc,
-                            line,
-                        } => out.push(format!("  method {name}{sig} line {line} doc={doc:?}")),
+                        InterfaceElem::Method { name, sig, doc, line } => {
+                            out.push(format!("  method {name}{sig} line {line} doc={doc:?}"))
+                        }
                         InterfaceElem::Embed(t) => out.push(format!("  embed {t}")),
                     }
                 }
@@ -72,11 +66,7 @@ fn render(src: &str) -> String {
     for v in &file.values {
         out.push(format!(
             "{} {} type={:?} value={:?} iota={} line {} doc={:?}",
-            if v.kind == ValueKind::Const {
-                "const"
-            } else {
-                "var"
-            },
+            if v.kind == ValueKind::Const { "const" } else { "var" },
             v.name,
             v.ty.as_ref().map(|t| t.to_string()),
             v.value.as_ref().map(|e| e.to_string()),

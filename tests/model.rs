@@ -118,21 +118,9 @@ fn volume_plugins_and_promotion_through_embedding() {
         implementers(m, volume, "AttachableVolumePlugin"),
         implementers(m, volume, "PersistentVolumePlugin"),
         implementers(m, volume, "Mounter"),
-        method_sets(
-            m,
-            "k8s.io/kubernetes/pkg/volume/projected",
-            "projectedPlugin",
-        ),
-        method_sets(
-            m,
-            "k8s.io/kubernetes/pkg/volume/hostpath",
-            "hostPathMounter",
-        ),
-        method_sets(
-            m,
-            "k8s.io/kubernetes/pkg/volume/fakedisk",
-            "fakeDiskMounter",
-        ),
+        method_sets(m, "k8s.io/kubernetes/pkg/volume/projected", "projectedPlugin"),
+        method_sets(m, "k8s.io/kubernetes/pkg/volume/hostpath", "hostPathMounter"),
+        method_sets(m, "k8s.io/kubernetes/pkg/volume/fakedisk", "fakeDiskMounter"),
     ];
     snapshot("volume", parts.join("\n\n"));
 }
@@ -141,7 +129,7 @@ fn volume_plugins_and_promotion_through_embedding() {
 fn preflight_checks_by_platform() {
     let scan = fixture_scan(false);
     let m = &scan.model;
-    let preflight = "k8s.io/kubernetes/cmd/kubeadm-lite/app/preflight";
+    let preflight = "k8s.io/kubernetes/cmd/kubeadm/app/preflight";
     let parts = [
         implementers(m, preflight, "Checker"),
         method_sets(m, preflight, "IPVSProxierCheck"),
@@ -156,10 +144,7 @@ fn constant_values() {
     let mut out = Vec::new();
     for pkg in &scan.model.packages {
         for (i, v) in pkg.values.iter().enumerate() {
-            let value = pkg
-                .const_values
-                .get(&i)
-                .map(|v| format!("{} {v:?}", v.kind()));
+            let value = pkg.const_values.get(&i).map(|v| format!("{} {v:?}", v.kind()));
             out.push(format!(
                 "{}:{} {:?} {} = {}",
                 scan.model.file(v.file).path,

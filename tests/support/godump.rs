@@ -47,7 +47,13 @@ pub fn kubewalk_lines(doc: &Value) -> Vec<String> {
     let s = &doc["stats"];
     let stats = format!(
         "stats files={} bytes={} packages={} types={} methods={} funcs={} parse_error_files={} unreadable_files={}",
-        s["files"], s["bytes"], s["packages"], s["types"], s["methods"], s["funcs"], s["parse_error_files"],
+        s["files"],
+        s["bytes"],
+        s["packages"],
+        s["types"],
+        s["methods"],
+        s["funcs"],
+        s["parse_error_files"],
         s["unreadable_files"]
     );
     let mut lines = Vec::new();
@@ -55,10 +61,7 @@ pub fn kubewalk_lines(doc: &Value) -> Vec<String> {
     for d in doc["diagnostics"].as_array().unwrap() {
         let d = d.as_str().unwrap();
         if let Some((loc, _)) = d.split_once(": not valid UTF-8") {
-            lines.push(format!(
-                "U {}",
-                loc.rsplit_once(':').map_or(loc, |(p, _)| p)
-            ));
+            lines.push(format!("U {}", loc.rsplit_once(':').map_or(loc, |(p, _)| p)));
         }
     }
     for pkg in doc["packages"].as_array().unwrap() {
@@ -80,10 +83,7 @@ pub fn kubewalk_lines(doc: &Value) -> Vec<String> {
             } else {
                 platforms.join(",")
             };
-            lines.push(format!(
-                "F {path} {} {platforms}",
-                pkg["name"].as_str().unwrap()
-            ));
+            lines.push(format!("F {path} {} {platforms}", pkg["name"].as_str().unwrap()));
             for i in f["imports"].as_array().unwrap() {
                 lines.push(format!(
                     "I {path} {} {}",
@@ -101,11 +101,7 @@ pub fn kubewalk_lines(doc: &Value) -> Vec<String> {
                 t["line"],
                 t["end_line"],
                 t["type_params"].as_str().unwrap_or("-"),
-                if t["kind"] == "alias" {
-                    "alias"
-                } else {
-                    "defined"
-                },
+                if t["kind"] == "alias" { "alias" } else { "defined" },
                 str_of(&t["type"])
             ));
             doc_line(&mut lines, &path, &name, &t["doc"]);
@@ -194,12 +190,7 @@ pub fn kubewalk_lines(doc: &Value) -> Vec<String> {
             ));
         }
         for v in pkg["vars"].as_array().unwrap().iter().filter(|v| ok(v)) {
-            lines.push(format!(
-                "V {}:{} {}",
-                str_of(&v["file"]),
-                v["line"],
-                str_of(&v["name"])
-            ));
+            lines.push(format!("V {}:{} {}", str_of(&v["file"]), v["line"], str_of(&v["name"])));
         }
     }
     lines.sort();
@@ -255,9 +246,7 @@ pub struct Comparison {
 
 impl Comparison {
     pub fn agrees(&self) -> bool {
-        self.stats_go == self.stats_kubewalk
-            && self.only_go.is_empty()
-            && self.only_kubewalk.is_empty()
+        self.stats_go == self.stats_kubewalk && self.only_go.is_empty() && self.only_kubewalk.is_empty()
     }
 }
 

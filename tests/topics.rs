@@ -1,0 +1,108 @@
+//! Snapshots of each topic's JSON on the fixture, and a user-defined topic from a kubewalk.toml.
+
+use std::path::{Path, PathBuf};
+
+use kubewalk::scanner::{scan, ScanOptions};
+use kubewalk::topics::{extract, TopicConfig};
+use serde_json::Value;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s")
+}
+
+fn topics_with(config: &TopicConfig) -> Value {
+    let options = ScanOptions {
+        query: config.body_query(),
+        ..ScanOptions::default()
+    };
+    let result = scan(&fixture(), &options).unwrap();
+    extract(&result.model, config)
+}
+
+fn snapshot(name: &str, value: &Value) {
+    insta::with_settings!({ omit_expression => true }, {
+        insta::assert_snapshot!(name, serde_json::to_string_pretty(value).unwrap());
+    });
+}
+
+#[test]
+fn builtin_topics_of_the_fixture() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    for key in [
+        "binaries",
+        "cobra_commands",
+        "flags",
+        "options_structs",
+        "workqueue",
+        "volume_plugins",
+        "preflight_checks",
+        "preflight_checks_assembled",
+    ] {
+        assert!(topics.get(key).is_some(), "topic {key} is missing");
+        snapshot(&format!("topic_{key}"), &topics[key]);
+    }
+}
+
+#[test]
+fn user_defined_topics_from_a_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubewalk.toml");
+    std::fs::write(
+        &path,
+        r#"
+[[topic]]
+id = "mounters"
+kind = "implementers"
+interface = "k8s.io/kubernetes/pkg/volume.Mounter"
+
+[[topic]]
+id = "queue_builders"
+kind = "calls"
+functions = ["k8s.io/client-go/util/workqueue.NewNamedRateLimitingQueue", "k8s.io/client-go/util/workqueue.New"]
+
+[[topic]]
+id = "volume_specs"
+kind = "literals"
+type = "k8s.io/kubernetes/pkg/volume.Spec"
+"#,
+    )
+    .unwrap();
+    let config = TopicConfig::load(&fixture(), Some(&path)).unwrap();
+    let topics = topics_with(&config);
+    let mounters: Vec<&str> = topics["mounters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mounters,
+        [
+            "k8s.io/kubernetes/pkg/volume/emptydir.emptyDir",
+            "k8s.io/kubernetes/pkg/volume/fakedisk.fakeDiskMounter",
+            "k8s.io/kubernetes/pkg/volume/hostpath.hostPathMounter",
+            "k8s.io/kubernetes/pkg/volume/projected.projectedMounter",
+        ]
+    );
+    snapshot("user_topic_queue_builders", &topics["queue_builders"]);
+    snapshot("user_topic_volume_specs", &topics["volume_specs"]);
+    // The built-in topics are still there.
+    assert!(topics["volume_plugins"].as_array().is_some_and(|v| v.len() == 4));
+}
+
+#[test]
+fn bad_config_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubewalk.toml");
+    std::fs::write(
+        &path,
+        "[[topic]]\nid = \"x\"\nkind = \"implementers\"\ninterfase = \"a.B\"\n",
+    )
+    .unwrap();
+    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    assert!(err.contains("kubewalk.toml:4:"), "{err}");
+    std::fs::write(&path, "[[topic]]\nid = \"x\"\nkind = \"nonsense\"\n").unwrap();
+    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    assert!(err.contains("unknown kind \"nonsense\""), "{err}");
+}
