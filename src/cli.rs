@@ -19,6 +19,55 @@ pub struct Cli {
 pub enum Command {
     /// Parse every Go file of a tree into a model of its packages, declarations and types
     Scan(ScanArgs),
+    /// Write the documentation site of a tree: guides and API reference, in Markdown and HTML
+    Site(SiteArgs),
+    /// Work with the site's templates
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Check that every link and anchor of a generated site resolves
+    CheckLinks(CheckLinksArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the default templates to DIR, to change them and pass DIR to `site --templates`
+    Export {
+        /// Folder to write the templates to
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckLinksArgs {
+    /// A folder written by `kubewalk site`
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// A Kubernetes checkout, or any Go module such as a client-go checkout
+    pub root: PathBuf,
+    /// Output folder
+    #[arg(long, default_value = "out/site")]
+    pub out: PathBuf,
+    /// md, html or both
+    #[arg(long, default_value = "both", value_parser = ["md", "html", "both"])]
+    pub format: String,
+    /// A folder of templates; each file there replaces the default of the same name
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Source links, e.g. https://github.com/kubernetes/kubernetes/blob/{ref}/{path}#L{line}; without it, links
+    /// go to the local files
+    #[arg(long, value_name = "TEMPLATE")]
+    pub source_url: Option<String>,
+    /// The release name shown on the pages and put in {ref} of --source-url
+    #[arg(long = "ref", value_name = "NAME", default_value = "HEAD")]
+    pub ref_name: String,
+    /// The site's title
+    #[arg(long, default_value = "Kubernetes source walkthroughs")]
+    pub title: String,
+    #[command(flatten)]
+    pub common: CommonScanArgs,
 }
 
 #[derive(Debug, Args)]

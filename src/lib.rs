@@ -7,6 +7,7 @@ pub mod lower;
 pub mod model;
 pub mod parse;
 pub mod platform;
+pub mod render;
 pub mod scan;
 pub mod scanner;
 pub mod syntax;

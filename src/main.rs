@@ -4,9 +4,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use kubewalk::cli::{Cli, Command, ScanArgs};
+use kubewalk::cli::{Cli, Command, ScanArgs, SiteArgs, TemplatesCommand};
 use kubewalk::topics::{self, TopicConfig};
-use kubewalk::{scan, scanner};
+use kubewalk::{render, scan, scanner};
 
 /// Everything went well.
 const EXIT_OK: u8 = 0;
@@ -40,7 +40,77 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Site(args) => run_site(args),
+        Command::Templates(TemplatesCommand::Export { dir }) => {
+            render::export_templates(&dir)?;
+            println!(
+                "wrote {} templates to {}",
+                render::DEFAULT_TEMPLATES.len(),
+                dir.display()
+            );
+            Ok(EXIT_OK)
+        }
+        Command::CheckLinks(args) => {
+            let report = render::check::check_site(&args.dir)?;
+            for broken in &report.broken {
+                eprintln!("broken link: {broken}");
+            }
+            println!(
+                "{} pages, {} links, {} broken",
+                report.pages,
+                report.links,
+                report.broken.len()
+            );
+            Ok(if report.broken.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_PROBLEMS
+            })
+        }
     }
+}
+
+fn run_site(args: SiteArgs) -> Result<u8> {
+    let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
+    let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
+    for diagnostic in &result.diagnostics {
+        eprintln!("warning: {diagnostic}");
+    }
+    let topics = topics::extract(&result.model, &config);
+    let options = render::SiteOptions {
+        out: args.out.clone(),
+        format: render::parse_format(&args.format)?,
+        templates: args.templates.clone(),
+        source_url: args.source_url.clone(),
+        ref_name: args.ref_name.clone(),
+        title: args.title.clone(),
+    };
+    let report = render::build_site(&result, &topics, &args.root, &options)?;
+    let links = render::check::check_site(&args.out)?;
+    for broken in &links.broken {
+        eprintln!("broken link: {broken}");
+    }
+    if !args.common.quiet {
+        println!(
+            "{} pages, {} files ({:.1} MB) in {}; search index {} entries ({:.1} kB); {} links checked, {} broken; {:.2} s",
+            report.pages,
+            report.files,
+            report.bytes as f64 / 1e6,
+            args.out.display(),
+            report.search_entries,
+            report.search_bytes as f64 / 1e3,
+            links.links,
+            links.broken.len(),
+            result.elapsed.as_secs_f64() + 0.0,
+        );
+    }
+    let code = if result.had_problems() || !links.broken.is_empty() {
+        EXIT_PROBLEMS
+    } else {
+        EXIT_OK
+    };
+    std::mem::forget(result);
+    Ok(code)
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8> {

@@ -230,7 +230,7 @@ fn stats_doc(stats: &Stats) -> StatsDoc {
     }
 }
 
-fn package_doc<'a>(model: &'a Model, pkg: &'a Package) -> PackageDoc<'a> {
+pub fn package_doc<'a>(model: &'a Model, pkg: &'a Package) -> PackageDoc<'a> {
     let path_of = |id: FileId| model.file(id).path.as_str();
     let values = |kind: ValueKind| -> Vec<ValueDoc<'a>> {
         pkg.values

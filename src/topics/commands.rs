@@ -145,6 +145,34 @@ fn flag_form(method: &str) -> Option<FlagForm> {
     })
 }
 
+/// Text with its surrounding blank lines dropped and the indentation common to its lines removed, as
+/// `templates.LongDesc` and heredoc helpers present it.
+fn dedent(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
+    let last = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(first, |i| i + 1);
+    let body = &lines[first..last];
+    let indent = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    body.iter()
+        .map(|l| {
+            if l.len() >= indent {
+                l[indent..].trim_end()
+            } else {
+                l.trim()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A command literal.
 struct Command<'m> {
     func: FuncRef<'m>,
@@ -319,7 +347,7 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
             let value = field(name);
             let resolved = value.and_then(|e| cx.string(pkg, file, e, wrappers));
             if value.is_some() || key != "deprecated" {
-                text_fields(&mut m, key, resolved.map(|(s, w)| (s.trim().to_string(), w)), value);
+                text_fields(&mut m, key, resolved.map(|(s, w)| (dedent(&s), w)), value);
             }
         }
         let aliases: Vec<Value> = cmd

@@ -1,0 +1,271 @@
+//! The link checker: every relative link and anchor of the site's HTML and Markdown must resolve.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+/// A link that does not resolve: the page, and the link as written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BrokenLink {
+    pub page: String,
+    pub link: String,
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for BrokenLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} ({})", self.page, self.link, self.reason)
+    }
+}
+
+pub struct CheckReport {
+    pub pages: usize,
+    pub links: usize,
+    pub broken: Vec<BrokenLink>,
+}
+
+struct PageLinks {
+    ids: BTreeSet<String>,
+    links: Vec<String>,
+}
+
+/// Checks every `.html` and `.md` file below `dir`. Links to other sites are not followed; links to local
+/// files outside the site (source files) must name an existing file.
+pub fn check_site(dir: &Path) -> Result<CheckReport> {
+    let mut pages: BTreeMap<PathBuf, PageLinks> = BTreeMap::new();
+    for entry in walk_files(dir)? {
+        let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext != "html" && ext != "md" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&entry).with_context(|| format!("{}: cannot read", entry.display()))?;
+        let parsed = if ext == "html" {
+            html_links(&text)
+        } else {
+            markdown_links(&text)
+        };
+        pages.insert(entry, parsed);
+    }
+    let mut report = CheckReport {
+        pages: pages.len(),
+        links: 0,
+        broken: Vec::new(),
+    };
+    for (path, page) in &pages {
+        let rel_page = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+        for link in &page.links {
+            report.links += 1;
+            if link.contains("://") || link.starts_with("mailto:") || link.starts_with("javascript:") {
+                continue;
+            }
+            let (target, anchor) = match link.split_once('#') {
+                Some((t, a)) => (t, Some(a)),
+                None => (link.as_str(), None),
+            };
+            let target_path = if target.is_empty() {
+                path.clone()
+            } else {
+                normalize(&path.parent().unwrap_or(dir).join(target))
+            };
+            let broken = |reason| BrokenLink {
+                page: rel_page.clone(),
+                link: link.clone(),
+                reason,
+            };
+            if !target_path.exists() {
+                report.broken.push(broken("no such file"));
+                continue;
+            }
+            let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
+                continue;
+            };
+            match pages.get(&target_path) {
+                Some(target_page) => {
+                    if !target_page.ids.contains(anchor) {
+                        report.broken.push(broken("no such anchor"));
+                    }
+                }
+                // A source file's `#L12` line anchor: the file must have that many lines.
+                None => {
+                    let line: Option<usize> = anchor.strip_prefix('L').and_then(|n| n.parse().ok());
+                    let lines = std::fs::read_to_string(&target_path)
+                        .map(|t| t.lines().count())
+                        .unwrap_or(0);
+                    if line.is_none_or(|l| l == 0 || l > lines) {
+                        report.broken.push(broken("no such line"));
+                    }
+                }
+            }
+        }
+    }
+    report.broken.sort();
+    Ok(report)
+}
+
+fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("{}: cannot read", d.display()))? {
+            let entry = entry?;
+            let ty = entry.file_type()?;
+            if ty.is_dir() {
+                stack.push(entry.path());
+            } else if ty.is_file() {
+                out.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `id="..."` and `href="..."` attributes of generated HTML (kubewalk writes attributes with double quotes).
+fn html_links(text: &str) -> PageLinks {
+    let attr = |name: &str| -> Vec<String> {
+        let needle = format!(" {name}=\"");
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(&needle) {
+            rest = &rest[i + needle.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(unescape_attr(&rest[..end]));
+                rest = &rest[end..];
+            }
+        }
+        out
+    };
+    PageLinks {
+        ids: attr("id").into_iter().collect(),
+        links: attr("href"),
+    }
+}
+
+/// Attribute values with HTML's character references decoded (`&#x2f;`, `&amp;`, ...).
+fn unescape_attr(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';') else { break };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            e => e
+                .strip_prefix("#x")
+                .or_else(|| e.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Links of a Markdown page, and its anchors: `<a id="...">` and GitHub's heading slugs.
+fn markdown_links(text: &str) -> PageLinks {
+    let mut ids = BTreeSet::new();
+    let mut links = Vec::new();
+    let mut heading: Option<String> = None;
+    for event in Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    ids.insert(github_slug(&h));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = &mut heading {
+                    h.push_str(&t);
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let mut rest = h.as_ref();
+                while let Some(i) = rest.find(" id=\"") {
+                    rest = &rest[i + 5..];
+                    if let Some(end) = rest.find('"') {
+                        ids.insert(rest[..end].to_string());
+                        rest = &rest[end..];
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    PageLinks { ids, links }
+}
+
+/// GitHub's heading anchor: lower case, punctuation other than `-` and `_` dropped, spaces as `-`.
+fn github_slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_broken_links_and_anchors() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.html"), "<a href=\"b.html#x\">b</a> <a href=\"b.html#nope\">c</a> <a href=\"missing.html\">m</a> <a href=\"https://x\">e</a>").unwrap();
+        std::fs::write(dir.path().join("b.html"), "<h2 id=\"x\">x</h2><a href=\"#x\">self</a>").unwrap();
+        std::fs::write(
+            dir.path().join("a.md"),
+            "## Add, Get and Done\n\n[ok](#add-get-and-done) [ok](b.md#y) [bad](b.md#z)\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.md"), "<a id=\"y\"></a>\n").unwrap();
+        let report = check_site(dir.path()).unwrap();
+        let broken: Vec<String> = report.broken.iter().map(|b| b.to_string()).collect();
+        assert_eq!(
+            broken,
+            [
+                "a.html: b.html#nope (no such anchor)",
+                "a.html: missing.html (no such file)",
+                "a.md: b.md#z (no such anchor)",
+            ]
+        );
+    }
+}

@@ -1,0 +1,386 @@
+//! The site: guides and reference pages rendered from templates into Markdown, then into HTML with a layout,
+//! a search index, and a link check.
+
+pub mod check;
+mod diagram;
+mod html;
+pub mod links;
+mod pages;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use minijinja::{Environment, UndefinedBehavior, Value as TplValue};
+use serde_json::json;
+
+use crate::scanner::Scan;
+use links::{rel, root_prefix, Mentions, SourceLinks};
+
+/// The default templates and static files, embedded; a user folder overrides any single file.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("home.md", include_str!("../../templates/home.md")),
+    ("cmd_index.md", include_str!("../../templates/cmd_index.md")),
+    ("binary.md", include_str!("../../templates/binary.md")),
+    ("preflight.md", include_str!("../../templates/preflight.md")),
+    ("workqueue.md", include_str!("../../templates/workqueue.md")),
+    ("volume_index.md", include_str!("../../templates/volume_index.md")),
+    ("volume_plugin.md", include_str!("../../templates/volume_plugin.md")),
+    ("package.md", include_str!("../../templates/package.md")),
+    ("macros.md", include_str!("../../templates/macros.md")),
+    ("layout.html", include_str!("../../templates/layout.html")),
+    ("static/style.css", include_str!("../../templates/static/style.css")),
+    ("static/search.js", include_str!("../../templates/static/search.js")),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+    Both,
+}
+
+pub struct SiteOptions {
+    pub out: PathBuf,
+    pub format: Format,
+    pub templates: Option<PathBuf>,
+    pub source_url: Option<String>,
+    pub ref_name: String,
+    pub title: String,
+}
+
+pub struct SiteReport {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub search_entries: usize,
+    pub search_bytes: usize,
+}
+
+/// Writes the default templates to `dir`.
+pub fn export_templates(dir: &Path) -> Result<()> {
+    for (name, text) in DEFAULT_TEMPLATES {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The template source of `name`: the user's file when it exists, else the embedded default.
+fn template_source(dir: Option<&Path>, name: &str) -> Result<Option<String>> {
+    if let Some(dir) = dir {
+        let path = dir.join(name);
+        if path.is_file() {
+            return std::fs::read_to_string(&path)
+                .map(Some)
+                .with_context(|| format!("{}: cannot read", path.display()));
+        }
+    }
+    Ok(DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| t.to_string()))
+}
+
+fn environment(dir: Option<PathBuf>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    env.set_loader(move |name| {
+        template_source(dir.as_deref(), name)
+            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, format!("{e:#}")))
+    });
+    env.add_filter("cell", filter_cell);
+    env.add_filter("text", filter_text);
+    env.add_filter("code", filter_code);
+    env.add_filter("doc", filter_doc);
+    env
+}
+
+/// Text for a table cell: one line, pipes escaped.
+fn filter_cell(value: String) -> String {
+    filter_text(value).replace('\n', " ").replace('|', "\\|")
+}
+
+/// Plain text in Markdown: characters Markdown or HTML would read as syntax are escaped.
+fn filter_text(value: String) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Inline code, with a fence longer than any run of backticks inside.
+fn filter_code(value: String) -> String {
+    let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if value.starts_with('`') || value.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{value}{pad}{fence}")
+}
+
+/// A Go doc comment as Markdown: indented lines become code blocks, the rest escaped text.
+fn filter_doc(value: String) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for line in value.lines() {
+        let code_line = line.starts_with('\t') || line.starts_with("  ");
+        if code_line && !in_code {
+            out.push_str("\n```\n");
+            in_code = true;
+        } else if !code_line && in_code && !line.is_empty() {
+            out.push_str("```\n\n");
+            in_code = false;
+        }
+        if in_code {
+            out.push_str(line.strip_prefix('\t').unwrap_or(line));
+        } else {
+            out.push_str(&filter_text(line.to_string()));
+        }
+        out.push('\n');
+    }
+    if in_code {
+        out.push_str("```\n");
+    }
+    out
+}
+
+/// Builds the site of a scanned tree.
+pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options: &SiteOptions) -> Result<SiteReport> {
+    let env = environment(options.templates.clone());
+    let root_from_out = relative_path(&options.out, root);
+    let builder = pages::Builder {
+        scan,
+        topics,
+        root,
+        source: SourceLinks {
+            template: options.source_url.clone(),
+            ref_name: options.ref_name.clone(),
+            root_from_out,
+        },
+        mentions: Mentions::default(),
+        title: options.title.clone(),
+        search: Default::default(),
+    };
+    let pages = builder.pages();
+    std::fs::create_dir_all(&options.out).with_context(|| format!("{}: cannot create", options.out.display()))?;
+    let mut report = SiteReport {
+        pages: pages.len(),
+        files: 0,
+        bytes: 0,
+        search_entries: 0,
+        search_bytes: 0,
+    };
+    let converter = html::Converter::new();
+    let nav = navigation(&pages);
+    let write = |path: PathBuf, text: &str, report: &mut SiteReport| -> Result<()> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+        report.files += 1;
+        report.bytes += text.len() as u64;
+        Ok(())
+    };
+    // Pages render in parallel; templates and conversion are pure.
+    use rayon::prelude::*;
+    let rendered: Vec<Result<Rendered>> = pages
+        .par_iter()
+        .map(|page| {
+            let template = env.get_template(page.template).map_err(template_error)?;
+            let mut ctx = page.context.clone();
+            ctx["page"] = json!({ "id": page.id, "title": page.title, "root": root_prefix(&page.id) });
+            let markdown = template.render(TplValue::from_serialize(&ctx)).map_err(template_error)?;
+            let html = if options.format != Format::Markdown {
+                let (body, toc) = converter.convert(&markdown, &page.diagrams);
+                let layout = env.get_template("layout.html").map_err(template_error)?;
+                let crumbs: Vec<serde_json::Value> = page
+                    .breadcrumbs
+                    .iter()
+                    .map(|(t, p)| json!({ "title": t, "href": html::md_to_html(&rel(&page.id, p, None)) }))
+                    .collect();
+                let nav_here: Vec<serde_json::Value> = nav
+                    .iter()
+                    .map(|(section, items)| {
+                        json!({
+                            "title": section,
+                            "items": items.iter().map(|(t, p)| json!({
+                                "title": t,
+                                "href": html::md_to_html(&rel(&page.id, p, None)),
+                                "current": *p == page.id,
+                            })).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                let html = layout
+                    .render(TplValue::from_serialize(json!({
+                        "title": page.title,
+                        "site_title": options.title,
+                        "release": options.ref_name,
+                        "root": root_prefix(&page.id),
+                        "breadcrumbs": crumbs,
+                        "nav": nav_here,
+                        "toc": toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
+                        "body": body,
+                    })))
+                    .map_err(template_error)?;
+                Some(html)
+            } else {
+                None
+            };
+            let md = (options.format != Format::Html).then_some(markdown);
+            Ok((page.id.clone(), md, html))
+        })
+        .collect();
+    for result in rendered {
+        let (id, md, html) = result?;
+        if let Some(md) = md {
+            write(options.out.join(format!("{id}.md")), &md, &mut report)?;
+        }
+        if let Some(html) = html {
+            write(options.out.join(format!("{id}.html")), &html, &mut report)?;
+        }
+    }
+    if options.format != Format::Markdown {
+        for name in ["static/style.css", "static/search.js"] {
+            let text = template_source(options.templates.as_deref(), name)?.unwrap_or_default();
+            write(options.out.join(name), &text, &mut report)?;
+        }
+        let mut entries = builder.search.borrow().clone();
+        entries.sort();
+        entries.dedup();
+        let index: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|[name, kind, detail, page, anchor]| {
+                let url = if anchor.is_empty() {
+                    format!("{page}.html")
+                } else {
+                    format!("{page}.html#{anchor}")
+                };
+                json!([name, kind, detail, url])
+            })
+            .collect();
+        let text = format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?);
+        report.search_entries = index.len();
+        report.search_bytes = text.len();
+        write(options.out.join("search-index.js"), &text, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// A page's id, with its Markdown and its HTML when the format asks for them.
+type Rendered = (String, Option<String>, Option<String>);
+
+fn template_error(err: minijinja::Error) -> anyhow::Error {
+    // `templates/home.md:3: undefined value`, like any other `path:line` message.
+    let place = match (err.name(), err.line()) {
+        (Some(name), Some(line)) => format!("{name}:{line}: "),
+        (Some(name), None) => format!("{name}: "),
+        _ => String::new(),
+    };
+    let what = match err.detail() {
+        Some(detail) => format!("{}: {detail}", err.kind()),
+        None => err.kind().to_string(),
+    };
+    anyhow::anyhow!("template {place}{what}")
+}
+
+/// The sidebar: guides, binaries, volume plugins, reference.
+fn navigation(pages: &[pages::PageSpec]) -> Vec<(String, Vec<(String, String)>)> {
+    let mut sections: BTreeMap<usize, (String, Vec<(String, String)>)> = BTreeMap::new();
+    for page in pages {
+        let (order, section) = match page.id.split('/').next().unwrap_or("") {
+            "index" | "workqueue" => (0, "Guides"),
+            "cmd" if page.id == "cmd/index" => (0, "Guides"),
+            "cmd" => (1, "Binaries"),
+            "volume" if page.id == "volume/index" => (0, "Guides"),
+            "volume" => (2, "Volume plugins"),
+            _ => (3, "Reference"),
+        };
+        sections
+            .entry(order)
+            .or_insert_with(|| (section.to_string(), Vec::new()))
+            .1
+            .push((page.title.clone(), page.id.clone()));
+    }
+    sections.into_values().collect()
+}
+
+/// `target` relative to `from` (both made absolute), for local source links.
+fn relative_path(from: &Path, target: &Path) -> String {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        out
+    };
+    let (from, target) = (abs(from), abs(target));
+    let from_parts: Vec<_> = from.components().collect();
+    let target_parts: Vec<_> = target.components().collect();
+    let common = from_parts.iter().zip(&target_parts).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from_parts.len() - common];
+    parts.extend(
+        target_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Parses `--format`.
+pub fn parse_format(text: &str) -> Result<Format> {
+    Ok(match text {
+        "md" => Format::Markdown,
+        "html" => Format::Html,
+        "both" => Format::Both,
+        other => bail!("unknown format {other:?} (md, html or both)"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters() {
+        assert_eq!(filter_cell("a|b\n<c>".into()), "a\\|b &lt;c&gt;");
+        assert_eq!(filter_code("a`b".into()), "``a`b``");
+        assert_eq!(
+            filter_doc("Text *x*.\n\n\tcode()\nMore.".into()),
+            "Text \\*x\\*.\n\n\n```\ncode()\n```\n\nMore.\n"
+        );
+        assert_eq!(relative_path(Path::new("/a/b/out"), Path::new("/a/src")), "../../src");
+    }
+}

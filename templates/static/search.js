@@ -1,0 +1,87 @@
+// Search over the site's index. The index (search-index.js) is loaded only when the search box is first used,
+// as a script rather than with fetch, so that it also works from file://.
+(function () {
+  "use strict";
+  var input = document.getElementById("search");
+  var list = document.getElementById("search-results");
+  var theme = document.getElementById("theme");
+  var root = input ? input.getAttribute("data-root") : "";
+  var loading = false;
+
+  theme && theme.addEventListener("click", function () {
+    var current = document.documentElement.getAttribute("data-theme");
+    if (!current) {
+      current = window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+    }
+    var next = current === "dark" ? "light" : "dark";
+    document.documentElement.setAttribute("data-theme", next);
+    try { localStorage.setItem("kubewalk-theme", next); } catch (e) {}
+  });
+
+  if (!input) return;
+
+  function load(then) {
+    if (window.KUBEWALK_SEARCH) return then();
+    if (loading) return;
+    loading = true;
+    var s = document.createElement("script");
+    s.src = root + "search-index.js";
+    s.onload = function () { loading = false; then(); };
+    document.head.appendChild(s);
+  }
+
+  function score(name, q) {
+    var n = name.toLowerCase();
+    if (n === q) return 0;
+    if (n.indexOf(q) === 0) return 1;
+    if (n.indexOf(q) >= 0) return 2;
+    return -1;
+  }
+
+  function render() {
+    var q = input.value.trim().toLowerCase();
+    list.innerHTML = "";
+    if (!q || !window.KUBEWALK_SEARCH) { list.hidden = true; return; }
+    var hits = [];
+    var index = window.KUBEWALK_SEARCH;
+    for (var i = 0; i < index.length; i++) {
+      var s = score(index[i][0], q);
+      if (s < 0) s = index[i][2].toLowerCase().indexOf(q) >= 0 ? 3 : -1;
+      if (s >= 0) hits.push([s, index[i][0].length, index[i]]);
+    }
+    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2][0] < b[2][0] ? -1 : 1); });
+    hits.slice(0, 30).forEach(function (h) {
+      var e = h[2];
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + e[3];
+      a.textContent = e[0];
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = e[1];
+      var detail = document.createElement("span");
+      detail.className = "detail";
+      detail.textContent = e[2];
+      li.appendChild(a);
+      li.appendChild(kind);
+      li.appendChild(detail);
+      list.appendChild(li);
+    });
+    if (!hits.length) {
+      var none = document.createElement("li");
+      none.textContent = "No match";
+      list.appendChild(none);
+    }
+    list.hidden = false;
+  }
+
+  input.addEventListener("focus", function () { load(render); });
+  input.addEventListener("input", function () { load(render); });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") { input.value = ""; render(); }
+    if (ev.key === "Enter") {
+      var first = list.querySelector("a");
+      if (first) window.location.href = first.href;
+    }
+  });
+})();

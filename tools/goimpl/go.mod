@@ -1,0 +1,3 @@
+module kubewalk/tools/goimpl
+
+go 1.19
