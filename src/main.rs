@@ -71,6 +71,7 @@ fn run(cli: Cli) -> Result<u8> {
 }
 
 fn run_site(args: SiteArgs) -> Result<u8> {
+    let start = std::time::Instant::now();
     let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
     let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
     for diagnostic in &result.diagnostics {
@@ -101,7 +102,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
             report.search_bytes as f64 / 1e3,
             links.links,
             links.broken.len(),
-            result.elapsed.as_secs_f64() + 0.0,
+            start.elapsed().as_secs_f64(),
         );
     }
     let code = if result.had_problems() || !links.broken.is_empty() {

@@ -1,6 +1,6 @@
 //! The link checker: every relative link and anchor of the site's HTML and Markdown must resolve.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -53,6 +53,9 @@ pub fn check_site(dir: &Path) -> Result<CheckReport> {
         links: 0,
         broken: Vec::new(),
     };
+    // Source files are linked from many places: look at each once.
+    let mut line_counts: HashMap<PathBuf, usize> = HashMap::new();
+    let mut exists: HashMap<PathBuf, bool> = HashMap::new();
     for (path, page) in &pages {
         let rel_page = path.strip_prefix(dir).unwrap_or(path).display().to_string();
         for link in &page.links {
@@ -74,7 +77,10 @@ pub fn check_site(dir: &Path) -> Result<CheckReport> {
                 link: link.clone(),
                 reason,
             };
-            if !target_path.exists() {
+            if !*exists
+                .entry(target_path.clone())
+                .or_insert_with(|| target_path.exists())
+            {
                 report.broken.push(broken("no such file"));
                 continue;
             }
@@ -90,9 +96,11 @@ pub fn check_site(dir: &Path) -> Result<CheckReport> {
                 // A source file's `#L12` line anchor: the file must have that many lines.
                 None => {
                     let line: Option<usize> = anchor.strip_prefix('L').and_then(|n| n.parse().ok());
-                    let lines = std::fs::read_to_string(&target_path)
-                        .map(|t| t.lines().count())
-                        .unwrap_or(0);
+                    let lines = *line_counts.entry(target_path.clone()).or_insert_with(|| {
+                        std::fs::read(&target_path)
+                            .map(|t| t.split(|&b| b == b'\n').count())
+                            .unwrap_or(0)
+                    });
                     if line.is_none_or(|l| l == 0 || l > lines) {
                         report.broken.push(broken("no such line"));
                     }

@@ -148,10 +148,25 @@ fn method_returns<'m>(cx: &Cx<'m>, methods: &[MethodEntry], name: &str) -> Optio
 }
 
 /// The type a returned expression constructs: `&T{...}`, `T{...}`, `&pkg.T{...}`.
-fn constructed_type(cx: &Cx, func: &FuncRef, expr: &Expr) -> Option<TypeRef> {
+fn constructed_type(cx: &Cx, func: &FuncRef, expr: &Expr, methods: &[MethodEntry]) -> Option<TypeRef> {
+    constructed_type_depth(cx, func, expr, methods, 0)
+}
+
+/// The type a returned expression constructs: `&T{...}`, `T{...}`, `&pkg.T{...}`, or what a call of another
+/// constructor returns (`plugin.newMounterInternal(...)`, `newMounter(...)`), followed a few calls deep.
+fn constructed_type_depth(
+    cx: &Cx,
+    func: &FuncRef,
+    expr: &Expr,
+    methods: &[MethodEntry],
+    depth: u32,
+) -> Option<TypeRef> {
+    if depth > 4 {
+        return None;
+    }
     match expr {
-        Expr::Unary(op, inner) if op == "&" => constructed_type(cx, func, inner),
-        Expr::Paren(inner) => constructed_type(cx, func, inner),
+        Expr::Unary(op, inner) if op == "&" => constructed_type_depth(cx, func, inner, methods, depth),
+        Expr::Paren(inner) => constructed_type_depth(cx, func, inner, methods, depth),
         Expr::CompositeLit(Some(ty), _) => {
             let (q, name) = match ty {
                 TypeExpr::Name { pkg, name } => (pkg.as_deref(), name.as_str()),
@@ -162,6 +177,27 @@ fn constructed_type(cx: &Cx, func: &FuncRef, expr: &Expr) -> Option<TypeRef> {
                 _ => return None,
             };
             cx.model.resolve_name(func.pkg, func.file(), q, name)
+        }
+        Expr::Call { fun, .. } => {
+            let receiver = func.func.decl.receiver.as_ref().and_then(|r| r.name.as_deref());
+            let target = match fun.as_ref() {
+                Expr::Selector(operand, name) if matches!(operand.as_ref(), Expr::Ident(r) if Some(r.as_str()) == receiver) => {
+                    methods
+                        .iter()
+                        .find(|m| &m.name == name)
+                        .and_then(|m| method_decl(cx, m))
+                }
+                other => cx
+                    .callee(func.pkg, func.file(), other)
+                    .and_then(|(path, name)| cx.func_by_path(&path, &name)),
+            }?;
+            target
+                .func
+                .decl
+                .body
+                .returns
+                .iter()
+                .find_map(|(_, exprs)| constructed_type_depth(cx, &target, exprs.first()?, methods, depth + 1))
         }
         _ => None,
     }
@@ -176,7 +212,7 @@ fn constructs(cx: &Cx, topic: &TopicDef, methods: &[MethodEntry]) -> Value {
         let Some(func) = method_decl(cx, entry) else { continue };
         let mut seen = BTreeSet::new();
         for (_, exprs) in &func.func.decl.body.returns {
-            let Some(ty) = exprs.first().and_then(|e| constructed_type(cx, &func, e)) else {
+            let Some(ty) = exprs.first().and_then(|e| constructed_type(cx, &func, e, methods)) else {
                 continue;
             };
             if !seen.insert(ty.clone()) {
@@ -222,7 +258,7 @@ fn dispatch(cx: &Cx, topic: &TopicDef, ty: &TypeRef, methods: &[MethodEntry]) ->
         };
         let Some(func) = method_decl(cx, entry) else { continue };
         for (_, exprs) in &func.func.decl.body.returns {
-            if let Some(t) = exprs.first().and_then(|e| constructed_type(cx, &func, e)) {
+            if let Some(t) = exprs.first().and_then(|e| constructed_type(cx, &func, e, methods)) {
                 if !types.iter().any(|(x, _)| *x == t) {
                     let set = cx
                         .model
@@ -320,7 +356,7 @@ fn assembled(cx: &Cx, iface: &TypeRef) -> Value {
             let checks: Vec<Value> = lit
                 .elements
                 .iter()
-                .map(|e| match constructed_type(cx, &func, e) {
+                .map(|e| match constructed_type(cx, &func, e, &[]) {
                     Some(t) => json!(cx.model.type_id(&t)),
                     None => json!(e.to_string()),
                 })

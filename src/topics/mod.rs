@@ -72,6 +72,10 @@ pub struct TopicDef {
     pub capabilities: Option<String>,
     #[serde(default)]
     pub constructed_methods: Vec<String>,
+    /// Result type names of the constructors (`Mounter`): the returns of any function with such a result are
+    /// kept, to follow constructors through helpers such as `newMounterInternal`.
+    #[serde(default)]
+    pub constructor_results: Vec<String>,
     #[serde(default)]
     pub dispatch_methods: Vec<String>,
     pub registration: Option<String>,
@@ -137,6 +141,9 @@ impl TopicConfig {
                 "implementers" => {
                     query.returns_of.extend(topic.name_method.iter().cloned());
                     query.returns_of.extend(topic.constructors.iter().cloned());
+                    query
+                        .returns_for_results
+                        .extend(topic.constructor_results.iter().cloned());
                     query.switches_of.extend(topic.dispatch_methods.iter().cloned());
                     if let Some(r) = &topic.registration {
                         add_call(&mut query, r, 0);

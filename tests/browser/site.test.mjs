@@ -1,0 +1,105 @@
+// A real browser on the fixture site: Debian's Chromium, headless, through playwright-core. It serves SITE_DIR
+// (default ../../target/browser-site) from a local server, opens the home page, follows links to the emptyDir
+// page, types in the search box and checks the result, and also loads a page from file://.
+// Prints "N passed, N failed" and exits non-zero on any failure.
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const siteDir = path.resolve(process.env.SITE_DIR || path.join(here, "../../target/browser-site"));
+const types = { ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".md": "text/markdown" };
+
+const server = http.createServer((req, res) => {
+  const url = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
+  const file = path.join(siteDir, url.endsWith("/") ? url + "index.html" : url);
+  if (!file.startsWith(siteDir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    res.writeHead(404);
+    res.end("not found");
+    return;
+  }
+  res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+let passed = 0;
+let failed = 0;
+async function check(name, body) {
+  try {
+    await body();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failed++;
+    console.log(`FAIL ${name}: ${err.message}`);
+  }
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const page = await browser.newPage();
+const errors = [];
+page.on("pageerror", (e) => errors.push(e.message));
+
+await check("home page renders the guides", async () => {
+  await page.goto(`${base}/index.html`);
+  assert((await page.title()).includes("Kubernetes source walkthroughs"), `title was ${await page.title()}`);
+  assert(await page.locator("article h2#guides").count() === 1, "no Guides heading");
+});
+
+await check("a link leads to the emptyDir page", async () => {
+  await page.click("article a:has-text('Volume plugins')");
+  await page.waitForURL(/volume\/index\.html$/);
+  await page.click("article a:has-text('kubernetes.io/empty-dir')");
+  await page.waitForURL(/volume\/emptydir\.html$/);
+  const heading = await page.locator("article h1").innerText();
+  assert(heading.includes("kubernetes.io/empty-dir"), `heading was ${heading}`);
+  assert(await page.locator("article td:has-text('ed.setupTmpfs')").count() > 0, "the medium switch is missing");
+});
+
+await check("search finds the emptyDir plugin", async () => {
+  await page.fill("#search", "empty-dir");
+  const result = page.locator("#search-results a", { hasText: "kubernetes.io/empty-dir" });
+  await result.first().waitFor({ timeout: 5000 });
+  await result.first().click();
+  await page.waitForURL(/volume\/emptydir\.html/);
+});
+
+await check("search finds a flag", async () => {
+  await page.goto(`${base}/workqueue.html`);
+  await page.fill("#search", "--workers");
+  await page.locator("#search-results a", { hasText: "--workers" }).first().waitFor({ timeout: 5000 });
+});
+
+await check("the theme toggle switches to dark", async () => {
+  await page.click("#theme");
+  const theme = await page.evaluate(() => document.documentElement.getAttribute("data-theme"));
+  assert(theme === "dark" || theme === "light", `theme was ${theme}`);
+});
+
+await check("search works from file://", async () => {
+  const local = await browser.newPage();
+  await local.goto("file://" + path.join(siteDir, "cmd/index.html"));
+  await local.fill("#search", "kube-widget");
+  await local.locator("#search-results a", { hasText: "kube-widget" }).first().waitFor({ timeout: 5000 });
+  await local.close();
+});
+
+await check("no script errors", async () => {
+  assert(errors.length === 0, errors.join("; "));
+});
+
+await browser.close();
+server.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
