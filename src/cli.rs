@@ -26,6 +26,44 @@ pub enum Command {
     Templates(TemplatesCommand),
     /// Check that every link and anchor of a generated site resolves
     CheckLinks(CheckLinksArgs),
+    /// Compare two releases: binaries, commands, flags, workqueue, volume plugins, preflight checks, API
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old release: a checkout folder or a saved `scan --json` file (with --git: a revision)
+    pub old: String,
+    /// The new release: a checkout folder or a saved `scan --json` file (with --git: a revision)
+    pub new: String,
+    /// Read both releases from this repository's object database (tags, branches, commits), without a checkout
+    #[arg(long, value_name = "REPO")]
+    pub git: Option<PathBuf>,
+    /// Output folder of the report
+    #[arg(long, default_value = "out/diff")]
+    pub out: PathBuf,
+    /// md, html, json or all
+    #[arg(long, default_value = "all", value_parser = ["md", "html", "json", "all"])]
+    pub format: String,
+    /// Exit with code 1 when a change of this class is found (repeatable)
+    #[arg(long, value_name = "CLASS", value_parser = ["added", "removed", "changed"])]
+    pub fail_on: Vec<String>,
+    /// Also compare the exported API of this package (import path; repeatable)
+    #[arg(long, value_name = "PKG")]
+    pub api: Vec<String>,
+    /// Source links, e.g. https://github.com/kubernetes/kubernetes/blob/{ref}/{path}#L{line}
+    #[arg(long, value_name = "TEMPLATE")]
+    pub source_url: Option<String>,
+    /// Names of the two releases in the report and in {ref} (default: the arguments)
+    #[arg(long, value_name = "NAME")]
+    pub old_ref: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub new_ref: Option<String>,
+    /// A folder of templates overriding the defaults (diff.md, layout.html)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonScanArgs,
 }
 
 #[derive(Debug, Subcommand)]

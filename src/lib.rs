@@ -3,6 +3,8 @@
 pub mod cache;
 pub mod cli;
 pub mod consteval;
+pub mod diff;
+pub mod git;
 pub mod lower;
 pub mod model;
 pub mod parse;

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use kubewalk::cli::{Cli, Command, ScanArgs, SiteArgs, TemplatesCommand};
+use kubewalk::cli::{Cli, Command, DiffArgs, ScanArgs, SiteArgs, TemplatesCommand};
 use kubewalk::topics::{self, TopicConfig};
-use kubewalk::{render, scan, scanner};
+use kubewalk::{diff, git, render, scan, scanner};
 
 /// Everything went well.
 const EXIT_OK: u8 = 0;
@@ -50,6 +50,7 @@ fn run(cli: Cli) -> Result<u8> {
             );
             Ok(EXIT_OK)
         }
+        Command::Diff(args) => run_diff(args),
         Command::CheckLinks(args) => {
             let report = render::check::check_site(&args.dir)?;
             for broken in &report.broken {
@@ -166,4 +167,114 @@ fn write_json(target: &std::path::Path, value: &impl serde::Serialize) -> Result
     out.write_all(b"\n")?;
     out.flush()?;
     Ok(())
+}
+
+/// One side of a diff as a scan document: the topics and the packages whose API is compared.
+fn diff_side(
+    args: &DiffArgs,
+    spec: &str,
+    config: &TopicConfig,
+    store: &git::BlobStore,
+) -> Result<(serde_json::Value, render::DiffSource)> {
+    let options = args.common.scan_options(config.body_query());
+    let result = match &args.git {
+        Some(repo) => {
+            let start = std::time::Instant::now();
+            let walked = git::walk_revision(repo, spec, options.walk, store)?;
+            scanner::scan_walked(walked, repo, start, &options)?
+        }
+        None => {
+            let path = std::path::Path::new(spec);
+            if path.is_file() {
+                let text = std::fs::read_to_string(path).with_context(|| format!("{spec}: cannot read"))?;
+                let doc: serde_json::Value =
+                    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{spec}:{}: not JSON: {e}", e.line()))?;
+                diff::check_schema(&doc, spec)?;
+                return Ok((doc, render::DiffSource::None));
+            }
+            scanner::scan(path, &options)?
+        }
+    };
+    for diagnostic in &result.diagnostics {
+        eprintln!("warning: {spec}: {diagnostic}");
+    }
+    let topics = topics::extract(&result.model, config);
+    // Only what the comparison reads: the topics, and the packages whose API it compares.
+    let mut wanted: Vec<String> = args.api.clone();
+    if let Some(path) = topics["workqueue"]["package"].as_str() {
+        wanted.push(path.to_string());
+    }
+    let packages: Vec<serde_json::Value> = result
+        .model
+        .packages
+        .iter()
+        .filter(|p| wanted.contains(&p.import_path))
+        .map(|p| serde_json::to_value(scan::package_doc(&result.model, p)))
+        .collect::<Result<_, _>>()?;
+    let doc = serde_json::json!({ "schema": scan::SCHEMA, "topics": topics, "packages": packages });
+    let source = if args.git.is_some() {
+        render::DiffSource::None
+    } else {
+        render::DiffSource::Folder(std::path::PathBuf::from(spec))
+    };
+    std::mem::forget(result);
+    Ok((doc, source))
+}
+
+fn run_diff(args: DiffArgs) -> Result<u8> {
+    let config_root = args.git.clone().unwrap_or_else(|| std::path::PathBuf::from(&args.new));
+    let config = TopicConfig::load(&config_root, args.common.config.as_deref())?;
+    let store = git::BlobStore::default();
+    let (old_doc, old_source) = diff_side(&args, &args.old, &config, &store)?;
+    let (new_doc, new_source) = diff_side(&args, &args.new, &config, &store)?;
+    drop(store);
+    let old_name = args.old_ref.clone().unwrap_or_else(|| args.old.clone());
+    let new_name = args.new_ref.clone().unwrap_or_else(|| args.new.clone());
+    let changes = diff::diff(&old_doc, &new_doc, &args.api);
+    let report = diff::report(&old_name, &new_name, &changes);
+    let (md, html, json) = match args.format.as_str() {
+        "md" => (true, false, false),
+        "html" => (false, true, false),
+        "json" => (false, false, true),
+        _ => (true, true, true),
+    };
+    let sides = match &args.source_url {
+        Some(t) => (
+            render::DiffSource::Url(t.clone(), old_name.clone()),
+            render::DiffSource::Url(t.clone(), new_name.clone()),
+        ),
+        None => (old_source, new_source),
+    };
+    if md || html {
+        let title = format!("{old_name} → {new_name}");
+        render::write_diff_report(
+            &report,
+            &args.out,
+            md,
+            html,
+            args.templates.clone(),
+            (&sides.0, &sides.1),
+            &title,
+        )?;
+    }
+    if json {
+        std::fs::create_dir_all(&args.out).with_context(|| format!("{}: cannot create", args.out.display()))?;
+        write_json(&args.out.join("diff.json"), &report)?;
+    }
+    if !args.common.quiet {
+        println!("{old_name} → {new_name}: {} changes", changes.len());
+        for (section, counts) in diff::summary(&changes) {
+            println!(
+                "  {section:<17} {:>4} added {:>4} removed {:>4} changed",
+                counts["added"], counts["removed"], counts["changed"]
+            );
+        }
+    }
+    let failing = changes.iter().any(|c| {
+        let class = serde_json::to_value(c.class).ok();
+        args.fail_on
+            .iter()
+            .any(|f| class.as_ref().and_then(|v| v.as_str()) == Some(f.as_str()))
+    });
+    Ok(if failing { EXIT_PROBLEMS } else { EXIT_OK })
 }

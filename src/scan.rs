@@ -134,6 +134,9 @@ pub struct InterfaceMethodDoc<'a> {
 pub struct MethodDoc {
     pub name: String,
     pub signature: String,
+    /// The signature with every named type qualified by its import path and type arguments substituted, the
+    /// form `implements` compares: `(interface{})(bool)`.
+    pub canonical: String,
     /// The type that declares it, `import/path.Type`.
     pub owner: String,
     pub pointer_receiver: bool,
@@ -396,6 +399,7 @@ fn method_doc(model: &Model, m: &MethodEntry, value: bool) -> MethodDoc {
     MethodDoc {
         name: m.name.clone(),
         signature: m.signature.clone(),
+        canonical: m.canonical.clone(),
         owner: if m.locations.is_empty() {
             // A method of a standard-library interface kubewalk knows by heart.
             m.owner.name.clone()

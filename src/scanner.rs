@@ -13,7 +13,7 @@ use crate::model::{FileFacts, Model};
 use crate::parse::parse;
 use crate::platform::{platforms, read_constraints};
 use crate::syntax::FileSyntax;
-use crate::walk::{check_root, walk, SourceFile, WalkOptions};
+use crate::walk::{check_root, walk, SourceFile, WalkOptions, Walked};
 
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
@@ -81,6 +81,13 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan> {
     if walked.files.is_empty() {
         bail!("{}: no Go files", root.display());
     }
+    scan_walked(walked, root, start, options)
+}
+
+/// Scans listed files (from a folder or from git). `cache_key` names the cache file: scans that share it share
+/// the facts of files with the same content.
+pub fn scan_walked(walked: Walked, cache_key: &Path, start: Instant, options: &ScanOptions) -> Result<Scan> {
+    let root = cache_key;
     let cache = options
         .cache_dir
         .as_deref()
@@ -222,7 +229,7 @@ fn process_file(file: &SourceFile, cache: Option<&Cache>, query: &BodyQuery) -> 
             cached: Cached::No,
         }
     };
-    let bytes = match std::fs::read(&file.abs) {
+    let bytes = match file.content.read() {
         Ok(bytes) => bytes,
         Err(err) => return unreadable(facts, None, format!("cannot read: {err}")),
     };

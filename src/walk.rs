@@ -15,8 +15,37 @@ pub struct WalkOptions {
 pub struct SourceFile {
     /// Relative to the root, with `/` separators.
     pub path: String,
-    pub abs: PathBuf,
+    pub content: Content,
     pub size: u64,
+}
+
+/// Where a file's bytes are: on disk, or already in memory (a blob read from git).
+#[derive(Debug, Clone)]
+pub enum Content {
+    Disk(PathBuf),
+    Memory(std::sync::Arc<[u8]>),
+}
+
+impl Content {
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Content::Disk(path) => std::fs::read(path),
+            Content::Memory(bytes) => Ok(bytes.to_vec()),
+        }
+    }
+}
+
+/// Whether the Go tool skips a folder of this name (`vendor` unless asked).
+pub fn skips_dir(name: &str, options: WalkOptions) -> bool {
+    name.starts_with('_')
+        || name.starts_with('.')
+        || name == "testdata"
+        || (name == "vendor" && !options.include_vendor)
+}
+
+/// Whether a file of this name is scanned.
+pub fn takes_file(name: &str, options: WalkOptions) -> bool {
+    name.ends_with(".go") && (options.include_tests || !name.ends_with("_test.go"))
 }
 
 impl SourceFile {
@@ -57,11 +86,7 @@ pub fn walk(root: &Path, options: WalkOptions) -> Result<Walked> {
             if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
                 return true;
             }
-            let name = entry.file_name().to_string_lossy();
-            !(name.starts_with('_')
-                || name.starts_with('.')
-                || name == "testdata"
-                || (name == "vendor" && !options.include_vendor))
+            !skips_dir(&entry.file_name().to_string_lossy(), options)
         })
         .build();
     for entry in walker {
@@ -89,13 +114,13 @@ pub fn walk(root: &Path, options: WalkOptions) -> Result<Walked> {
             }
             continue;
         }
-        if !name.ends_with(".go") || (name.ends_with("_test.go") && !options.include_tests) {
+        if !takes_file(&name, options) {
             continue;
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         walked.files.push(SourceFile {
             path: rel,
-            abs: entry.path().to_path_buf(),
+            content: Content::Disk(entry.path().to_path_buf()),
             size,
         });
     }

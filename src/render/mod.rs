@@ -27,6 +27,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("volume_index.md", include_str!("../../templates/volume_index.md")),
     ("volume_plugin.md", include_str!("../../templates/volume_plugin.md")),
     ("package.md", include_str!("../../templates/package.md")),
+    ("diff.md", include_str!("../../templates/diff.md")),
     ("macros.md", include_str!("../../templates/macros.md")),
     ("layout.html", include_str!("../../templates/layout.html")),
     ("static/style.css", include_str!("../../templates/static/style.css")),
@@ -234,6 +235,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
                         "site_title": options.title,
                         "release": options.ref_name,
                         "root": root_prefix(&page.id),
+                        "home": format!("{}index.html", root_prefix(&page.id)),
                         "breadcrumbs": crumbs,
                         "nav": nav_here,
                         "toc": toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
@@ -357,6 +359,113 @@ fn relative_path(from: &Path, target: &Path) -> String {
     } else {
         parts.join("/")
     }
+}
+
+/// Where the two sides of a diff link to: a source URL template, a local folder, or nothing.
+pub enum DiffSource {
+    Url(String, String),
+    Folder(PathBuf),
+    None,
+}
+
+/// Writes a diff report as Markdown and HTML (`diff.md`, `diff.html`) in the site's style.
+pub fn write_diff_report(
+    report: &serde_json::Value,
+    out: &Path,
+    markdown: bool,
+    html_too: bool,
+    templates: Option<PathBuf>,
+    sides: (&DiffSource, &DiffSource),
+    title: &str,
+) -> Result<()> {
+    let env = environment(templates.clone());
+    let page = "diff";
+    let link = |side: &DiffSource, loc: &serde_json::Value| -> Option<serde_json::Value> {
+        let file = loc.get("file")?.as_str()?;
+        let line = loc.get("line")?.as_u64()?;
+        let href = match side {
+            DiffSource::Url(template, reference) => Some(
+                SourceLinks {
+                    template: Some(template.clone()),
+                    ref_name: reference.clone(),
+                    root_from_out: String::new(),
+                }
+                .url(page, file, line as u32),
+            ),
+            DiffSource::Folder(dir) => Some(format!("{}/{file}#L{line}", relative_path(out, dir))),
+            DiffSource::None => None,
+        };
+        Some(json!({ "text": format!("{file}:{line}"), "href": href }))
+    };
+    let titles = [
+        ("binaries", "Binaries"),
+        ("commands", "Commands"),
+        ("flags", "Flags"),
+        ("workqueue", "Workqueue"),
+        ("volume_plugins", "Volume plugins"),
+        ("preflight_checks", "Preflight checks"),
+        ("api", "Package API"),
+    ];
+    let changes = report["changes"].as_array().cloned().unwrap_or_default();
+    let sections: Vec<serde_json::Value> = titles
+        .iter()
+        .map(|(key, title)| {
+            let sum = &report["summary"][*key];
+            let list: Vec<serde_json::Value> = changes
+                .iter()
+                .filter(|c| c["section"] == *key)
+                .map(|c| {
+                    json!({
+                        "message": c["message"], "rule": c["rule"], "severity": c["severity"],
+                        "old": link(sides.0, &c["old"]), "new": link(sides.1, &c["new"]),
+                    })
+                })
+                .collect();
+            json!({
+                "title": title, "anchor": key.replace('_', "-"), "count": list.len(), "changes": list,
+                "added": sum["added"], "removed": sum["removed"], "changed": sum["changed"],
+            })
+        })
+        .collect();
+    let breaking = changes.iter().filter(|c| c["severity"] == "breaking").count();
+    let ctx = json!({
+        "old": report["old"], "new": report["new"], "total": changes.len(), "breaking": breaking, "sections": sections,
+        "page": { "id": page, "title": title, "root": "" },
+    });
+    let markdown_text = env
+        .get_template("diff.md")
+        .and_then(|t| t.render(TplValue::from_serialize(&ctx)))
+        .map_err(template_error)?;
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    if markdown {
+        std::fs::write(out.join("diff.md"), &markdown_text)
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+    }
+    if html_too {
+        let (body, toc) = html::Converter::new().convert(&markdown_text, &Default::default());
+        let layout = env.get_template("layout.html").map_err(template_error)?;
+        let html_text = layout
+            .render(TplValue::from_serialize(json!({
+                "title": title,
+                "site_title": "kubewalk diff",
+                "release": format!("{} → {}", report["old"].as_str().unwrap_or(""), report["new"].as_str().unwrap_or("")),
+                "root": "",
+                "home": "diff.html",
+                "breadcrumbs": [],
+                "nav": [],
+                "toc": toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
+                "body": body,
+            })))
+            .map_err(template_error)?;
+        std::fs::write(out.join("diff.html"), html_text).with_context(|| format!("{}: cannot write", out.display()))?;
+        for name in ["static/style.css", "static/search.js"] {
+            let text = template_source(templates.as_deref(), name)?.unwrap_or_default();
+            std::fs::create_dir_all(out.join("static"))?;
+            std::fs::write(out.join(name), text)?;
+        }
+        std::fs::write(out.join("search-index.js"), "window.KUBEWALK_SEARCH = [];\n")?;
+    }
+    Ok(())
 }
 
 /// Parses `--format`.

@@ -1,0 +1,268 @@
+//! Release diffs: every change rule has an old/new fixture pair that makes it fire (with a snapshot of the
+//! report), git revisions are read without a checkout, and exit codes say what happened.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use kubewalk::diff::RULES;
+use predicates::prelude::*;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff")
+}
+
+fn kubewalk() -> Command {
+    let mut cmd = Command::cargo_bin("kubewalk").unwrap();
+    cmd.env(
+        "KUBEWALK_CACHE_DIR",
+        std::env::temp_dir().join("kubewalk-test-cache-unused"),
+    );
+    cmd
+}
+
+fn report(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("diff.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn every_rule_has_a_fixture_pair_that_makes_it_fire() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut snapshot = String::new();
+    for rule in RULES {
+        let pair = fixtures().join(rule.id);
+        assert!(
+            pair.join("old").is_dir() && pair.join("new").is_dir(),
+            "rule {} has no fixture pair in fixtures/diff/{}/{{old,new}}",
+            rule.id,
+            rule.id
+        );
+        let out = dir.path().join(rule.id);
+        kubewalk()
+            .args([
+                "diff",
+                "--no-cache",
+                "--quiet",
+                "--format",
+                "json",
+                "--api",
+                "k8s.io/kubernetes/pkg/api/thing",
+                "--out",
+            ])
+            .arg(&out)
+            .arg(pair.join("old"))
+            .arg(pair.join("new"))
+            .assert()
+            .code(0);
+        let changes = report(&out)["changes"].as_array().unwrap().clone();
+        assert!(
+            changes.iter().any(|c| c["rule"] == rule.id),
+            "rule {} did not fire on its fixture: {changes:#?}",
+            rule.id
+        );
+        snapshot.push_str(&format!("{}\n", rule.id));
+        for c in &changes {
+            snapshot.push_str(&format!(
+                "  {} [{}] {}\n",
+                c["rule"].as_str().unwrap(),
+                c["severity"].as_str().unwrap(),
+                c["message"].as_str().unwrap()
+            ));
+        }
+    }
+    insta::with_settings!({ omit_expression => true }, { insta::assert_snapshot!("rules", snapshot) });
+}
+
+#[test]
+fn markdown_and_html_reports_link_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let pair = fixtures().join("flag-default-changed");
+    kubewalk()
+        .args([
+            "diff",
+            "--no-cache",
+            "--old-ref",
+            "v1",
+            "--new-ref",
+            "v2",
+            "--source-url",
+            "https://example.invalid/{ref}/{path}#L{line}",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(pair.join("old"))
+        .arg(pair.join("new"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("v1 → v2: 1 changes"))
+        .stdout(predicate::str::contains(
+            "flags                0 added    0 removed    1 changed",
+        ));
+    let md = std::fs::read_to_string(out.join("diff.md")).unwrap();
+    assert!(
+        md.contains("https://example.invalid/v1/cmd/kube-gizmo/app/server.go#L"),
+        "{md}"
+    );
+    assert!(
+        md.contains("https://example.invalid/v2/cmd/kube-gizmo/app/server.go#L"),
+        "{md}"
+    );
+    assert!(out.join("diff.html").exists());
+    kubewalk().arg("check-links").arg(&out).assert().code(0);
+}
+
+#[test]
+fn fail_on_a_class_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let pair = fixtures().join("flag-removed");
+    let run = |class: &str| {
+        kubewalk()
+            .args([
+                "diff",
+                "--no-cache",
+                "--quiet",
+                "--format",
+                "json",
+                "--fail-on",
+                class,
+                "--out",
+            ])
+            .arg(dir.path().join(class))
+            .arg(pair.join("old"))
+            .arg(pair.join("new"))
+            .assert()
+    };
+    run("removed").code(1);
+    run("added").code(0);
+}
+
+#[test]
+fn a_saved_scan_is_an_input_and_another_schema_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let pair = fixtures().join("binary-added");
+    let saved = dir.path().join("old.json");
+    kubewalk()
+        .args(["scan", "--no-cache", "--quiet", "--json"])
+        .arg(&saved)
+        .arg(pair.join("old"))
+        .assert()
+        .code(0);
+    let out = dir.path().join("out");
+    kubewalk()
+        .args(["diff", "--no-cache", "--quiet", "--format", "json", "--out"])
+        .arg(&out)
+        .arg(&saved)
+        .arg(pair.join("new"))
+        .assert()
+        .code(0);
+    assert!(report(&out)["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["rule"] == "binary-added"));
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, r#"{"schema": "kubewalk/scan/v0"}"#).unwrap();
+    kubewalk()
+        .args(["diff", "--no-cache", "--out"])
+        .arg(dir.path().join("x"))
+        .arg(&other)
+        .arg(pair.join("new"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("other.json: scan schema \"kubewalk/scan/v0\""));
+    kubewalk()
+        .args(["diff", "--no-cache", "--out"])
+        .arg(dir.path().join("y"))
+        .arg(dir.path())
+        .arg(pair.join("new"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(": no Go files"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=kubewalk",
+            "-c",
+            "user.email=kubewalk@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn two_tags_of_a_git_repository_without_a_checkout() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    let pair = fixtures().join("volume-plugin-added");
+    copy_tree(&pair.join("old"), &repo);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "old"]);
+    git(&repo, &["tag", "v1"]);
+    for entry in std::fs::read_dir(&repo).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != ".git" {
+            if entry.file_type().unwrap().is_dir() {
+                std::fs::remove_dir_all(entry.path()).unwrap();
+            } else {
+                std::fs::remove_file(entry.path()).unwrap();
+            }
+        }
+    }
+    copy_tree(&pair.join("new"), &repo);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "new"]);
+    git(&repo, &["tag", "v2"]);
+    // The work tree is emptied: diff --git must read the object database only.
+    for entry in std::fs::read_dir(&repo).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != ".git" && entry.file_type().unwrap().is_dir() {
+            std::fs::remove_dir_all(entry.path()).unwrap();
+        }
+    }
+    let out = dir.path().join("out");
+    kubewalk()
+        .args(["diff", "--no-cache", "--quiet", "--format", "json", "--git"])
+        .arg(&repo)
+        .args(["v1", "v2", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let changes = report(&out)["changes"].as_array().unwrap().clone();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["rule"] == "volume-plugin-added" && c["subject"] == "kubernetes.io/ramdisk"),
+        "{changes:#?}"
+    );
+    kubewalk()
+        .args(["diff", "--no-cache", "--quiet", "--git"])
+        .arg(&repo)
+        .args(["v1", "no-such-tag", "--out"])
+        .arg(dir.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no revision \"no-such-tag\""));
+}
