@@ -249,63 +249,77 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// Walks a function body once, keeping what the query asks for.
-    fn visit_body(&self, node: Node, visit: &BodyVisit, body: &mut Body) {
-        let mut cursor = node.walk();
-        let mut stack = vec![node];
-        while let Some(n) = stack.pop() {
-            match n.kind() {
-                "call_expression" => self.body_call(n, visit, body),
-                "range_clause" => {
+    /// Walks a function body once, with one cursor, keeping what the query asks for. `ancestors` holds the
+    /// chain from the body down to the current node's parent, so no lookup walks back up the tree.
+    fn visit_body(&self, block: Node<'a>, visit: &BodyVisit, body: &mut Body) {
+        let k = ids();
+        let mut cursor = block.walk();
+        let mut ancestors: Vec<Node<'a>> = Vec::new();
+        loop {
+            let n = cursor.node();
+            if n.is_named() {
+                let kind = n.kind_id();
+                if kind == k.call {
+                    self.body_call(n, &ancestors, visit, body);
+                } else if kind == k.selector {
+                    if let Some(receiver) = &visit.receiver {
+                        self.receiver_field(n, &ancestors, receiver, body);
+                    }
+                } else if kind == k.composite {
+                    self.body_literal(n, &ancestors, body);
+                } else if kind == k.range {
                     let right = n
-                        .child_by_field_name("right")
-                        .filter(|r| matches!(r.kind(), "identifier" | "call_expression"));
-                    let left = n.child_by_field_name("left");
-                    if let (Some(right), Some(left)) = (right, left) {
+                        .child_by_field_id(k.f_right)
+                        .filter(|r| r.kind_id() == k.identifier || r.kind_id() == k.call);
+                    if let (Some(right), Some(left)) = (right, n.child_by_field_id(k.f_left)) {
                         let mut c = left.walk();
                         let vars = left.named_children(&mut c).map(|v| self.text(v).to_string()).collect();
                         body.ranges.push((vars, self.expr(right)));
                     }
-                }
-                "composite_literal" => self.body_literal(n, body),
-                "return_statement" if visit.wants_returns => {
+                } else if kind == k.ret && visit.wants_returns {
                     let exprs = n
                         .named_child(0)
-                        .filter(|c| c.kind() == "expression_list")
+                        .filter(|c| c.kind_id() == k.expr_list)
                         .map(|list| self.expr_list(list))
                         .unwrap_or_default();
                     body.returns.push((line_of(n), exprs));
-                }
-                "expression_switch_statement" | "type_switch_statement" if visit.wants_switches => {
+                } else if (kind == k.expr_switch || kind == k.type_switch) && visit.wants_switches {
                     body.switches.push(self.switch(n));
                 }
-                "selector_expression" => {
-                    if let Some(receiver) = &visit.receiver {
-                        self.receiver_field(n, receiver, body);
-                    }
-                }
-                _ => {}
             }
-            let start = stack.len();
-            stack.extend(n.named_children(&mut cursor));
-            // Children are visited in source order.
-            stack[start..].reverse();
+            if cursor.goto_first_child() {
+                ancestors.push(n);
+                continue;
+            }
+            loop {
+                if ancestors.is_empty() {
+                    return;
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                cursor.goto_parent();
+                ancestors.pop();
+            }
         }
     }
 
-    fn body_call(&self, node: Node, visit: &BodyVisit, body: &mut Body) {
-        let Some(function) = node.child_by_field_name("function") else {
+    fn body_call(&self, node: Node<'a>, ancestors: &[Node<'a>], visit: &BodyVisit, body: &mut Body) {
+        let k = ids();
+        let Some(function) = node.child_by_field_id(k.f_function) else {
             return;
         };
-        let name = match function.kind() {
-            "identifier" => self.text(function),
-            "selector_expression" => function.child_by_field_name("field").map_or("", |f| self.text(f)),
-            _ => return,
+        let name = if function.kind_id() == k.identifier {
+            self.text(function)
+        } else if function.kind_id() == k.selector {
+            function.child_by_field_id(k.f_field).map_or("", |f| self.text(f))
+        } else {
+            return;
         };
         let wanted = match self.query.calls.get(name) {
             Some(&min_args) => {
                 let count = node
-                    .child_by_field_name("arguments")
+                    .child_by_field_id(k.f_arguments)
                     .map_or(0, |a| a.named_child_count());
                 count >= min_args
             }
@@ -322,11 +336,11 @@ impl<'a> Lower<'a> {
             fun: *fun,
             args,
             ellipsis,
-            assigned_to: self.assigned_to(node),
+            assigned_to: self.assigned_to(node, ancestors),
         });
     }
 
-    fn body_literal(&self, node: Node, body: &mut Body) {
+    fn body_literal(&self, node: Node<'a>, ancestors: &[Node<'a>], body: &mut Body) {
         let Some(ty_node) = node.child_by_field_name("type") else {
             return;
         };
@@ -354,7 +368,7 @@ impl<'a> Lower<'a> {
             ty,
             fields,
             elements,
-            assigned_to: self.assigned_to(node),
+            assigned_to: self.assigned_to(node, ancestors),
         });
     }
 
@@ -430,29 +444,34 @@ impl<'a> Lower<'a> {
     }
 
     /// The variable a value is assigned to: `x := v`, `x = v`, `var x = v`, also through `&v`.
-    fn assigned_to(&self, node: Node) -> Option<String> {
-        let mut n = node;
-        while let Some(parent) = n.parent() {
-            match parent.kind() {
-                "unary_expression" | "parenthesized_expression" => n = parent,
-                "expression_list" => {
-                    let holder = parent.parent()?;
-                    let lhs = match holder.kind() {
-                        "short_var_declaration" | "assignment_statement" => {
-                            if holder.child_by_field_name("right") != Some(parent) {
-                                return None;
-                            }
-                            holder.child_by_field_name("left")?.named_child(0)?
-                        }
-                        "var_spec" => holder.child_by_field_name("name")?,
-                        _ => return None,
-                    };
-                    return (parent.named_child_count() == 1 && lhs.kind() == "identifier")
-                        .then(|| self.text(lhs).to_string());
-                }
-                _ => return None,
+    fn assigned_to(&self, node: Node<'a>, ancestors: &[Node<'a>]) -> Option<String> {
+        let k = ids();
+        let mut i = ancestors.len();
+        while i > 0 {
+            let parent = ancestors[i - 1];
+            let kind = parent.kind_id();
+            if kind == k.unary || kind == k.paren_expr {
+                i -= 1;
+                continue;
             }
+            if kind != k.expr_list || i < 2 {
+                return None;
+            }
+            let holder = ancestors[i - 2];
+            let lhs = if holder.kind_id() == k.short_var || holder.kind_id() == k.assign {
+                if holder.child_by_field_id(k.f_right) != Some(parent) {
+                    return None;
+                }
+                holder.child_by_field_id(k.f_left)?.named_child(0)?
+            } else if holder.kind_id() == k.var_spec {
+                holder.child_by_field_id(k.f_name)?
+            } else {
+                return None;
+            };
+            return (parent.named_child_count() == 1 && lhs.kind_id() == k.identifier)
+                .then(|| self.text(lhs).to_string());
         }
+        let _ = node;
         None
     }
 
@@ -510,22 +529,23 @@ impl<'a> Lower<'a> {
     }
 
     /// `r.field` in a method with receiver `r`: how the field is used.
-    fn receiver_field(&self, node: Node, receiver: &str, body: &mut Body) {
-        let Some(operand) = node.child_by_field_name("operand") else {
+    fn receiver_field(&self, node: Node<'a>, ancestors: &[Node<'a>], receiver: &str, body: &mut Body) {
+        let k = ids();
+        let Some(operand) = node.child_by_field_id(k.f_operand) else {
             return;
         };
-        if operand.kind() != "identifier" || self.text(operand) != receiver {
+        if operand.kind_id() != k.identifier || self.text(operand) != receiver {
             return;
         }
-        let Some(field) = node.child_by_field_name("field") else {
+        let Some(field) = node.child_by_field_id(k.f_field) else {
             return;
         };
         let field = self.text(field).to_string();
         let line = line_of(node);
-        let parent = node.parent();
-        let parent_kind = parent.map(|p| p.kind()).unwrap_or_default();
+        let parent = ancestors.last().copied();
+        let parent_kind = parent.map(|p| p.kind_id());
         // `r.m(...)`: a method of the receiver itself.
-        if parent_kind == "call_expression" && parent.and_then(|p| p.child_by_field_name("function")) == Some(node) {
+        if parent_kind == Some(k.call) && parent.and_then(|p| p.child_by_field_id(k.f_function)) == Some(node) {
             body.receiver_fields.push(FieldUse {
                 field,
                 access: Access::CallMethod,
@@ -535,39 +555,35 @@ impl<'a> Lower<'a> {
             return;
         }
         // `r.f.m(...)`: a method called on the field.
-        if parent_kind == "selector_expression" {
-            if let Some(p) = parent {
-                let grand = p.parent();
-                if grand.is_some_and(|g| g.kind() == "call_expression")
-                    && grand.and_then(|g| g.child_by_field_name("function")) == Some(p)
-                {
-                    body.receiver_fields.push(FieldUse {
-                        field,
-                        access: Access::CallMethod,
-                        method: p.child_by_field_name("field").map(|m| self.text(m).to_string()),
-                        line,
-                    });
-                    return;
-                }
+        if let (Some(p), Some(k_sel)) = (parent, parent_kind.filter(|&pk| pk == k.selector)) {
+            let _ = k_sel;
+            let grand = ancestors.len().checked_sub(2).map(|i| ancestors[i]);
+            if grand.is_some_and(|g| g.kind_id() == k.call && g.child_by_field_id(k.f_function) == Some(p)) {
+                body.receiver_fields.push(FieldUse {
+                    field,
+                    access: Access::CallMethod,
+                    method: p.child_by_field_id(k.f_field).map(|m| self.text(m).to_string()),
+                    line,
+                });
+                return;
             }
         }
-        let access = if self.is_written(node) {
+        let access = if self.is_written(node, ancestors) {
             Access::Write
         } else {
             Access::Read
         };
+        // `r.f = append(r.f, x)` and `r.f[k] = v` also read the field; `delete(r.f, k)` writes it.
+        let also_read = access == Access::Write && parent_kind == Some(k.index);
         body.receiver_fields.push(FieldUse {
-            field,
+            field: field.clone(),
             access,
             method: None,
             line,
         });
-        // `r.f = append(r.f, x)` and `r.f[k] = v` also read the field; `delete(r.f, k)` writes it.
-        if access == Access::Write && parent_kind == "index_expression" {
+        if also_read {
             body.receiver_fields.push(FieldUse {
-                field: self
-                    .text(node.child_by_field_name("field").expect("checked above"))
-                    .to_string(),
+                field,
                 access: Access::Read,
                 method: None,
                 line,
@@ -577,31 +593,36 @@ impl<'a> Lower<'a> {
 
     /// Whether an expression is assigned to: the left side of `=`, `op=`, `++`, `--`, as itself or as the
     /// indexed operand (`r.f[k] = v`), or the map of a `delete`.
-    fn is_written(&self, node: Node) -> bool {
+    fn is_written(&self, node: Node<'a>, ancestors: &[Node<'a>]) -> bool {
+        let k = ids();
         let mut n = node;
-        if let Some(p) = n.parent() {
-            if p.kind() == "index_expression" && p.child_by_field_name("operand") == Some(n) {
-                n = p;
-            }
+        let mut i = ancestors.len();
+        if i > 0 && ancestors[i - 1].kind_id() == k.index && ancestors[i - 1].child_by_field_id(k.f_operand) == Some(n)
+        {
+            n = ancestors[i - 1];
+            i -= 1;
         }
-        let Some(parent) = n.parent() else {
+        if i == 0 {
             return false;
-        };
-        match parent.kind() {
-            "inc_statement" | "dec_statement" => true,
-            "expression_list" => parent.parent().is_some_and(|holder| {
-                matches!(holder.kind(), "assignment_statement" | "short_var_declaration")
-                    && holder.child_by_field_name("left") == Some(parent)
-            }),
-            "argument_list" => {
-                let call = parent.parent();
-                let is_delete = call
-                    .and_then(|c| c.child_by_field_name("function"))
-                    .is_some_and(|f| self.text(f) == "delete");
-                is_delete && parent.named_child(0) == Some(n)
-            }
-            _ => false,
         }
+        let parent = ancestors[i - 1];
+        let kind = parent.kind_id();
+        if kind == k.inc || kind == k.dec {
+            return true;
+        }
+        let holder = i.checked_sub(2).map(|j| ancestors[j]);
+        if kind == k.expr_list {
+            return holder.is_some_and(|h| {
+                (h.kind_id() == k.assign || h.kind_id() == k.short_var) && h.child_by_field_id(k.f_left) == Some(parent)
+            });
+        }
+        if kind == k.args {
+            let is_delete = holder
+                .and_then(|c| c.child_by_field_id(k.f_function))
+                .is_some_and(|f| self.text(f) == "delete");
+            return is_delete && parent.named_child(0) == Some(n);
+        }
+        false
     }
 
     fn type_params(&self, node: Node) -> Vec<TypeParam> {
@@ -1011,6 +1032,77 @@ impl<'a> Lower<'a> {
     }
 }
 
+/// Node kind and field ids of tree-sitter-go, looked up once: comparing numbers instead of names in the walk
+/// over every node of every body.
+struct Ids {
+    call: u16,
+    selector: u16,
+    composite: u16,
+    range: u16,
+    ret: u16,
+    expr_switch: u16,
+    type_switch: u16,
+    identifier: u16,
+    expr_list: u16,
+    unary: u16,
+    paren_expr: u16,
+    short_var: u16,
+    assign: u16,
+    var_spec: u16,
+    index: u16,
+    inc: u16,
+    dec: u16,
+    args: u16,
+    f_function: u16,
+    f_field: u16,
+    f_operand: u16,
+    f_arguments: u16,
+    f_left: u16,
+    f_right: u16,
+    f_name: u16,
+}
+
+fn ids() -> &'static Ids {
+    static IDS: std::sync::OnceLock<Ids> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        let kind = |name: &str| language.id_for_node_kind(name, true);
+        let field = |name: &str| {
+            language
+                .field_id_for_name(name)
+                .map(|f| f.get())
+                .expect("tree-sitter-go has the fields kubewalk reads")
+        };
+        Ids {
+            call: kind("call_expression"),
+            selector: kind("selector_expression"),
+            composite: kind("composite_literal"),
+            range: kind("range_clause"),
+            ret: kind("return_statement"),
+            expr_switch: kind("expression_switch_statement"),
+            type_switch: kind("type_switch_statement"),
+            identifier: kind("identifier"),
+            expr_list: kind("expression_list"),
+            unary: kind("unary_expression"),
+            paren_expr: kind("parenthesized_expression"),
+            short_var: kind("short_var_declaration"),
+            assign: kind("assignment_statement"),
+            var_spec: kind("var_spec"),
+            index: kind("index_expression"),
+            inc: kind("inc_statement"),
+            dec: kind("dec_statement"),
+            args: kind("argument_list"),
+            f_function: field("function"),
+            f_field: field("field"),
+            f_operand: field("operand"),
+            f_arguments: field("arguments"),
+            f_left: field("left"),
+            f_right: field("right"),
+            f_name: field("name"),
+        }
+    })
+}
+
 struct BodyVisit {
     receiver: Option<String>,
     /// Keep every call, not only the queried names: in `package main`, where binaries find their root command.
@@ -1100,4 +1192,36 @@ fn is_directive(rest: &str) -> bool {
     }
     let is_word = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     rest.as_bytes()[..colon].iter().all(|&b| is_word(b)) && is_word(rest.as_bytes()[colon + 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ids;
+
+    #[test]
+    fn node_kind_ids_exist_in_the_grammar() {
+        let k = ids();
+        for id in [
+            k.call,
+            k.selector,
+            k.composite,
+            k.range,
+            k.ret,
+            k.expr_switch,
+            k.type_switch,
+            k.identifier,
+            k.expr_list,
+            k.unary,
+            k.paren_expr,
+            k.short_var,
+            k.assign,
+            k.var_spec,
+            k.index,
+            k.inc,
+            k.dec,
+            k.args,
+        ] {
+            assert_ne!(id, 0, "a node kind kubewalk reads is missing from tree-sitter-go");
+        }
+    }
 }

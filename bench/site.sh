@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Times `kubewalk site` (scan included, cold cache, both formats) against `kubewalk scan` on the same tree, and
+# reports peak memory and the size of the search index.
+#
+#   bench/site.sh ROOT
+#
+# Targets (issue 4, 2-core machine): site <= 1.6x scan, peak RSS <= 500 MiB, search index <= 5 MB.
+set -euo pipefail
+root=$(cd "${1:?usage: bench/site.sh ROOT}" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing" >&2; exit 2; }
+cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+kubewalk="$here/target/release/kubewalk"
+hyperfine --warmup 1 --runs 3 --export-json "$work/times.json" \
+  -n scan "'$kubewalk' scan --quiet --no-cache '$root'" \
+  -n site "rm -rf '$work/site' && '$kubewalk' site --quiet --no-cache --out '$work/site' '$root'" >/dev/null
+python3 - "$work/times.json" <<'PY'
+import json, sys
+r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
+print(f"scan {r['scan']:.2f} s, site {r['site']:.2f} s: {r['site'] / r['scan']:.2f}x scan")
+PY
+rm -rf "$work/site"
+rss=$( { /usr/bin/time -f "%M" "$kubewalk" site --quiet --no-cache --out "$work/site" "$root" >/dev/null; } 2>&1 | tail -1)
+echo "peak RSS site: $((rss / 1024)) MiB"
+echo "search index: $(wc -c < "$work/site/search-index.js") bytes"
