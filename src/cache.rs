@@ -73,13 +73,21 @@ impl Cache {
     }
 
     /// Replaces the cache file with `entries`, atomically; does nothing when the file already holds exactly them.
-    pub fn store(&mut self, entries: &[(ContentHash, &FileSyntax)], hits: usize) -> Result<()> {
-        if hits == entries.len() && hits == self.loaded {
+    /// With `keep_unused`, entries read but not used this run are kept too: the two revisions of a diff share
+    /// one cache, and each must find the other's files next time.
+    pub fn store(&mut self, entries: &[(ContentHash, &FileSyntax)], hits: usize, keep_unused: bool) -> Result<()> {
+        let unused = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+        let unused_count = if keep_unused { unused.len() } else { 0 };
+        if hits == entries.len() && hits + unused_count == self.loaded {
             return Ok(());
         }
         let dir = self.path.parent().context("the cache path has a folder")?;
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-        let payload: Vec<(&[u8; 32], &FileSyntax)> = entries.iter().map(|(h, s)| (&h.0, *s)).collect();
+        let fresh: std::collections::HashSet<&[u8; 32]> = entries.iter().map(|(h, _)| &h.0).collect();
+        let mut payload: Vec<(&[u8; 32], &FileSyntax)> = entries.iter().map(|(h, s)| (&h.0, *s)).collect();
+        if keep_unused {
+            payload.extend(unused.iter().filter(|(h, _)| !fresh.contains(h)));
+        }
         let body = options().serialize(&payload).context("cannot encode the cache")?;
         let tmp = self.path.with_extension(format!("tmp{}", std::process::id()));
         let mut file = std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;

@@ -160,6 +160,7 @@ impl CommonScanArgs {
             },
             progress: !self.quiet,
             query,
+            keep_unused_cache: false,
         }
     }
 }

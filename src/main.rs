@@ -176,7 +176,8 @@ fn diff_side(
     config: &TopicConfig,
     store: &git::BlobStore,
 ) -> Result<(serde_json::Value, render::DiffSource)> {
-    let options = args.common.scan_options(config.body_query());
+    let mut options = args.common.scan_options(config.body_query());
+    options.keep_unused_cache = true;
     let result = match &args.git {
         Some(repo) => {
             let start = std::time::Instant::now();
@@ -217,7 +218,8 @@ fn diff_side(
     } else {
         render::DiffSource::Folder(std::path::PathBuf::from(spec))
     };
-    std::mem::forget(result);
+    // The model is freed before the other side is scanned: two models at once would double the peak.
+    drop(result);
     Ok((doc, source))
 }
 

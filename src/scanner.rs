@@ -25,6 +25,8 @@ pub struct ScanOptions {
     pub progress: bool,
     /// The body facts to keep for the topics.
     pub query: BodyQuery,
+    /// Keep cache entries this scan did not use (the other revision of a diff shares the cache).
+    pub keep_unused_cache: bool,
 }
 
 /// A problem with one file or folder, reported as `path:line: message`.
@@ -177,7 +179,7 @@ pub fn scan_walked(walked: Walked, cache_key: &Path, start: Instant, options: &S
             .iter()
             .filter_map(|&(hash, i)| Some((hash, facts[i].syntax.as_ref()?)))
             .collect();
-        if let Err(err) = cache.store(&new_entries, cache_hits) {
+        if let Err(err) = cache.store(&new_entries, cache_hits, options.keep_unused_cache) {
             diagnostics.push(Diagnostic {
                 path: cache.path().display().to_string(),
                 line: None,
