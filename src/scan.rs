@@ -15,23 +15,11 @@ pub const SCHEMA: &str = "kubewalk/scan/v1";
 #[derive(Serialize)]
 pub struct ScanDoc<'a> {
     pub schema: &'static str,
-    pub stats: StatsDoc,
+    pub stats: &'a Stats,
     pub modules: Vec<ModuleDoc<'a>>,
     pub packages: Vec<PackageDoc<'a>>,
     pub diagnostics: Vec<String>,
     pub topics: Value,
-}
-
-#[derive(Serialize)]
-pub struct StatsDoc {
-    pub files: usize,
-    pub bytes: u64,
-    pub packages: usize,
-    pub types: usize,
-    pub methods: usize,
-    pub funcs: usize,
-    pub parse_error_files: usize,
-    pub unreadable_files: usize,
 }
 
 #[derive(Serialize)]
@@ -205,7 +193,7 @@ pub fn document<'a>(scan: &'a Scan, topics: Value) -> ScanDoc<'a> {
     let model = &scan.model;
     ScanDoc {
         schema: SCHEMA,
-        stats: stats_doc(&scan.stats),
+        stats: &scan.stats,
         modules: model
             .modules
             .iter()
@@ -217,19 +205,6 @@ pub fn document<'a>(scan: &'a Scan, topics: Value) -> ScanDoc<'a> {
         packages: model.packages.iter().map(|p| package_doc(model, p)).collect(),
         diagnostics: scan.diagnostics.iter().map(|d| d.to_string()).collect(),
         topics,
-    }
-}
-
-fn stats_doc(stats: &Stats) -> StatsDoc {
-    StatsDoc {
-        files: stats.files,
-        bytes: stats.bytes,
-        packages: stats.packages,
-        types: stats.types,
-        methods: stats.methods,
-        funcs: stats.funcs,
-        parse_error_files: stats.parse_error_files,
-        unreadable_files: stats.unreadable_files,
     }
 }
 

@@ -47,7 +47,7 @@ impl std::fmt::Display for Diagnostic {
 }
 
 /// The counts of a scan, as documented in the JSON contract.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Stats {
     pub files: usize,
     pub bytes: u64,

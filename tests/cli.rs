@@ -1,22 +1,14 @@
 //! The command line: exit codes, messages, determinism.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
+use support::kubewalk;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
-}
-
-fn kubewalk() -> Command {
-    // No test may read or write the user's cache.
-    let mut cmd = Command::cargo_bin("kubewalk").unwrap();
-    cmd.env(
-        "KUBEWALK_CACHE_DIR",
-        std::env::temp_dir().join("kubewalk-test-cache-unused"),
-    );
-    cmd
 }
 
 #[test]

@@ -1,23 +1,16 @@
 //! Release diffs: every change rule has an old/new fixture pair that makes it fire (with a snapshot of the
 //! report), git revisions are read without a checkout, and exit codes say what happened.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use kubewalk::diff::RULES;
 use predicates::prelude::*;
+use support::kubewalk;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff")
-}
-
-fn kubewalk() -> Command {
-    let mut cmd = Command::cargo_bin("kubewalk").unwrap();
-    cmd.env(
-        "KUBEWALK_CACHE_DIR",
-        std::env::temp_dir().join("kubewalk-test-cache-unused"),
-    );
-    cmd
 }
 
 fn report(out: &Path) -> serde_json::Value {

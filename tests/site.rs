@@ -1,22 +1,15 @@
 //! The site of the fixture: snapshots of its Markdown and HTML, zero broken links, template overrides, and
 //! determinism.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
+use support::kubewalk;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s")
-}
-
-fn kubewalk() -> Command {
-    let mut cmd = Command::cargo_bin("kubewalk").unwrap();
-    cmd.env(
-        "KUBEWALK_CACHE_DIR",
-        std::env::temp_dir().join("kubewalk-test-cache-unused"),
-    );
-    cmd
 }
 
 fn build(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {

@@ -130,7 +130,8 @@ fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn normalize(path: &Path) -> PathBuf {
+/// A path with `.` and `..` components resolved, without touching the file system.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

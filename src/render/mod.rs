@@ -332,17 +332,7 @@ fn relative_path(from: &Path, target: &Path) -> String {
         } else {
             std::env::current_dir().unwrap_or_default().join(p)
         };
-        let mut out = PathBuf::new();
-        for c in p.components() {
-            match c {
-                std::path::Component::ParentDir => {
-                    out.pop();
-                }
-                std::path::Component::CurDir => {}
-                other => out.push(other),
-            }
-        }
-        out
+        check::normalize(&p)
     };
     let (from, target) = (abs(from), abs(target));
     let from_parts: Vec<_> = from.components().collect();
