@@ -79,21 +79,41 @@ impl Scan {
 pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan> {
     let start = Instant::now();
     check_root(root)?;
-    let walked = walk(root, options.walk)?;
+    // Reading the cache takes about as long as the walk: do both at once.
+    let (walked, cache) = std::thread::scope(|s| {
+        let cache = s.spawn(|| load_cache(root, options));
+        let walked = walk(root, options.walk);
+        (walked, cache.join().expect("loading the cache does not panic"))
+    });
+    let walked = walked?;
     if walked.files.is_empty() {
         bail!("{}: no Go files", root.display());
     }
-    scan_walked(walked, root, start, options)
+    scan_files(walked, root, cache, start, options)
 }
 
 /// Scans listed files (from a folder or from git). `cache_key` names the cache file: scans that share it share
 /// the facts of files with the same content.
 pub fn scan_walked(walked: Walked, cache_key: &Path, start: Instant, options: &ScanOptions) -> Result<Scan> {
-    let root = cache_key;
-    let cache = options
+    let cache = load_cache(cache_key, options);
+    scan_files(walked, cache_key, cache, start, options)
+}
+
+fn load_cache(cache_key: &Path, options: &ScanOptions) -> Option<Cache> {
+    options
         .cache_dir
         .as_deref()
-        .map(|dir| Cache::load(dir, root, &options.query.fingerprint()));
+        .map(|dir| Cache::load(dir, cache_key, &options.query.fingerprint()))
+}
+
+/// `root` names the tree in diagnostics about the walk.
+fn scan_files(
+    walked: Walked,
+    root: &Path,
+    cache: Option<Cache>,
+    start: Instant,
+    options: &ScanOptions,
+) -> Result<Scan> {
     let progress = if options.progress && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(walked.files.len() as u64);
         bar.set_style(
