@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 
 use crate::walk::{module_path, skips_dir, takes_file, Content, Module, SourceFile, WalkOptions, Walked};
 
@@ -48,27 +49,36 @@ pub fn walk_revision(repo: &Path, rev: &str, options: WalkOptions, store: &BlobS
     if wanted.is_empty() {
         bail!("{}: no Go files at {rev:?}", repo.display());
     }
-    // Blobs are read on this thread: without gix's `parallel` feature a repository handle stays on one thread,
-    // and inflating the blobs of a release takes a fraction of what parsing them does.
-    let mut read: Vec<(String, Arc<[u8]>, bool)> = Vec::with_capacity(wanted.len());
-    let mut blobs = store.blobs.lock().unwrap_or_else(|e| e.into_inner());
-    for (path, oid, is_mod) in wanted {
-        let bytes = match blobs.get(&oid) {
-            Some(bytes) => bytes.clone(),
-            None => {
-                let blob = repository
+    // Blobs are inflated in parallel, each worker with its own repository handle (a handle stays on one
+    // thread without gix's `parallel` feature). A blob already read for the other revision is not read again.
+    let read: Vec<Result<(String, Arc<[u8]>, bool)>> = wanted
+        .into_par_iter()
+        .with_min_len(32)
+        .map_init(
+            || gix::open(repo),
+            |handle, (path, oid, is_mod)| {
+                if let Some(bytes) = store.blobs.lock().unwrap_or_else(|e| e.into_inner()).get(&oid) {
+                    return Ok((path, bytes.clone(), is_mod));
+                }
+                let handle = handle
+                    .as_ref()
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", repo.display()))?;
+                let blob = handle
                     .find_object(oid)
                     .with_context(|| format!("{path}: cannot read blob {oid}"))?;
                 let bytes: Arc<[u8]> = Arc::from(blob.data.as_slice());
-                blobs.insert(oid, bytes.clone());
-                bytes
-            }
-        };
-        read.push((path, bytes, is_mod));
-    }
-    drop(blobs);
+                store
+                    .blobs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(oid, bytes.clone());
+                Ok((path, bytes, is_mod))
+            },
+        )
+        .collect();
     let mut walked = Walked::default();
-    for (path, bytes, is_mod) in read {
+    for item in read {
+        let (path, bytes, is_mod) = item?;
         if is_mod {
             if let Some(module) = module_path(&String::from_utf8_lossy(&bytes)) {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
