@@ -16,6 +16,9 @@ pub struct BlobStore {
     blobs: Mutex<HashMap<gix::ObjectId, Arc<[u8]>>>,
 }
 
+/// A file's path, its bytes, and whether it is a `go.mod`.
+type ReadBlob = (String, Arc<[u8]>, bool);
+
 /// The Go files and `go.mod` files of `rev` in the repository at `repo`, as a walk of a checkout would list them.
 pub fn walk_revision(repo: &Path, rev: &str, options: WalkOptions, store: &BlobStore) -> Result<Walked> {
     let repository = gix::open(repo).with_context(|| format!("{}: not a git repository", repo.display()))?;
@@ -51,7 +54,7 @@ pub fn walk_revision(repo: &Path, rev: &str, options: WalkOptions, store: &BlobS
     }
     // Blobs are inflated in parallel, each worker with its own repository handle (a handle stays on one
     // thread without gix's `parallel` feature). A blob already read for the other revision is not read again.
-    let read: Vec<Result<(String, Arc<[u8]>, bool)>> = wanted
+    let read: Vec<Result<ReadBlob>> = wanted
         .into_par_iter()
         .with_min_len(32)
         .map_init(
