@@ -336,7 +336,7 @@ impl<'a> Lower<'a> {
             fun: *fun,
             args,
             ellipsis,
-            assigned_to: self.assigned_to(node, ancestors),
+            assigned_to: self.assigned_to(ancestors),
         });
     }
 
@@ -368,7 +368,7 @@ impl<'a> Lower<'a> {
             ty,
             fields,
             elements,
-            assigned_to: self.assigned_to(node, ancestors),
+            assigned_to: self.assigned_to(ancestors),
         });
     }
 
@@ -444,7 +444,7 @@ impl<'a> Lower<'a> {
     }
 
     /// The variable a value is assigned to: `x := v`, `x = v`, `var x = v`, also through `&v`.
-    fn assigned_to(&self, node: Node<'a>, ancestors: &[Node<'a>]) -> Option<String> {
+    fn assigned_to(&self, ancestors: &[Node<'a>]) -> Option<String> {
         let k = ids();
         let mut i = ancestors.len();
         while i > 0 {
@@ -471,7 +471,6 @@ impl<'a> Lower<'a> {
             return (parent.named_child_count() == 1 && lhs.kind_id() == k.identifier)
                 .then(|| self.text(lhs).to_string());
         }
-        let _ = node;
         None
     }
 
@@ -555,8 +554,7 @@ impl<'a> Lower<'a> {
             return;
         }
         // `r.f.m(...)`: a method called on the field.
-        if let (Some(p), Some(k_sel)) = (parent, parent_kind.filter(|&pk| pk == k.selector)) {
-            let _ = k_sel;
+        if let Some(p) = parent.filter(|_| parent_kind == Some(k.selector)) {
             let grand = ancestors.len().checked_sub(2).map(|i| ancestors[i]);
             if grand.is_some_and(|g| g.kind_id() == k.call && g.child_by_field_id(k.f_function) == Some(p)) {
                 body.receiver_fields.push(FieldUse {

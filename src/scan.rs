@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use crate::consteval::ConstValue;
 use crate::model::{FileId, Implementation, Located, MethodEntry, Model, NamedInfo, Package};
-use crate::platform::Platforms;
 use crate::scanner::{Scan, Stats};
 use crate::syntax::{FuncDecl, InterfaceElem, Param, TypeDecl, TypeExpr, ValueDecl, ValueKind};
 
@@ -389,12 +388,8 @@ fn method_doc(model: &Model, m: &MethodEntry, value: bool) -> MethodDoc {
             .iter()
             .map(|(file, line)| format!("{}:{}", model.file(*file).path, line))
             .collect(),
-        platforms: platforms_or_all(m.platforms),
+        platforms: m.platforms.names(),
     }
-}
-
-fn platforms_or_all(p: Platforms) -> Vec<&'static str> {
-    p.names()
 }
 
 fn func_doc<'a>(model: &'a Model, located: &'a Located<FuncDecl>) -> FuncDoc<'a> {

@@ -44,6 +44,15 @@ impl<'a> Builder<'a> {
         self.source.url(from, path, line as u32)
     }
 
+    /// The source link of a topic entry with `file` and `line` keys.
+    fn src_of(&self, from: &str, entry: &Value) -> String {
+        self.src(
+            from,
+            entry["file"].as_str().unwrap_or(""),
+            entry["line"].as_u64().unwrap_or(0),
+        )
+    }
+
     /// A link to a type's reference entry (`import/path.Name`), recorded as a mention; `None` when the type is not
     /// in the scanned tree.
     fn type_link(&self, from: &str, id: &str) -> Option<String> {
@@ -106,7 +115,7 @@ impl<'a> Builder<'a> {
         let workqueue = self.workqueue_page();
         let volumes = self.volume_pages();
         pages.push(self.home(&binaries, preflight.is_some(), workqueue.is_some(), volumes.len()));
-        pages.push(self.cmd_index(&binaries, preflight.is_some()));
+        pages.push(self.cmd_index(preflight.is_some()));
         pages.extend(binaries);
         pages.extend(preflight);
         pages.extend(workqueue);
@@ -187,7 +196,7 @@ impl<'a> Builder<'a> {
         format!("cmd/{}", dir.rsplit('/').next().unwrap_or(dir))
     }
 
-    fn cmd_index(&self, binaries: &[PageSpec], preflight: bool) -> PageSpec {
+    fn cmd_index(&self, preflight: bool) -> PageSpec {
         let id = "cmd/index";
         let list: Vec<Value> = self
             .array("binaries")
@@ -219,7 +228,6 @@ impl<'a> Builder<'a> {
                 format!("{branch} {name:<width$}  {summary}")
             })
             .collect();
-        let _ = binaries;
         let context = json!({
             "binaries": list,
             "tree": tree,
@@ -308,7 +316,7 @@ impl<'a> Builder<'a> {
                         "hidden": c["hidden"],
                         "deprecated": c.get("deprecated").cloned().unwrap_or(Value::Null),
                         "parent": c["parent"].as_str().and_then(|p| anchor_of.get(p)).map(|a| format!("#{a}")),
-                        "src": self.src(&id, c["file"].as_str().unwrap_or(""), c["line"].as_u64().unwrap_or(0)),
+                        "src": self.src_of(&id, c),
                         "location": format!("{}:{}", c["file"].as_str().unwrap_or(""), c["line"]),
                         "function": c["function"],
                         "flags": own_flags,
@@ -348,7 +356,7 @@ impl<'a> Builder<'a> {
                         "anchor": anchor,
                         "type": self.type_value(&id, ty),
                         "methods": o["methods"],
-                        "src": self.src(&id, o["file"].as_str().unwrap_or(""), o["line"].as_u64().unwrap_or(0)),
+                        "src": self.src_of(&id, o),
                         "flags": oflags,
                     })
                 })
@@ -431,7 +439,7 @@ impl<'a> Builder<'a> {
             "hidden": f["hidden"],
             "persistent": f["persistent"],
             "field": f["field"],
-            "src": self.src(page, f["file"].as_str().unwrap_or(""), f["line"].as_u64().unwrap_or(0)),
+            "src": self.src_of(page, f),
         })
     }
 
@@ -464,7 +472,7 @@ impl<'a> Builder<'a> {
                     "name": c["name"],
                     "name_expr": c.get("name_expr").cloned().unwrap_or(Value::Null),
                     "on": platforms.iter().map(|p| on.contains(p)).collect::<Vec<_>>(),
-                    "src": self.src(id, c["file"].as_str().unwrap_or(""), c["line"].as_u64().unwrap_or(0)),
+                    "src": self.src_of(id, c),
                 })
             })
             .collect();
@@ -474,7 +482,7 @@ impl<'a> Builder<'a> {
             .map(|a| {
                 json!({
                     "function": a["function"],
-                    "src": self.src(id, a["file"].as_str().unwrap_or(""), a["line"].as_u64().unwrap_or(0)),
+                    "src": self.src_of(id, a),
                     "location": format!("{}:{}", a["file"].as_str().unwrap_or(""), a["line"]),
                     "elements": a["elements"].as_array().into_iter().flatten().map(|e| {
                         let e = e.as_str().unwrap_or_default();
@@ -617,7 +625,7 @@ impl<'a> Builder<'a> {
                 "name": ty,
                 "type_params": f["type_params"],
                 "doc": f["doc"],
-                "src": self.src(id, f["file"].as_str().unwrap_or(""), f["line"].as_u64().unwrap_or(0)),
+                "src": self.src_of(id, f),
                 "fields": f["fields"],
                 "methods": methods,
                 "walkthrough": walkthrough,
@@ -641,9 +649,9 @@ impl<'a> Builder<'a> {
                     "interface": l["interface"], "kind": l["kind"], "doc": l["doc"],
                     "constructors": l["constructors"].as_array().into_iter().flatten().map(|c| json!({
                         "name": c["name"], "signature": c["signature"],
-                        "src": self.src(id, c["file"].as_str().unwrap_or(""), c["line"].as_u64().unwrap_or(0)),
+                        "src": self.src_of(id, c),
                     })).collect::<Vec<_>>(),
-                    "src": self.src(id, l["file"].as_str().unwrap_or(""), l["line"].as_u64().unwrap_or(0)),
+                    "src": self.src_of(id, l),
                 })
             })
             .collect();
@@ -655,7 +663,7 @@ impl<'a> Builder<'a> {
                 json!({
                     "package": c["package"], "function": c["function"], "constructor": c["constructor"],
                     "queue_name": c["queue_name"], "rate_limiter": c["rate_limiter"],
-                    "src": self.src(id, c["file"].as_str().unwrap_or(""), c["line"].as_u64().unwrap_or(0)),
+                    "src": self.src_of(id, c),
                 })
             })
             .collect();
@@ -793,7 +801,7 @@ impl<'a> Builder<'a> {
                     let mut d = d.clone();
                     let method = d["method"].as_str().unwrap_or_default().to_string();
                     d["method_short"] = json!(method.rsplit('/').next().unwrap_or(&method));
-                    d["src"] = json!(self.src(&id, d["file"].as_str().unwrap_or(""), d["line"].as_u64().unwrap_or(0)));
+                    d["src"] = json!(self.src_of(&id, &d));
                     d
                 })
                 .collect();
@@ -807,7 +815,7 @@ impl<'a> Builder<'a> {
                         "binary": binary,
                         "binary_href": self.array("binaries").iter().any(|b| b["dir"] == binary).then(|| rel(&id, &Self::binary_page_id(binary), None)),
                         "function": r["function"],
-                        "src": self.src(&id, r["file"].as_str().unwrap_or(""), r["line"].as_u64().unwrap_or(0)),
+                        "src": self.src_of(&id, r),
                     })
                 })
                 .collect();
@@ -821,7 +829,7 @@ impl<'a> Builder<'a> {
                 }),
                 "type": self.type_value(&id, ty),
                 "dir": p["dir"],
-                "src": self.src(&id, p["file"].as_str().unwrap_or(""), p["line"].as_u64().unwrap_or(0)),
+                "src": self.src_of(&id, p),
                 "implements": p["implements"],
                 "platforms": p["platforms"],
                 "pointer_only": p["pointer_only"],
@@ -891,7 +899,7 @@ impl<'a> Builder<'a> {
                                 "receiver": m["receiver"]["type"],
                                 "signature": m["signature"],
                                 "doc": m["doc"],
-                                "src": self.src(&id, m["file"].as_str().unwrap_or(""), m["line"].as_u64().unwrap_or(0)),
+                                "src": self.src_of(&id, m),
                                 "platforms": m["platforms"],
                             })
                         })
@@ -923,7 +931,7 @@ impl<'a> Builder<'a> {
                         "type_params": t["type_params"],
                         "type": t["type"],
                         "doc": t["doc"],
-                        "src": self.src(&id, t["file"].as_str().unwrap_or(""), t["line"].as_u64().unwrap_or(0)),
+                        "src": self.src_of(&id, t),
                         "platforms": t["platforms"],
                         "fields": t.get("fields").cloned().unwrap_or(json!([])),
                         "interface_methods": t["interface"]["methods"].as_array().cloned().unwrap_or_default(),
@@ -958,7 +966,7 @@ impl<'a> Builder<'a> {
                     json!({
                         "anchor": anchor, "name": name, "type_params": f["type_params"], "signature": f["signature"],
                         "doc": f["doc"], "platforms": f["platforms"],
-                        "src": self.src(&id, f["file"].as_str().unwrap_or(""), f["line"].as_u64().unwrap_or(0)),
+                        "src": self.src_of(&id, f),
                     })
                 })
                 .collect();
@@ -971,7 +979,7 @@ impl<'a> Builder<'a> {
                     json!({
                         "name": c["name"], "type": c["type"], "expr": c["expr"], "value": c["value"],
                         "value_kind": c["value_kind"], "doc": c["doc"],
-                        "src": self.src(&id, c["file"].as_str().unwrap_or(""), c["line"].as_u64().unwrap_or(0)),
+                        "src": self.src_of(&id, c),
                     })
                 })
                 .collect();
