@@ -645,27 +645,8 @@ impl Model {
                     true,
                 ),
                 None => {
-                    if let Some(methods) = std_interface(&scope.canonical(inner)) {
-                        for (name, sig) in methods {
-                            out.push(Candidate {
-                                name: name.to_string(),
-                                depth: depth + 1,
-                                via_pointer: true,
-                                method: Some(MethodEntry {
-                                    name: name.to_string(),
-                                    signature: String::new(),
-                                    canonical: sig.to_string(),
-                                    owner: TypeRef {
-                                        pkg: scope.pkg,
-                                        name: field_name.to_string(),
-                                    },
-                                    pointer_receiver: false,
-                                    promoted_via: path.clone(),
-                                    locations: Vec::new(),
-                                    platforms: Platforms::ALL,
-                                }),
-                            });
-                        }
+                    for m in std_methods(&scope.canonical(inner), scope.pkg) {
+                        out.push(Candidate::method(m, depth + 1, true, path, true));
                     }
                 }
             }
@@ -758,22 +739,10 @@ impl Model {
                         // A non-interface type in an interface is a type-set term.
                         set.constraint = true;
                     }
-                } else if let Some(methods) = std_interface(&canonical) {
-                    for (name, sig) in methods {
-                        if seen.insert(name.to_string()) {
-                            set.methods.push(MethodEntry {
-                                name: name.to_string(),
-                                signature: String::new(),
-                                canonical: sig.to_string(),
-                                owner: TypeRef {
-                                    pkg: scope.pkg,
-                                    name: canonical.clone(),
-                                },
-                                pointer_receiver: false,
-                                promoted_via: Vec::new(),
-                                locations: Vec::new(),
-                                platforms: Platforms::ALL,
-                            });
+                } else if std_interface(&canonical).is_some() {
+                    for m in std_methods(&canonical, scope.pkg) {
+                        if seen.insert(m.name.clone()) {
+                            set.methods.push(m);
                         }
                     }
                 } else if matches!(other, TypeExpr::Name { pkg: None, name } if scope.is_type_param(name))
@@ -900,6 +869,28 @@ fn embedded_name(ty: &TypeExpr) -> Option<&str> {
         TypeExpr::Generic { base, .. } => embedded_name(base),
         _ => None,
     }
+}
+
+/// The methods of a standard-library interface kubewalk knows, as method-set entries: no declaration to point
+/// at, the canonical signature shown as the signature, the interface's name as the owner.
+fn std_methods(canonical: &str, pkg: PkgId) -> Vec<MethodEntry> {
+    std_interface(canonical)
+        .into_iter()
+        .flatten()
+        .map(|(name, sig)| MethodEntry {
+            name: name.to_string(),
+            signature: sig.to_string(),
+            canonical: sig.to_string(),
+            owner: TypeRef {
+                pkg,
+                name: canonical.to_string(),
+            },
+            pointer_receiver: false,
+            promoted_via: Vec::new(),
+            locations: Vec::new(),
+            platforms: Platforms::ALL,
+        })
+        .collect()
 }
 
 fn std_interface(canonical: &str) -> Option<&'static [(&'static str, &'static str)]> {
