@@ -1,14 +1,21 @@
 //! The scan cache: lowered file syntax keyed by the hash of the file's content, so a second scan of an
-//! unchanged tree parses nothing. One cache file per scanned root; a corrupt, truncated or old-version file is
+//! unchanged tree parses nothing, and a file that is the same in both revisions of a diff is parsed once. One
+//! cache file per scanned root (both revisions of a diff share one); a corrupt, truncated or old-version file is
 //! ignored and rebuilt.
+//!
+//! The file is the format line, then one record per file: the content hash (32 bytes), the length of the
+//! encoded syntax (u32, little-endian), a check of the encoded syntax (16 bytes of its hash), and the syntax
+//! (bincode). A record is decoded only when a file asks for it, by the worker that scans that file, and only if its
+//! check holds; a record used again is written back as the bytes it was read as.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use bincode::Options;
+use rayon::prelude::*;
 
 use crate::syntax::FileSyntax;
 
@@ -22,7 +29,7 @@ fn format_id() -> String {
     ]
     .concat();
     format!(
-        "kubewalk-scan-cache/{}/{}",
+        "kubewalk-scan-cache/2/{}/{}",
         env!("CARGO_PKG_VERSION"),
         &blake3::hash(code.as_bytes()).to_hex()[..16]
     )
@@ -37,79 +44,190 @@ impl ContentHash {
     }
 }
 
+/// Where a record's encoded syntax lies.
+struct Slot {
+    /// In the records added by this run, rather than in those read from the file.
+    added: bool,
+    start: usize,
+    len: usize,
+    /// Some file of this run used the record: it is written back.
+    used: AtomicBool,
+}
+
 pub struct Cache {
-    path: PathBuf,
-    /// `FORMAT` and the body query's fingerprint: facts kept for another query are not these facts.
+    /// The cache file; `None` for a cache that lives only as long as the run.
+    path: Option<PathBuf>,
+    /// The format line, with the body query's fingerprint: facts kept for another query are not these facts.
     format: String,
-    /// How many entries the cache file held when it was read.
-    loaded: usize,
-    /// Entries are taken out as files use them, so a cached scan holds each file's syntax once.
-    entries: Mutex<HashMap<[u8; 32], FileSyntax>>,
+    /// The records read from the file, and those added by this run.
+    read: Vec<u8>,
+    added: Vec<u8>,
+    slots: HashMap<ContentHash, Slot>,
+}
+
+/// The content hash, the length, the check.
+const HEADER: usize = 32 + 4 + 16;
+
+fn check(bytes: &[u8]) -> [u8; 16] {
+    blake3::hash(bytes).as_bytes()[..16]
+        .try_into()
+        .expect("a hash has 32 bytes")
 }
 
 impl Cache {
-    /// The cache of `root` in `dir`; empty when there is none or it cannot be read.
-    pub fn load(dir: &Path, root: &Path, query_fingerprint: &str) -> Cache {
-        let format = format!("{}/{query_fingerprint}", format_id());
-        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let key = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
+    /// The cache of a scan of `roots` (one folder, a repository, or the two folders of a diff) in `dir`; empty
+    /// when there is none or it cannot be read.
+    pub fn load(dir: &Path, roots: &[&Path], query_fingerprint: &str) -> Cache {
+        let mut key = blake3::Hasher::new();
+        for root in roots {
+            let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+            key.update(root.to_string_lossy().as_bytes());
+            key.update(b"\0");
+        }
+        let key = key.finalize().to_hex();
+        let mut cache = Cache::in_memory(query_fingerprint);
         let path = dir.join(format!("scan-{}.bin", &key[..16]));
-        let entries = read_entries(&path, &format).unwrap_or_default();
+        if let Some((read, slots)) = read_records(&path, &cache.format) {
+            cache.read = read;
+            cache.slots = slots;
+        }
+        cache.path = Some(path);
+        cache
+    }
+
+    /// A cache that is never written: the two revisions of a diff without a cache folder still share parsed files.
+    pub fn in_memory(query_fingerprint: &str) -> Cache {
         Cache {
-            path,
-            format,
-            loaded: entries.len(),
-            entries: Mutex::new(entries),
+            path: None,
+            format: format!("{}/{query_fingerprint}", format_id()),
+            read: Vec::new(),
+            added: Vec::new(),
+            slots: HashMap::new(),
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// A record's encoded syntax; a record read from the file is checked first, and is empty when it fails.
+    fn record(&self, slot: &Slot) -> &[u8] {
+        if slot.added {
+            return &self.added[slot.start..slot.start + slot.len];
+        }
+        let bytes = &self.read[slot.start..slot.start + slot.len];
+        let sum = &self.read[slot.start - 16..slot.start];
+        if check(bytes) == sum {
+            bytes
+        } else {
+            &[]
+        }
     }
 
-    /// Takes the syntax of a file out of the cache; a second file with the same content is parsed anew.
-    pub fn take(&self, hash: &ContentHash) -> Option<FileSyntax> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(&hash.0)
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
-    /// Replaces the cache file with `entries`, atomically; does nothing when the file already holds exactly them.
-    /// With `keep_unused`, entries read but not used this run are kept too: the two revisions of a diff share
-    /// one cache, and each must find the other's files next time.
-    pub fn store(&mut self, entries: &[(ContentHash, &FileSyntax)], hits: usize, keep_unused: bool) -> Result<()> {
-        let unused = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
-        let unused_count = if keep_unused { unused.len() } else { 0 };
-        if hits == entries.len() && hits + unused_count == self.loaded {
+    /// The syntax of a file with this content, when the cache holds a record of it that is whole.
+    pub fn get(&self, hash: &ContentHash) -> Option<FileSyntax> {
+        let slot = self.slots.get(hash)?;
+        let syntax = options().deserialize(self.record(slot)).ok()?;
+        slot.used.store(true, Ordering::Relaxed);
+        Some(syntax)
+    }
+
+    /// Adds the syntax of files this run parsed. Encoding runs in parallel, in the current rayon pool.
+    pub fn add(&mut self, entries: &[(ContentHash, &FileSyntax)]) -> Result<()> {
+        let mut fresh: Vec<(ContentHash, &FileSyntax)> = entries
+            .iter()
+            .filter(|(hash, _)| !self.slots.get(hash).is_some_and(|s| s.added))
+            .copied()
+            .collect();
+        // Two files with the same content, parsed at once, give one record.
+        fresh.sort_by_key(|(hash, _)| *hash);
+        fresh.dedup_by_key(|(hash, _)| *hash);
+        let encoded: Vec<Vec<u8>> = fresh
+            .par_iter()
+            .map(|(_, syntax)| options().serialize(syntax))
+            .collect::<Result<_, _>>()
+            .context("cannot encode the scan cache")?;
+        for ((hash, _), bytes) in fresh.iter().zip(encoded) {
+            let slot = Slot {
+                added: true,
+                start: self.added.len(),
+                len: bytes.len(),
+                used: AtomicBool::new(true),
+            };
+            self.added.extend_from_slice(&bytes);
+            self.slots.insert(*hash, slot);
+        }
+        Ok(())
+    }
+
+    /// Replaces the cache file with the records this run used, atomically: entries of files that are gone do not
+    /// pile up. Does nothing for an in-memory cache, or when the file would not change.
+    pub fn write(&self) -> Result<()> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let mut kept: Vec<(&ContentHash, &Slot)> = self
+            .slots
+            .iter()
+            .filter(|(_, s)| s.used.load(Ordering::Relaxed))
+            .collect();
+        if kept.iter().all(|(_, s)| !s.added) && kept.len() == self.slots.len() {
             return Ok(());
         }
-        let dir = self.path.parent().context("the cache path has a folder")?;
+        kept.sort_by_key(|(_, s)| (s.added, s.start));
+        let dir = path.parent().context("the cache path has a folder")?;
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-        let fresh: std::collections::HashSet<&[u8; 32]> = entries.iter().map(|(h, _)| &h.0).collect();
-        let mut payload: Vec<(&[u8; 32], &FileSyntax)> = entries.iter().map(|(h, s)| (&h.0, *s)).collect();
-        if keep_unused {
-            payload.extend(unused.iter().filter(|(h, _)| !fresh.contains(h)));
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let file = std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        out.write_all(self.format.as_bytes())?;
+        out.write_all(b"\n")?;
+        for (hash, slot) in kept {
+            let bytes = self.record(slot);
+            out.write_all(&hash.0)?;
+            out.write_all(
+                &u32::try_from(bytes.len())
+                    .context("a cache record over 4 GiB")?
+                    .to_le_bytes(),
+            )?;
+            out.write_all(&check(bytes))?;
+            out.write_all(bytes)?;
         }
-        let body = options().serialize(&payload).context("cannot encode the cache")?;
-        let tmp = self.path.with_extension(format!("tmp{}", std::process::id()));
-        let mut file = std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
-        file.write_all(self.format.as_bytes())?;
-        file.write_all(b"\n")?;
-        file.write_all(&body)?;
-        drop(file);
-        std::fs::rename(&tmp, &self.path).with_context(|| format!("{}: cannot replace", self.path.display()))?;
+        out.flush()
+            .with_context(|| format!("{}: cannot write", tmp.display()))?;
+        drop(out);
+        std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot replace", path.display()))?;
         Ok(())
     }
 }
 
-fn read_entries(path: &Path, format: &str) -> Option<HashMap<[u8; 32], FileSyntax>> {
+/// The records of a cache file, or `None` when it is missing, of another format, or cut short.
+fn read_records(path: &Path, format: &str) -> Option<(Vec<u8>, HashMap<ContentHash, Slot>)> {
     let bytes = std::fs::read(path).ok()?;
-    let body = bytes.strip_prefix(format.as_bytes())?.strip_prefix(b"\n")?;
-    let entries: Vec<([u8; 32], FileSyntax)> = options().deserialize(body).ok()?;
-    Some(entries.into_iter().collect())
+    if !bytes.starts_with(format.as_bytes()) || bytes.get(format.len()) != Some(&b'\n') {
+        return None;
+    }
+    let mut at = format.len() + 1;
+    let mut slots = HashMap::new();
+    while at < bytes.len() {
+        let header = bytes.get(at..at + HEADER)?;
+        let hash = ContentHash(header[..32].try_into().ok()?);
+        let len = u32::from_le_bytes(header[32..36].try_into().ok()?) as usize;
+        let start = at + HEADER;
+        bytes.get(start..start + len)?;
+        let slot = Slot {
+            added: false,
+            start,
+            len,
+            used: AtomicBool::new(false),
+        };
+        slots.insert(hash, slot);
+        at = start + len;
+    }
+    Some((bytes, slots))
 }
 
-/// Encoding options; the size limit keeps a corrupt length prefix from asking for unbounded memory.
+/// Encoding options; the size limit keeps a corrupt length inside a record from asking for unbounded memory.
 fn options() -> impl bincode::Options {
-    bincode::DefaultOptions::new().with_limit(4 << 30)
+    bincode::DefaultOptions::new().with_limit(1 << 30)
 }
 
 /// The default cache folder: `$KUBEWALK_CACHE_DIR`, else `$XDG_CACHE_HOME/kubewalk`, else `~/.cache/kubewalk`.

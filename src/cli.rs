@@ -160,7 +160,6 @@ impl CommonScanArgs {
             },
             progress: !self.quiet,
             query,
-            keep_unused_cache: false,
         }
     }
 }

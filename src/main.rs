@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
+use kubewalk::cache::Cache;
 use kubewalk::cli::{Cli, Command, DiffArgs, ScanArgs, SiteArgs, TemplatesCommand};
 use kubewalk::topics::{self, TopicConfig};
 use kubewalk::{diff, git, render, scan, scanner};
@@ -169,33 +170,48 @@ fn write_json(target: &std::path::Path, value: &impl serde::Serialize) -> Result
     Ok(())
 }
 
-/// One side of a diff as a scan document: the topics and the packages whose API is compared.
+/// One side of a diff before it is scanned: a saved scan, or the files of a folder or a git revision.
+enum DiffInput {
+    Saved(serde_json::Value),
+    Tree(kubewalk::walk::Walked),
+}
+
+fn diff_input(
+    args: &DiffArgs,
+    spec: &str,
+    options: &scanner::ScanOptions,
+    store: &git::BlobStore,
+) -> Result<DiffInput> {
+    if let Some(repo) = &args.git {
+        return Ok(DiffInput::Tree(git::walk_revision(repo, spec, options.walk, store)?));
+    }
+    let path = std::path::Path::new(spec);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).with_context(|| format!("{spec}: cannot read"))?;
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{spec}:{}: not JSON: {e}", e.line()))?;
+        diff::check_schema(&doc, spec)?;
+        return Ok(DiffInput::Saved(doc));
+    }
+    Ok(DiffInput::Tree(scanner::walk_root(path, options)?))
+}
+
+/// One side of a diff as a scan document: the topics and the packages whose API is compared. Both sides read and
+/// add to one cache, so a file that is the same in both revisions is parsed once.
 fn diff_side(
     args: &DiffArgs,
     spec: &str,
+    input: DiffInput,
     config: &TopicConfig,
-    store: &git::BlobStore,
-) -> Result<(serde_json::Value, render::DiffSource)> {
-    let mut options = args.common.scan_options(config.body_query());
-    options.keep_unused_cache = true;
-    let result = match &args.git {
-        Some(repo) => {
-            let start = std::time::Instant::now();
-            let walked = git::walk_revision(repo, spec, options.walk, store)?;
-            scanner::scan_walked(walked, repo, start, &options)?
-        }
-        None => {
-            let path = std::path::Path::new(spec);
-            if path.is_file() {
-                let text = std::fs::read_to_string(path).with_context(|| format!("{spec}: cannot read"))?;
-                let doc: serde_json::Value =
-                    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{spec}:{}: not JSON: {e}", e.line()))?;
-                diff::check_schema(&doc, spec)?;
-                return Ok((doc, render::DiffSource::None));
-            }
-            scanner::scan(path, &options)?
-        }
+    options: &scanner::ScanOptions,
+    cache: &mut Cache,
+) -> Result<(serde_json::Value, Option<SideCounts>)> {
+    let walked = match input {
+        DiffInput::Saved(doc) => return Ok((doc, None)),
+        DiffInput::Tree(walked) => walked,
     };
+    let root = args.git.clone().unwrap_or_else(|| std::path::PathBuf::from(spec));
+    let result = scanner::scan_walked(walked, &root, Some(cache), std::time::Instant::now(), options)?;
     for diagnostic in &result.diagnostics {
         eprintln!("warning: {spec}: {diagnostic}");
     }
@@ -212,24 +228,51 @@ fn diff_side(
         .filter(|p| wanted.contains(&p.import_path))
         .map(|p| serde_json::to_value(scan::package_doc(&result.model, p)))
         .collect::<Result<_, _>>()?;
-    let doc = serde_json::json!({ "schema": scan::SCHEMA, "topics": topics, "packages": packages });
-    let source = if args.git.is_some() {
-        render::DiffSource::None
-    } else {
-        render::DiffSource::Folder(std::path::PathBuf::from(spec))
+    let counts = SideCounts {
+        files: result.stats.files,
+        parsed: result.stats.files - result.stats.unreadable_files - result.cache_hits,
     };
     // The model is freed before the other side is scanned: two models at once would double the peak.
     drop(result);
-    Ok((doc, source))
+    let doc = serde_json::json!({ "schema": scan::SCHEMA, "topics": topics, "packages": packages });
+    Ok((doc, Some(counts)))
+}
+
+/// The files of one scanned side of a diff, and how many of them were parsed rather than found in the cache.
+struct SideCounts {
+    files: usize,
+    parsed: usize,
 }
 
 fn run_diff(args: DiffArgs) -> Result<u8> {
     let config_root = args.git.clone().unwrap_or_else(|| std::path::PathBuf::from(&args.new));
     let config = TopicConfig::load(&config_root, args.common.config.as_deref())?;
+    let options = args.common.scan_options(config.body_query());
+    // Both revisions are listed first: git blobs the two share are read once, and none is kept past its scan.
     let store = git::BlobStore::default();
-    let (old_doc, old_source) = diff_side(&args, &args.old, &config, &store)?;
-    let (new_doc, new_source) = diff_side(&args, &args.new, &config, &store)?;
+    let old_input = diff_input(&args, &args.old, &options, &store)?;
+    let new_input = diff_input(&args, &args.new, &options, &store)?;
     drop(store);
+    let fingerprint = options.query.fingerprint();
+    let mut cache = match (&options.cache_dir, &args.git) {
+        (Some(dir), Some(repo)) => Cache::load(dir, &[repo], &fingerprint),
+        (Some(dir), None) => Cache::load(dir, &[args.old.as_ref(), args.new.as_ref()], &fingerprint),
+        (None, _) => Cache::in_memory(&fingerprint),
+    };
+    let scanned = |input: &DiffInput| matches!(input, DiffInput::Tree(_));
+    let any_scanned = scanned(&old_input) || scanned(&new_input);
+    let (old_doc, old_counts) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
+    let (new_doc, new_counts) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
+    if any_scanned {
+        if let Err(err) = cache.write() {
+            eprintln!("warning: {}", scanner::cache_problem(&cache, &err));
+        }
+    }
+    let source_of = |spec: &str| match (&args.git, std::path::Path::new(spec).is_dir()) {
+        (None, true) => render::DiffSource::Folder(std::path::PathBuf::from(spec)),
+        _ => render::DiffSource::None,
+    };
+    let (old_source, new_source) = (source_of(&args.old), source_of(&args.new));
     let old_name = args.old_ref.clone().unwrap_or_else(|| args.old.clone());
     let new_name = args.new_ref.clone().unwrap_or_else(|| args.new.clone());
     let changes = diff::diff(&old_doc, &new_doc, &args.api);
@@ -271,6 +314,17 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
                 counts["added"], counts["removed"], counts["changed"]
             );
         }
+        let files = |c: &Option<SideCounts>| c.as_ref().map_or("a saved scan".to_string(), |c| c.files.to_string());
+        let parsed: usize = [&old_counts, &new_counts]
+            .iter()
+            .filter_map(|c| c.as_ref())
+            .map(|c| c.parsed)
+            .sum();
+        println!(
+            "files: {} old, {} new, {parsed} parsed",
+            files(&old_counts),
+            files(&new_counts)
+        );
     }
     let failing = changes.iter().any(|c| {
         let class = serde_json::to_value(c.class).ok();

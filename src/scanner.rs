@@ -25,8 +25,6 @@ pub struct ScanOptions {
     pub progress: bool,
     /// The body facts to keep for the topics.
     pub query: BodyQuery,
-    /// Keep cache entries this scan did not use (the other revision of a diff shares the cache).
-    pub keep_unused_cache: bool,
 }
 
 /// A problem with one file or folder, reported as `path:line: message`.
@@ -78,39 +76,56 @@ impl Scan {
 /// diagnostic and the scan goes on.
 pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan> {
     let start = Instant::now();
-    check_root(root)?;
     // Reading the cache takes about as long as the walk: do both at once.
     let (walked, cache) = std::thread::scope(|s| {
-        let cache = s.spawn(|| load_cache(root, options));
-        let walked = walk(root, options.walk);
+        let cache = s.spawn(|| {
+            options
+                .cache_dir
+                .as_deref()
+                .map(|dir| Cache::load(dir, &[root], &options.query.fingerprint()))
+        });
+        let walked = walk_root(root, options);
         (walked, cache.join().expect("loading the cache does not panic"))
     });
     let walked = walked?;
+    let mut cache = cache;
+    let mut result = scan_walked(walked, root, cache.as_mut(), start, options)?;
+    if let Some(cache) = cache {
+        if let Err(err) = cache.write() {
+            result.diagnostics.push(cache_problem(&cache, &err));
+            result.diagnostics.sort();
+        }
+    }
+    Ok(result)
+}
+
+/// The files a scan of `root` reads; an error for a root that is not a folder or holds no Go files.
+pub fn walk_root(root: &Path, options: &ScanOptions) -> Result<Walked> {
+    check_root(root)?;
+    let walked = walk(root, options.walk)?;
     if walked.files.is_empty() {
         bail!("{}: no Go files", root.display());
     }
-    scan_files(walked, root, cache, start, options)
+    Ok(walked)
 }
 
-/// Scans listed files (from a folder or from git). `cache_key` names the cache file: scans that share it share
-/// the facts of files with the same content.
-pub fn scan_walked(walked: Walked, cache_key: &Path, start: Instant, options: &ScanOptions) -> Result<Scan> {
-    let cache = load_cache(cache_key, options);
-    scan_files(walked, cache_key, cache, start, options)
+/// A diagnostic for a cache that could not be written: the scan itself is whole.
+pub fn cache_problem(cache: &Cache, err: &anyhow::Error) -> Diagnostic {
+    Diagnostic {
+        path: cache
+            .path()
+            .map_or_else(|| "scan cache".to_string(), |p| p.display().to_string()),
+        line: None,
+        message: format!("cannot write the scan cache: {err:#}"),
+    }
 }
 
-fn load_cache(cache_key: &Path, options: &ScanOptions) -> Option<Cache> {
-    options
-        .cache_dir
-        .as_deref()
-        .map(|dir| Cache::load(dir, cache_key, &options.query.fingerprint()))
-}
-
-/// `root` names the tree in diagnostics about the walk.
-fn scan_files(
+/// Scans listed files (from a folder or from git), reading and adding to `cache`; writing it is the caller's
+/// part, so the two revisions of a diff can share one cache. `root` names the tree in diagnostics about the walk.
+pub fn scan_walked(
     walked: Walked,
     root: &Path,
-    cache: Option<Cache>,
+    cache: Option<&mut Cache>,
     start: Instant,
     options: &ScanOptions,
 ) -> Result<Scan> {
@@ -138,7 +153,7 @@ fn scan_files(
             .par_iter()
             .with_max_len(1)
             .map(|&i| {
-                let processed = process_file(&walked.files[i], cache.as_ref(), &options.query);
+                let processed = process_file(&walked.files[i], cache.as_deref(), &options.query);
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
@@ -162,7 +177,8 @@ fn scan_files(
         })
         .collect();
     let mut facts = Vec::with_capacity(results.len());
-    let mut fresh = Vec::new();
+    // Files parsed this run, by content, for the cache.
+    let mut parsed = Vec::new();
     let mut cache_hits = 0;
     let mut stats = Stats::default();
     let mut dirs = std::collections::BTreeSet::new();
@@ -183,28 +199,20 @@ fn scan_files(
             None => stats.unreadable_files += 1,
         }
         match processed.cached {
-            Cached::Hit(hash) => {
-                cache_hits += 1;
-                fresh.push((hash, facts.len()));
-            }
-            Cached::Miss(hash) => fresh.push((hash, facts.len())),
+            Cached::Hit => cache_hits += 1,
+            Cached::Miss(hash) => parsed.push((hash, facts.len())),
             Cached::No => {}
         }
         facts.push(processed.facts);
     }
     stats.packages = dirs.len();
-    if let Some(mut cache) = cache {
-        // Only this run's files are kept, so the cache does not grow without bound as the tree changes.
-        let new_entries: Vec<(ContentHash, &FileSyntax)> = fresh
+    if let Some(cache) = cache {
+        let parsed: Vec<(ContentHash, &FileSyntax)> = parsed
             .iter()
             .filter_map(|&(hash, i)| Some((hash, facts[i].syntax.as_ref()?)))
             .collect();
-        if let Err(err) = cache.store(&new_entries, cache_hits, options.keep_unused_cache) {
-            diagnostics.push(Diagnostic {
-                path: cache.path().display().to_string(),
-                line: None,
-                message: format!("cannot write the scan cache: {err:#}"),
-            });
+        if let Err(err) = pool.install(|| cache.add(&parsed)) {
+            diagnostics.push(cache_problem(cache, &err));
         }
     }
     diagnostics.sort();
@@ -219,7 +227,7 @@ fn scan_files(
 }
 
 enum Cached {
-    Hit(ContentHash),
+    Hit,
     Miss(ContentHash),
     No,
 }
@@ -267,8 +275,8 @@ fn process_file(file: &SourceFile, cache: Option<&Cache>, query: &BodyQuery) -> 
     facts.platforms = platforms(file.file_name(), &facts.constraints);
     let hash = cache.map(|_| ContentHash::of(&bytes));
     let (syntax, cached) = match (cache, hash) {
-        (Some(cache), Some(hash)) => match cache.take(&hash) {
-            Some(syntax) => (syntax, Cached::Hit(hash)),
+        (Some(cache), Some(hash)) => match cache.get(&hash) {
+            Some(syntax) => (syntax, Cached::Hit),
             None => (lower_file(&parse(src), src, query), Cached::Miss(hash)),
         },
         _ => (lower_file(&parse(src), src, query), Cached::No),

@@ -143,10 +143,27 @@ fn cached_scan_gives_the_same_json() {
     let cold = run();
     assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 1);
     assert_eq!(cold, run());
-    // A corrupt cache is ignored and rebuilt.
-    for entry in std::fs::read_dir(cache.path()).unwrap() {
-        std::fs::write(entry.unwrap().path(), b"kubewalk-scan-cache-garbage").unwrap();
+    let cache_file = || std::fs::read_dir(cache.path()).unwrap().next().unwrap().unwrap().path();
+    let whole = std::fs::read(cache_file()).unwrap();
+    // A cache cut short, one with a changed byte in every record's data, and garbage are all ignored.
+    std::fs::write(cache_file(), &whole[..whole.len() / 2]).unwrap();
+    assert_eq!(cold, run());
+    let mut changed = whole.clone();
+    let mut at = changed.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut records = 0;
+    while at < changed.len() {
+        let len = u32::from_le_bytes(changed[at + 32..at + 36].try_into().unwrap()) as usize;
+        let data = at + 32 + 4 + 16;
+        changed[data + len / 2] ^= 0x20;
+        at = data + len;
+        records += 1;
     }
+    assert_eq!(records, 55, "one record per file");
+    std::fs::write(cache_file(), &changed).unwrap();
+    assert_eq!(cold, run());
+    // The run above parsed every file anew and wrote the cache back whole.
+    assert_eq!(std::fs::read(cache_file()).unwrap(), whole);
+    std::fs::write(cache_file(), b"kubewalk-scan-cache-garbage").unwrap();
     assert_eq!(cold, run());
 }
 

@@ -190,6 +190,54 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
+/// The `.go` files below `dir`, by path.
+fn go_files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(folder) = todo.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "go") {
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn the_same_tree_on_both_sides_is_parsed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s");
+    let scan = kubewalk()
+        .args(["scan", "--no-cache", "--quiet", "--json", "-"])
+        .arg(&tree)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let scan: serde_json::Value = serde_json::from_slice(&scan).unwrap();
+    let files = scan["stats"]["files"].as_u64().unwrap();
+    assert!(files > 50);
+    kubewalk()
+        .args(["diff", "--no-cache", "--out"])
+        .arg(dir.path())
+        .arg(&tree)
+        .arg(&tree)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(": 0 changes"))
+        .stdout(predicate::str::contains(format!(
+            "files: {files} old, {files} new, {files} parsed"
+        )));
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -235,15 +283,35 @@ fn two_tags_of_a_git_repository_without_a_checkout() {
             std::fs::remove_dir_all(entry.path()).unwrap();
         }
     }
+    // A file that is the same in both tags is parsed once, with or without a cache folder; a second run with the
+    // cache folder parses nothing.
+    let old = go_files(&pair.join("old"));
+    let new = go_files(&pair.join("new"));
+    let same = old.iter().filter(|(path, bytes)| new.get(*path) == Some(bytes)).count();
+    assert!(same > 0 && same < new.len());
+    let parsed = old.len() + new.len() - same;
+    let cache = dir.path().join("cache");
     let out = dir.path().join("out");
-    kubewalk()
-        .args(["diff", "--no-cache", "--quiet", "--format", "json", "--git"])
-        .arg(&repo)
-        .args(["v1", "v2", "--out"])
-        .arg(&out)
-        .assert()
-        .code(0);
-    let changes = report(&out)["changes"].as_array().unwrap().clone();
+    let run = |cache_args: &[&std::ffi::OsStr], parsed: usize| {
+        kubewalk()
+            .args(["diff", "--format", "json", "--git"])
+            .arg(&repo)
+            .args(["v1", "v2", "--out"])
+            .arg(&out)
+            .args(cache_args)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(format!(
+                "files: {} old, {} new, {parsed} parsed",
+                old.len(),
+                new.len()
+            )));
+        report(&out)
+    };
+    let first = run(&["--no-cache".as_ref()], parsed);
+    assert_eq!(first, run(&["--cache-dir".as_ref(), cache.as_os_str()], parsed));
+    assert_eq!(first, run(&["--cache-dir".as_ref(), cache.as_os_str()], 0));
+    let changes = first["changes"].as_array().unwrap().clone();
     assert!(
         changes
             .iter()
