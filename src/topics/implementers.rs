@@ -1,12 +1,12 @@
 //! Implementers of an interface (volume plugins, preflight checks): their names, capabilities, platforms, the
 //! types they construct, switch dispatch in key methods, registration, and where lists of them are assembled.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{json, Map, Value};
 
 use super::{text_fields, Cx, FuncRef, TopicDef};
-use crate::model::{MethodEntry, PkgId, TypeRef};
+use crate::model::{MethodEntry, TypeRef};
 use crate::syntax::{Expr, TypeExpr};
 
 /// The implementers, and when the topic asks for it, where slices of the interface are assembled.
@@ -35,6 +35,10 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Option<Value>) {
             .collect(),
         None => Vec::new(),
     };
+    let registrations = topic
+        .registration
+        .as_deref()
+        .map(|registration| registrations(cx, topic, registration));
     let mut out = Vec::new();
     for imp in &info.implemented_by {
         let ty = &imp.ty;
@@ -88,8 +92,9 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Option<Value>) {
         if !topic.dispatch_methods.is_empty() {
             m.insert("dispatch".into(), dispatch(cx, topic, ty, methods));
         }
-        if let Some(registration) = &topic.registration {
-            m.insert("registered".into(), registered(cx, topic, registration, ty.pkg));
+        if let Some(registrations) = &registrations {
+            let calls = registrations.get(&pkg.import_path).cloned().unwrap_or_default();
+            m.insert("registered".into(), Value::Array(calls));
         }
         out.push(Value::Object(m));
     }
@@ -304,10 +309,10 @@ fn dispatch(cx: &Cx, topic: &TopicDef, ty: &TypeRef, methods: &[MethodEntry]) ->
     Value::Array(out)
 }
 
-/// Calls of the package's registration function (`emptydir.ProbeVolumePlugins()`) in the registration folders.
-fn registered(cx: &Cx, topic: &TopicDef, registration: &str, pkg: PkgId) -> Value {
-    let path = &cx.model.pkg(pkg).import_path;
-    let mut out = Vec::new();
+/// Calls of a registration function (`emptydir.ProbeVolumePlugins()`) in the registration folders, by the import
+/// path of the package that declares the function called.
+fn registrations(cx: &Cx, topic: &TopicDef, registration: &str) -> HashMap<String, Vec<Value>> {
+    let mut out: HashMap<String, Vec<Value>> = HashMap::new();
     for func in cx.all_funcs() {
         let file_path = cx.path(func.file());
         let Some(dir) = topic
@@ -323,8 +328,11 @@ fn registered(cx: &Cx, topic: &TopicDef, registration: &str, pkg: PkgId) -> Valu
             .next()
             .map(|b| format!("{dir}/{b}"));
         for call in &func.func.decl.body.calls {
-            if cx.callee(func.pkg, func.file(), &call.fun) == Some((path.clone(), registration.to_string())) {
-                out.push(json!({
+            let Some((path, name)) = cx.callee(func.pkg, func.file(), &call.fun) else {
+                continue;
+            };
+            if name == registration {
+                out.entry(path).or_default().push(json!({
                     "binary": binary,
                     "function": cx.func_name(&func.func.decl),
                     "file": file_path,
@@ -333,7 +341,7 @@ fn registered(cx: &Cx, topic: &TopicDef, registration: &str, pkg: PkgId) -> Valu
             }
         }
     }
-    Value::Array(out)
+    out
 }
 
 /// Functions that build slice literals of the interface type, with the element types.
