@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times `kubewalk diff --git REPO OLD NEW` (cold cache) against one cold `kubewalk scan` of a checkout of NEW,
-# and reports peak memory.
+# Times `kubewalk diff --git REPO OLD NEW` (cold cache, and with the old revision already cached) against one
+# cold `kubewalk scan` of a checkout of NEW, and reports peak memory.
 #
 #   bench/diff.sh REPO OLD NEW CHECKOUT_OF_NEW
 #
@@ -16,14 +16,21 @@ trap 'rm -rf "$work"' EXIT
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing" >&2; exit 2; }
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 kubewalk="$here/target/release/kubewalk"
-# A fresh cache folder per run: cold, but a blob shared by both revisions is parsed once.
-hyperfine --warmup 1 --runs 3 --export-json "$work/times.json" \
-  -n scan "'$kubewalk' scan --quiet --no-cache '$checkout'" \
-  -n diff-git "rm -rf '$work/cache' && '$kubewalk' diff --quiet --cache-dir '$work/cache' --git '$repo' '$old' '$new' --out '$work/out' --format json" >/dev/null
+# cold: a fresh cache folder per run, but a file the same in both revisions is parsed once.
+# old-cached: the cache already holds the old revision (as after a diff that ended at it), the new one is parsed.
+diff_cmd="'$kubewalk' diff --quiet --cache-dir '$work/cache' --git '$repo'"
+hyperfine --warmup 1 --runs 5 --export-json "$work/times.json" \
+  --prepare "true" -n scan "'$kubewalk' scan --quiet --no-cache '$checkout'" \
+  --prepare "rm -rf '$work/cache'" \
+  -n diff-git "$diff_cmd '$old' '$new' --out '$work/out' --format json" \
+  --prepare "rm -rf '$work/cache' && $diff_cmd '$old' '$old' --out '$work/out' --format json" \
+  -n diff-git-old-cached "$diff_cmd '$old' '$new' --out '$work/out' --format json" >/dev/null
 python3 - "$work/times.json" <<'PY'
 import json, sys
 r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-print(f"scan {r['scan']:.2f} s, diff --git {r['diff-git']:.2f} s: {r['diff-git'] / r['scan']:.2f}x scan")
+s = r["scan"]
+print(f"scan {s:.2f} s, diff --git {r['diff-git']:.2f} s: {r['diff-git'] / s:.2f}x scan (target 1.5x)")
+print(f"diff --git, old revision cached: {r['diff-git-old-cached']:.2f} s: {r['diff-git-old-cached'] / s:.2f}x scan")
 PY
 rm -rf "$work/cache"
 rss=$( { /usr/bin/time -f "%M" "$kubewalk" diff --quiet --cache-dir "$work/cache" --git "$repo" "$old" "$new" --out "$work/out" --format json >/dev/null; } 2>&1 | tail -1)
