@@ -203,6 +203,8 @@ fn write_json(target: &std::path::Path, value: &impl serde::Serialize) -> Result
 enum DiffInput {
     Saved(serde_json::Value),
     Tree(kubewalk::walk::Walked),
+    /// Read and lowered together with the other side.
+    Lowered(scanner::Lowered),
 }
 
 fn diff_input(
@@ -212,7 +214,9 @@ fn diff_input(
     store: &git::BlobStore,
 ) -> Result<DiffInput> {
     if let Some(repo) = &args.git {
-        return Ok(DiffInput::Tree(git::walk_revision(repo, spec, options.walk, store)?));
+        // On the scan's own workers: the blobs are freed where the parse allocates, and their memory is reused.
+        let walked = scanner::pool(options)?.install(|| git::walk_revision(repo, spec, options.walk, store))?;
+        return Ok(DiffInput::Tree(walked));
     }
     let path = std::path::Path::new(spec);
     if path.is_file() {
@@ -225,6 +229,11 @@ fn diff_input(
     Ok(DiffInput::Tree(scanner::walk_root(path, options)?))
 }
 
+/// The folder that names one side of a diff in diagnostics: the repository with `--git`, else the side's folder.
+fn diff_root(args: &DiffArgs, spec: &str) -> std::path::PathBuf {
+    args.git.clone().unwrap_or_else(|| std::path::PathBuf::from(spec))
+}
+
 /// One side of a diff as a scan document: the topics and the packages whose API is compared. Both sides read and
 /// add to one cache, so a file that is the same in both revisions is parsed once.
 fn diff_side(
@@ -235,12 +244,14 @@ fn diff_side(
     options: &scanner::ScanOptions,
     cache: &mut Cache,
 ) -> Result<(serde_json::Value, Option<SideCounts>)> {
-    let walked = match input {
+    let result = match input {
         DiffInput::Saved(doc) => return Ok((doc, None)),
-        DiffInput::Tree(walked) => walked,
+        DiffInput::Tree(walked) => {
+            let root = diff_root(args, spec);
+            scanner::scan_walked(walked, &root, Some(cache), std::time::Instant::now(), options)?
+        }
+        DiffInput::Lowered(lowered) => lowered.finish(Some(cache), options)?,
     };
-    let root = args.git.clone().unwrap_or_else(|| std::path::PathBuf::from(spec));
-    let result = scanner::scan_walked(walked, &root, Some(cache), std::time::Instant::now(), options)?;
     for diagnostic in &result.diagnostics {
         eprintln!("warning: {spec}: {diagnostic}");
     }
@@ -292,8 +303,16 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         (Some(dir), None) => Cache::load(dir, &[args.old.as_ref(), args.new.as_ref()], &fingerprint),
         (None, _) => Cache::in_memory(&fingerprint),
     };
-    let scanned = |input: &DiffInput| matches!(input, DiffInput::Tree(_));
-    let any_scanned = scanned(&old_input) || scanned(&new_input);
+    let any_scanned = !matches!((&old_input, &new_input), (DiffInput::Saved(_), DiffInput::Saved(_)));
+    // Two trees are read in one pass, so a changed file can be reparsed from its old syntax tree.
+    let (old_input, new_input) = match (old_input, new_input) {
+        (DiffInput::Tree(old), DiffInput::Tree(new)) => {
+            let (old_root, new_root) = (diff_root(&args, &args.old), diff_root(&args, &args.new));
+            let (old, new) = scanner::lower_revisions((old, &old_root), (new, &new_root), &mut cache, &options)?;
+            (DiffInput::Lowered(old), DiffInput::Lowered(new))
+        }
+        inputs => inputs,
+    };
     let (old_doc, old_counts) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
     let (new_doc, new_counts) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
     if any_scanned {

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(new_parser());
@@ -25,4 +25,73 @@ pub fn parse(src: &str) -> Tree {
             .parse(src, None)
             .expect("parsing without a timeout or cancellation flag always yields a tree")
     })
+}
+
+/// Parses `new`, the same file as `old` in another revision of the tree, reusing the parts of `old_tree` that lie
+/// in lines the two share: tree-sitter's incremental parsing, told which lines changed by a histogram line diff.
+/// A result with a syntax error is parsed again from scratch, so no error is ever an artefact of the reuse.
+pub fn reparse(old_tree: &Tree, old: &str, new: &str) -> Tree {
+    let input = imara_diff::InternedInput::new(old, new);
+    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
+    let (old_lines, new_lines) = (LineStarts::of(old), LineStarts::of(new));
+    let mut tree = old_tree.clone();
+    let hunks: Vec<imara_diff::Hunk> = diff.hunks().collect();
+    // From the last change to the first: the text before a change is still the old text when it is applied.
+    for hunk in hunks.iter().rev() {
+        let (start, start_point) = old_lines.position(hunk.before.start);
+        let (old_end, old_end_point) = old_lines.position(hunk.before.end);
+        let inserted = &new[new_lines.position(hunk.after.start).0..new_lines.position(hunk.after.end).0];
+        tree.edit(&InputEdit {
+            start_byte: start,
+            old_end_byte: old_end,
+            new_end_byte: start + inserted.len(),
+            start_position: start_point,
+            old_end_position: old_end_point,
+            new_end_position: advance(start_point, inserted),
+        });
+    }
+    let reparsed = PARSER.with(|parser| {
+        parser
+            .borrow_mut()
+            .parse(new, Some(&tree))
+            .expect("parsing without a timeout or cancellation flag always yields a tree")
+    });
+    if reparsed.root_node().has_error() {
+        return parse(new);
+    }
+    reparsed
+}
+
+/// The byte offset where each line of a text starts (a final line without a newline included).
+struct LineStarts<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineStarts<'t> {
+    fn of(text: &'t str) -> LineStarts<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineStarts { text, starts }
+    }
+
+    /// The byte offset and point where line `line` starts; past the last line, the end of the text.
+    fn position(&self, line: u32) -> (usize, Point) {
+        match self.starts.get(line as usize) {
+            Some(&byte) => (byte, Point::new(line as usize, 0)),
+            None => {
+                let last = self.starts.len() - 1;
+                (self.text.len(), Point::new(last, self.text.len() - self.starts[last]))
+            }
+        }
+    }
+}
+
+/// The point reached from `at` after `text`.
+fn advance(at: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        None => Point::new(at.row, at.column + text.len()),
+        Some(last) => Point::new(at.row + text.matches('\n').count(), text.len() - last - 1),
+    }
 }

@@ -1,5 +1,6 @@
 //! Reading a tree into a `Model`: the walk, parallel parsing with a cache, diagnostics and counts.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -10,10 +11,11 @@ use rayon::prelude::*;
 use crate::cache::{Cache, ContentHash};
 use crate::lower::{lower_file, BodyQuery};
 use crate::model::{FileFacts, Model};
-use crate::parse::parse;
+use crate::parse::{parse, reparse};
 use crate::platform::{platforms, read_constraints};
 use crate::syntax::FileSyntax;
-use crate::walk::{check_root, walk, SourceFile, WalkOptions, Walked};
+use crate::walk::{check_root, walk, Module, SourceFile, WalkOptions, Walked};
+use tree_sitter::Tree;
 
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
@@ -129,101 +131,239 @@ pub fn scan_walked(
     start: Instant,
     options: &ScanOptions,
 ) -> Result<Scan> {
-    let progress = if options.progress && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(walked.files.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar} {eta}")
-                .expect("the progress template is valid"),
-        );
-        Some(bar)
-    } else {
-        None
+    let pool = pool(options)?;
+    let progress = progress(walked.files.len(), options);
+    let processed = pool.install(|| {
+        largest_first(
+            walked.files,
+            |f| f.size,
+            |file| {
+                let processed = process_file(&file, cache.as_deref(), &options.query);
+                progress.inc(1);
+                processed
+            },
+        )
+    });
+    progress.finish_and_clear();
+    let lowered = Lowered {
+        processed,
+        walk_errors: walked.errors,
+        modules: walked.modules,
+        root: root.to_path_buf(),
+        start,
+        cache_error: None,
     };
+    lowered.finish(cache, options)
+}
+
+/// The files of one tree read and lowered, before its model is built.
+pub struct Lowered {
+    /// In path order.
+    processed: Vec<Processed>,
+    walk_errors: Vec<String>,
+    modules: Vec<Module>,
+    root: PathBuf,
+    start: Instant,
+    /// The cache could not take the files parsed.
+    cache_error: Option<Diagnostic>,
+}
+
+/// Reads and lowers the two revisions of a diff in one pass. A file that is the same in both is lowered once; a
+/// file changed between them is reparsed from the old revision's syntax tree, reusing what lies in unchanged
+/// lines (`parse::reparse`). Files new in `new` come last, when `cache` holds every old file, so a file that only
+/// moved is not parsed again either. The models are built one at a time, by `Lowered::finish`.
+pub fn lower_revisions(
+    old: (Walked, &Path),
+    new: (Walked, &Path),
+    cache: &mut Cache,
+    options: &ScanOptions,
+) -> Result<(Lowered, Lowered)> {
+    let start = Instant::now();
+    let ((old, old_root), (new, new_root)) = (old, new);
+    let pool = pool(options)?;
+    let progress = progress(old.files.len() + new.files.len(), options);
+    // The files are handed to the workers and dropped as soon as they are lowered: with git, their text is in
+    // memory.
+    let new_count = new.files.len();
+    let new_at: HashMap<String, usize> = new.files.iter().enumerate().map(|(j, f)| (f.path.clone(), j)).collect();
+    let mut new_files: Vec<Option<SourceFile>> = new.files.into_iter().map(Some).collect();
+    let pairs: Vec<(SourceFile, Option<(usize, SourceFile)>)> = old
+        .files
+        .into_iter()
+        .map(|file| {
+            let new = new_at.get(&file.path).and_then(|&j| Some((j, new_files[j].take()?)));
+            (file, new)
+        })
+        .collect();
+    let size =
+        |(old, new): &(SourceFile, Option<(usize, SourceFile)>)| old.size.max(new.as_ref().map_or(0, |(_, f)| f.size));
+    let paired = pool.install(|| {
+        largest_first(pairs, size, |(old, new)| {
+            let (j, new) = new.unzip();
+            let lowered = process_pair(&old, new.as_ref(), cache, &options.query);
+            progress.inc(1 + j.is_some() as u64);
+            (j, lowered)
+        })
+    });
+    let mut old_processed = Vec::with_capacity(paired.len());
+    let mut new_processed: Vec<Option<Processed>> = (0..new_count).map(|_| None).collect();
+    for (j, (old_file, new_file)) in paired {
+        old_processed.push(old_file);
+        if let (Some(j), Some(new_file)) = (j, new_file) {
+            new_processed[j] = Some(new_file);
+        }
+    }
+    let cache_error = add_to_cache(&old_processed, Some(&mut *cache), &pool);
+    let rest: Vec<(usize, SourceFile)> = new_files
+        .into_iter()
+        .enumerate()
+        .filter_map(|(j, f)| Some((j, f?)))
+        .collect();
+    let rest = pool.install(|| {
+        largest_first(
+            rest,
+            |(_, f)| f.size,
+            |(j, file)| {
+                let processed = process_file(&file, Some(cache), &options.query);
+                progress.inc(1);
+                (j, processed)
+            },
+        )
+    });
+    progress.finish_and_clear();
+    for (j, processed) in rest {
+        new_processed[j] = Some(processed);
+    }
+    let lowered = |processed, errors: Vec<String>, modules, root: &Path| Lowered {
+        processed,
+        walk_errors: errors,
+        modules,
+        root: root.to_path_buf(),
+        start,
+        cache_error: None,
+    };
+    let new_processed = new_processed
+        .into_iter()
+        .map(|p| p.expect("every new file is lowered"))
+        .collect();
+    let mut old = lowered(old_processed, old.errors, old.modules, old_root);
+    old.cache_error = cache_error;
+    Ok((old, lowered(new_processed, new.errors, new.modules, new_root)))
+}
+
+impl Lowered {
+    /// Adds the files parsed to `cache` and builds the model.
+    pub fn finish(self, cache: Option<&mut Cache>, options: &ScanOptions) -> Result<Scan> {
+        let pool = pool(options)?;
+        let mut diagnostics: Vec<Diagnostic> = self
+            .walk_errors
+            .iter()
+            .map(|e| Diagnostic {
+                path: self.root.display().to_string(),
+                line: None,
+                message: e.clone(),
+            })
+            .collect();
+        diagnostics.extend(self.cache_error);
+        diagnostics.extend(add_to_cache(&self.processed, cache, &pool));
+        let mut facts = Vec::with_capacity(self.processed.len());
+        let mut cache_hits = 0;
+        let mut stats = Stats::default();
+        let mut dirs = std::collections::BTreeSet::new();
+        for processed in self.processed {
+            stats.files += 1;
+            stats.bytes += processed.facts.size;
+            dirs.insert(processed.facts.dir().to_string());
+            diagnostics.extend(processed.diagnostics);
+            match &processed.facts.syntax {
+                Some(syntax) => {
+                    stats.types += syntax.types.len();
+                    stats.methods += syntax.funcs.iter().filter(|f| f.receiver.is_some()).count();
+                    stats.funcs += syntax.funcs.iter().filter(|f| f.receiver.is_none()).count();
+                    if !syntax.error_lines.is_empty() {
+                        stats.parse_error_files += 1;
+                    }
+                }
+                None => stats.unreadable_files += 1,
+            }
+            if matches!(processed.cached, Cached::Hit) {
+                cache_hits += 1;
+            }
+            facts.push(processed.facts);
+        }
+        stats.packages = dirs.len();
+        diagnostics.sort();
+        let model = pool.install(|| Model::build(facts, self.modules));
+        Ok(Scan {
+            model,
+            stats,
+            diagnostics,
+            elapsed: self.start.elapsed(),
+            cache_hits,
+        })
+    }
+}
+
+/// Adds the files parsed this run to the cache; a diagnostic if they cannot be encoded.
+fn add_to_cache(processed: &[Processed], cache: Option<&mut Cache>, pool: &rayon::ThreadPool) -> Option<Diagnostic> {
+    let cache = cache?;
+    let parsed: Vec<(ContentHash, &FileSyntax)> = processed
+        .iter()
+        .filter_map(|p| match (&p.cached, &p.facts.syntax) {
+            (Cached::Miss(hash), Some(syntax)) => Some((*hash, syntax)),
+            _ => None,
+        })
+        .collect();
+    let result = pool.install(|| cache.add(&parsed));
+    result.err().map(|err| cache_problem(cache, &err))
+}
+
+/// The worker threads for `options.jobs`, started once per process: each thread has its own malloc arena, and
+/// memory freed in one thread's arena is not reused by another's, so new threads for every phase of a diff raised
+/// its peak by over 100 MiB.
+pub fn pool(options: &ScanOptions) -> Result<std::sync::Arc<rayon::ThreadPool>> {
+    static POOLS: std::sync::Mutex<Vec<(Option<usize>, std::sync::Arc<rayon::ThreadPool>)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, pool)) = pools.iter().find(|(jobs, _)| *jobs == options.jobs) {
+        return Ok(pool.clone());
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    // One file per task, largest first: the first worker goes through the large generated files (whose syntax
-    // trees take tens of MB while they live) one after another while the other steals the small files from the
-    // far end, so two large trees rarely live at once. Results are put back in path order.
-    let mut order: Vec<usize> = (0..walked.files.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(walked.files[i].size));
-    let mut indexed: Vec<(usize, Processed)> = pool.install(|| {
-        order
-            .par_iter()
-            .with_max_len(1)
-            .map(|&i| {
-                let processed = process_file(&walked.files[i], cache.as_deref(), &options.query);
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                }
-                (i, processed)
-            })
-            .collect()
-    });
-    indexed.sort_unstable_by_key(|(i, _)| *i);
-    let results = indexed.into_iter().map(|(_, p)| p);
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
+    let pool = std::sync::Arc::new(pool);
+    pools.push((options.jobs, pool.clone()));
+    Ok(pool)
+}
 
-    let mut diagnostics: Vec<Diagnostic> = walked
-        .errors
-        .iter()
-        .map(|e| Diagnostic {
-            path: root.display().to_string(),
-            line: None,
-            message: e.clone(),
-        })
+/// A progress bar on stderr when it is a terminal and progress is wanted, else a hidden one.
+fn progress(len: usize, options: &ScanOptions) -> indicatif::ProgressBar {
+    if !(options.progress && std::io::stderr().is_terminal()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar} {eta}")
+            .expect("the progress template is valid"),
+    );
+    bar
+}
+
+/// Runs `work` on every item in parallel, one item per task, largest first, and returns the results in the order of
+/// `items`. The first worker goes through the large generated files (whose syntax trees take tens of MB while they
+/// live) one after another while the other steals the small files from the far end, so two large trees rarely
+/// live at once.
+fn largest_first<T: Send, R: Send>(items: Vec<T>, size: impl Fn(&T) -> u64, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let mut items: Vec<(usize, T)> = items.into_iter().enumerate().collect();
+    items.sort_by_key(|(_, item)| std::cmp::Reverse(size(item)));
+    let mut done: Vec<(usize, R)> = items
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(k, item)| (k, work(item)))
         .collect();
-    let mut facts = Vec::with_capacity(results.len());
-    // Files parsed this run, by content, for the cache.
-    let mut parsed = Vec::new();
-    let mut cache_hits = 0;
-    let mut stats = Stats::default();
-    let mut dirs = std::collections::BTreeSet::new();
-    for processed in results {
-        stats.files += 1;
-        stats.bytes += processed.facts.size;
-        dirs.insert(processed.facts.dir().to_string());
-        diagnostics.extend(processed.diagnostics);
-        match &processed.facts.syntax {
-            Some(syntax) => {
-                stats.types += syntax.types.len();
-                stats.methods += syntax.funcs.iter().filter(|f| f.receiver.is_some()).count();
-                stats.funcs += syntax.funcs.iter().filter(|f| f.receiver.is_none()).count();
-                if !syntax.error_lines.is_empty() {
-                    stats.parse_error_files += 1;
-                }
-            }
-            None => stats.unreadable_files += 1,
-        }
-        match processed.cached {
-            Cached::Hit => cache_hits += 1,
-            Cached::Miss(hash) => parsed.push((hash, facts.len())),
-            Cached::No => {}
-        }
-        facts.push(processed.facts);
-    }
-    stats.packages = dirs.len();
-    if let Some(cache) = cache {
-        let parsed: Vec<(ContentHash, &FileSyntax)> = parsed
-            .iter()
-            .filter_map(|&(hash, i)| Some((hash, facts[i].syntax.as_ref()?)))
-            .collect();
-        if let Err(err) = pool.install(|| cache.add(&parsed)) {
-            diagnostics.push(cache_problem(cache, &err));
-        }
-    }
-    diagnostics.sort();
-    let model = pool.install(|| Model::build(facts, walked.modules));
-    Ok(Scan {
-        model,
-        stats,
-        diagnostics,
-        elapsed: start.elapsed(),
-        cache_hits,
-    })
+    done.sort_unstable_by_key(|(k, _)| *k);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 enum Cached {
@@ -239,6 +379,57 @@ struct Processed {
 }
 
 fn process_file(file: &SourceFile, cache: Option<&Cache>, query: &BodyQuery) -> Processed {
+    match read_file(file) {
+        Ok((facts, src)) => lower_source(file, facts, &src, cache, query, Reuse::None).0,
+        Err(unreadable) => *unreadable,
+    }
+}
+
+/// A file of the old revision of a diff and, when there is one, the file at the same path in the new revision.
+fn process_pair(
+    old: &SourceFile,
+    new: Option<&SourceFile>,
+    cache: &Cache,
+    query: &BodyQuery,
+) -> (Processed, Option<Processed>) {
+    let Some(new) = new else {
+        return (process_file(old, Some(cache), query), None);
+    };
+    let (old_facts, old_src) = match read_file(old) {
+        Ok(read) => read,
+        Err(unreadable) => return (*unreadable, Some(process_file(new, Some(cache), query))),
+    };
+    let (new_facts, new_src) = match read_file(new) {
+        Ok(read) => read,
+        Err(unreadable) => {
+            let old = lower_source(old, old_facts, &old_src, Some(cache), query, Reuse::None).0;
+            return (old, Some(*unreadable));
+        }
+    };
+    if old_src == new_src {
+        let old = lower_source(old, old_facts, &old_src, Some(cache), query, Reuse::None).0;
+        let new = Processed {
+            facts: FileFacts {
+                syntax: old.facts.syntax.clone(),
+                ..new_facts
+            },
+            diagnostics: old.diagnostics.clone(),
+            cached: Cached::Hit,
+        };
+        return (old, Some(new));
+    }
+    let (old, tree) = lower_source(old, old_facts, &old_src, Some(cache), query, Reuse::KeepTree);
+    let reuse = match &tree {
+        Some(tree) => Reuse::From(tree, &old_src),
+        None => Reuse::None,
+    };
+    let new = lower_source(new, new_facts, &new_src, Some(cache), query, reuse).0;
+    (old, Some(new))
+}
+
+/// The facts of a file that need only its text, and the text; a processed file with a diagnostic when it cannot
+/// be read or is not UTF-8.
+fn read_file(file: &SourceFile) -> Result<(FileFacts, String), Box<Processed>> {
     let mut facts = FileFacts {
         path: file.path.clone(),
         size: file.size,
@@ -249,7 +440,7 @@ fn process_file(file: &SourceFile, cache: Option<&Cache>, query: &BodyQuery) -> 
     };
     let unreadable = |mut facts: FileFacts, line: Option<u32>, message: String| {
         facts.problem = Some(message.clone());
-        Processed {
+        Box::new(Processed {
             diagnostics: vec![Diagnostic {
                 path: facts.path.clone(),
                 line,
@@ -257,29 +448,61 @@ fn process_file(file: &SourceFile, cache: Option<&Cache>, query: &BodyQuery) -> 
             }],
             facts,
             cached: Cached::No,
-        }
+        })
     };
     let bytes = match file.content.read() {
         Ok(bytes) => bytes,
-        Err(err) => return unreadable(facts, None, format!("cannot read: {err}")),
+        Err(err) => return Err(unreadable(facts, None, format!("cannot read: {err}"))),
     };
     facts.size = bytes.len() as u64;
-    let src = match std::str::from_utf8(&bytes) {
+    let src = match String::from_utf8(bytes) {
         Ok(src) => src,
         Err(err) => {
-            let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            return unreadable(facts, Some(line), "not valid UTF-8, skipped".to_string());
+            let bytes = err.as_bytes();
+            let valid = err.utf8_error().valid_up_to();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            return Err(unreadable(facts, Some(line), "not valid UTF-8, skipped".to_string()));
         }
     };
-    facts.constraints = read_constraints(src);
+    facts.constraints = read_constraints(&src);
     facts.platforms = platforms(file.file_name(), &facts.constraints);
-    let hash = cache.map(|_| ContentHash::of(&bytes));
-    let (syntax, cached) = match (cache, hash) {
-        (Some(cache), Some(hash)) => match cache.get(&hash) {
-            Some(syntax) => (syntax, Cached::Hit),
-            None => (lower_file(&parse(src), src, query), Cached::Miss(hash)),
-        },
-        _ => (lower_file(&parse(src), src, query), Cached::No),
+    Ok((facts, src))
+}
+
+/// What a parse shares with another revision of the same file.
+enum Reuse<'a> {
+    None,
+    /// Give the syntax tree back, to reparse the file's next revision from.
+    KeepTree,
+    /// Reparse from the tree of the file's previous revision, and its text.
+    From(&'a Tree, &'a str),
+}
+
+/// Lowers a file's text, from the cache when it holds the content.
+fn lower_source(
+    file: &SourceFile,
+    mut facts: FileFacts,
+    src: &str,
+    cache: Option<&Cache>,
+    query: &BodyQuery,
+    reuse: Reuse,
+) -> (Processed, Option<Tree>) {
+    let hash = cache.map(|_| ContentHash::of(src.as_bytes()));
+    let cached = match (cache, hash) {
+        (Some(cache), Some(hash)) => cache.get(&hash),
+        _ => None,
+    };
+    let (syntax, cached, tree) = match cached {
+        Some(syntax) => (syntax, Cached::Hit, None),
+        None => {
+            let tree = match reuse {
+                Reuse::From(old_tree, old_src) => reparse(old_tree, old_src, src),
+                _ => parse(src),
+            };
+            let syntax = lower_file(&tree, src, query);
+            let keep = matches!(reuse, Reuse::KeepTree).then_some(tree);
+            (syntax, hash.map_or(Cached::No, Cached::Miss), keep)
+        }
     };
     let diagnostics = syntax
         .error_lines
@@ -292,9 +515,12 @@ fn process_file(file: &SourceFile, cache: Option<&Cache>, query: &BodyQuery) -> 
         .into_iter()
         .collect();
     facts.syntax = Some(syntax);
-    Processed {
-        facts,
-        diagnostics,
-        cached,
-    }
+    (
+        Processed {
+            facts,
+            diagnostics,
+            cached,
+        },
+        tree,
+    )
 }
