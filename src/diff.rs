@@ -255,11 +255,15 @@ pub struct Change {
     pub new: Option<Location>,
 }
 
+/// Where a topic entry is declared: its `file` and `line`, or for a binary the file and line of `func main`.
 fn loc(v: &Value) -> Option<Location> {
-    Some(Location {
-        file: v.get("file")?.as_str()?.to_string(),
-        line: v.get("line")?.as_u64()?,
-    })
+    let at = |file: &str, line: &str| {
+        Some(Location {
+            file: v.get(file)?.as_str()?.to_string(),
+            line: v.get(line)?.as_u64()?,
+        })
+    };
+    at("file", "line").or_else(|| at("main_file", "main_line"))
 }
 
 struct Collector {

@@ -52,6 +52,18 @@ fn every_rule_has_a_fixture_pair_that_makes_it_fire() {
             "rule {} did not fire on its fixture: {changes:#?}",
             rule.id
         );
+        // Every entry links to the source: an added one in the new tree, a removed one in the old, a changed one in
+        // both.
+        for c in &changes {
+            let class = c["class"].as_str().unwrap();
+            let (old, new) = (c["old"]["file"].is_string(), c["new"]["file"].is_string());
+            let linked = match class {
+                "added" => new,
+                "removed" => old,
+                _ => old && new,
+            };
+            assert!(linked, "{} entry without its source: {c:#}", c["rule"]);
+        }
         snapshot.push_str(&format!("{}\n", rule.id));
         for c in &changes {
             snapshot.push_str(&format!(
