@@ -13,24 +13,39 @@ checkout=$(cd "${4:?checkout of the new revision}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing" >&2; exit 2; }
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 kubewalk="$here/target/release/kubewalk"
-# cold: a fresh cache folder per run, but a file the same in both revisions is parsed once.
-# old-cached: the cache already holds the old revision (as after a diff that ended at it), the new one is parsed.
-diff_cmd="'$kubewalk' diff --quiet --cache-dir '$work/cache' --git '$repo'"
-hyperfine --warmup 1 --runs 5 --export-json "$work/times.json" \
-  --prepare "true" -n scan "'$kubewalk' scan --quiet --no-cache '$checkout'" \
-  --prepare "rm -rf '$work/cache'" \
-  -n diff-git "$diff_cmd '$old' '$new' --out '$work/out' --format json" \
-  --prepare "rm -rf '$work/cache' && $diff_cmd '$old' '$old' --out '$work/out' --format json" \
-  -n diff-git-old-cached "$diff_cmd '$old' '$new' --out '$work/out' --format json" >/dev/null
-python3 - "$work/times.json" <<'PY'
-import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-s = r["scan"]
-print(f"scan {s:.2f} s, diff --git {r['diff-git']:.2f} s: {r['diff-git'] / s:.2f}x scan (target 1.5x)")
-print(f"diff --git, old revision cached: {r['diff-git-old-cached']:.2f} s: {r['diff-git-old-cached'] / s:.2f}x scan")
+# The three runs take turns, five rounds after a warm-up, so a machine whose speed drifts (ours does, by up to
+# 30%) drifts for all of them alike; each ratio is the median of the rounds' ratios.
+#   scan:       one cold scan of the checkout of NEW
+#   cold:       diff --git with an empty cache folder (a file the same in both revisions is still parsed once)
+#   old-cached: diff --git when the cache already holds OLD (as after a diff that ended at it)
+python3 - "$kubewalk" "$repo" "$old" "$new" "$checkout" "$work" <<'PY'
+import shutil, statistics, subprocess, sys, time
+kubewalk, repo, old, new, checkout, work = sys.argv[1:]
+cache, out = f"{work}/cache", f"{work}/out"
+def run(args):
+    start = time.perf_counter()
+    subprocess.run([kubewalk, *args], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+def diff(a, b):
+    return run(["diff", "--quiet", "--cache-dir", cache, "--git", repo, a, b, "--out", out, "--format", "json"])
+rounds = []
+for i in range(6):
+    scan = run(["scan", "--quiet", "--no-cache", checkout])
+    shutil.rmtree(cache, ignore_errors=True)
+    cold = diff(old, new)
+    shutil.rmtree(cache, ignore_errors=True)
+    diff(old, old)
+    cached = diff(old, new)
+    if i > 0:
+        rounds.append((scan, cold, cached))
+med = lambda xs: statistics.median(xs)
+scan = med([r[0] for r in rounds])
+print(f"scan {scan:.2f} s; diff --git {med([r[1] for r in rounds]):.2f} s: "
+      f"{med([r[1] / r[0] for r in rounds]):.2f}x scan (target 1.5x)")
+print(f"diff --git, old revision cached: {med([r[2] for r in rounds]):.2f} s: "
+      f"{med([r[2] / r[0] for r in rounds]):.2f}x scan")
 PY
 rm -rf "$work/cache"
 rss=$( { /usr/bin/time -f "%M" "$kubewalk" diff --quiet --cache-dir "$work/cache" --git "$repo" "$old" "$new" --out "$work/out" --format json >/dev/null; } 2>&1 | tail -1)
