@@ -45,6 +45,26 @@ fn builtin_topics_of_the_fixture() {
 }
 
 #[test]
+fn a_command_name_is_known_when_the_first_word_of_its_use_is() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let commands = topics["cobra_commands"].as_array().unwrap();
+    let by_short = |short: &str| {
+        commands
+            .iter()
+            .find(|c| c["short"] == short)
+            .unwrap_or_else(|| panic!("no command {short:?}"))
+    };
+    // fmt.Sprintf("dump-keys [--%s=N] PREFIX", ...) and "dump-workers " + workerUsage: the name, not the whole Use.
+    let keys = by_short("Print the keys that start with PREFIX");
+    assert_eq!(keys["use"], "dump-keys");
+    assert_eq!(keys["use_full"], Value::Null);
+    assert_eq!(by_short("Print what each worker is doing")["use"], "dump-workers");
+    // fmt.Sprintf("dump-%s", ...): a verb inside the first word leaves the name unknown.
+    assert_eq!(by_short("Print the current limit")["use"], Value::Null);
+}
+
+#[test]
 fn user_defined_topics_from_a_config_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kubewalk.toml");

@@ -275,9 +275,18 @@ impl<'a> Builder<'a> {
                     order.push((c, vec![c["use"].as_str().unwrap_or("?").to_string()]));
                 }
             }
+            // A command whose name is not static shows as `?`, which the slug drops: its line keeps its anchor apart.
+            let mut anchors = BTreeSet::new();
             let anchor_of: HashMap<&str, String> = order
                 .iter()
-                .filter_map(|(c, path)| Some((c["id"].as_str()?, format!("cmd-{}", slug(&path.join(" "))))))
+                .filter_map(|(c, path)| {
+                    let mut anchor = format!("cmd-{}", slug(&path.join(" ")));
+                    if !anchors.insert(anchor.clone()) {
+                        anchor = format!("{anchor}-line-{}", c["line"]);
+                        anchors.insert(anchor.clone());
+                    }
+                    Some((c["id"].as_str()?, anchor))
+                })
                 .collect();
             let command_values: Vec<Value> = order
                 .iter()
@@ -308,7 +317,8 @@ impl<'a> Builder<'a> {
                     json!({
                         "anchor": anchor,
                         "path": path.join(" "),
-                        "use_full": c["use_full"],
+                                                "use_full": c["use_full"],
+                        "use_full_expr": c["use_full_expr"],
                         "short": c["short"],
                         "long": c["long"],
                         "example": c["example"],

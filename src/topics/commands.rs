@@ -331,12 +331,8 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
         m.insert("function".into(), json!(cx.func_name(&cmd.func.func.decl)));
         m.insert("binary".into(), json!(binary_of[i]));
         let use_full = field("Use").and_then(|e| cx.string(pkg, file, e, wrappers));
-        m.insert(
-            "use".into(),
-            json!(use_full
-                .as_ref()
-                .map(|(u, _)| u.split_whitespace().next().unwrap_or("").to_string())),
-        );
+        let name = field("Use").and_then(|e| command_name(cx, pkg, file, e, wrappers));
+        m.insert("use".into(), json!(name));
         text_fields(&mut m, "use_full", use_full, field("Use"));
         for (key, name) in [
             ("short", "Short"),
@@ -797,4 +793,24 @@ fn options_structs(cx: &Cx, topic: &TopicDef, flags: &[Flag]) -> Value {
     }
     out.sort_by(|a, b| a["type"].as_str().cmp(&b["type"].as_str()));
     Value::Array(out)
+}
+
+/// A command's name as cobra's `Name()` gives it: `Use` up to its first space. It is known even when `Use` is not a
+/// constant, as long as a constant prefix reaches past that space: `fmt.Sprintf("get [%s] TYPE", ...)`,
+/// `"get " + usage`.
+fn command_name(cx: &Cx, pkg: PkgId, file: FileId, expr: &Expr, wrappers: &[String]) -> Option<String> {
+    if let Some((value, _)) = cx.string(pkg, file, expr, wrappers) {
+        return Some(value.split(' ').next().unwrap_or_default().to_string());
+    }
+    let prefix = match expr {
+        Expr::Paren(inner) => return command_name(cx, pkg, file, inner, wrappers),
+        Expr::Call { fun, args, .. } if cx.callee(pkg, file, fun) == Some(("fmt".into(), "Sprintf".into())) => {
+            let (format, _) = cx.string(pkg, file, args.first()?, &[])?;
+            // The output is the format up to its first verb (`%%` included, which only shortens the prefix).
+            format.split('%').next().unwrap_or_default().to_string()
+        }
+        Expr::Binary(left, op, _) if op == "+" => cx.string(pkg, file, left, &[])?.0,
+        _ => return None,
+    };
+    prefix.split_once(' ').map(|(name, _)| name.to_string())
 }
