@@ -5,7 +5,7 @@
 #
 #   bench/scan.sh ROOT            e.g. bench/scan.sh ~/src/kubernetes-1.20.2
 #
-# Needs: ctags (universal-ctags), go (golang-go), hyperfine, GNU time. Targets (issue 2, 2-core machine):
+# Needs: ctags (universal-ctags), go (golang-go), python3, GNU time. Targets (issue 2, 2-core machine):
 # cold scan <= 4x ctags, peak RSS <= 300 MiB, 2 threads >= 1.8x one, cached scan <= 0.5x ctags.
 set -euo pipefail
 root=$(cd "${1:?usage: bench/scan.sh ROOT}" && pwd)
@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for tool in ctags go hyperfine /usr/bin/time; do
+for tool in ctags go python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 2; }
 done
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
@@ -25,22 +25,35 @@ kubewalk="$here/target/release/kubewalk"
   -o -type f -name '*.go' -print) > "$work/files"
 echo "files: $(wc -l < "$work/files"), bytes: $(cd "$root" && tr '\n' '\0' < "$work/files" | xargs -0 cat | wc -c)"
 
+# The runs take turns, five rounds after a warm-up, so a machine whose speed drifts (ours does, by up to 30%)
+# drifts for all of them alike; each ratio is the median of the rounds' ratios.
 cache="$work/cache"
-hyperfine --warmup 1 --runs 5 --export-json "$work/times.json" \
-  -n ctags "cd '$root' && ctags -L '$work/files' --languages=Go -f '$work/tags'" \
-  -n go-parser "'$work/godump' -include-tests '$root' > /dev/null" \
-  -n kubewalk-j2 "'$kubewalk' scan --include-tests --quiet --no-cache -j 2 '$root'" \
-  -n kubewalk-j1 "'$kubewalk' scan --include-tests --quiet --no-cache -j 1 '$root'" \
-  --prepare "'$kubewalk' scan --include-tests --quiet --cache-dir '$cache' '$root' >/dev/null || true" \
-  -n kubewalk-cached "'$kubewalk' scan --include-tests --quiet --cache-dir '$cache' '$root'" >/dev/null
-
-python3 - "$work/times.json" <<'PY'
-import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-c = r["ctags"]
-for name, t in r.items():
-    print(f"{name:16} {t:7.2f} s   {t / c:5.2f}x ctags")
-print(f"2-thread speed-up: {r['kubewalk-j1'] / r['kubewalk-j2']:.2f}x")
+"$kubewalk" scan --include-tests --quiet --cache-dir "$cache" "$root" >/dev/null || true
+python3 - "$kubewalk" "$work" "$root" "$cache" <<'PY'
+import statistics, subprocess, sys, time
+kubewalk, work, root, cache = sys.argv[1:]
+runs = {
+    "ctags": (["ctags", "-L", f"{work}/files", "--languages=Go", "-f", f"{work}/tags"], root),
+    "go-parser": ([f"{work}/godump", "-include-tests", root], None),
+    "kubewalk-j2": ([kubewalk, "scan", "--include-tests", "--quiet", "--no-cache", "-j", "2", root], None),
+    "kubewalk-j1": ([kubewalk, "scan", "--include-tests", "--quiet", "--no-cache", "-j", "1", root], None),
+    "kubewalk-cached": ([kubewalk, "scan", "--include-tests", "--quiet", "--cache-dir", cache, root], None),
+}
+def run(args, cwd):
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+rounds = []
+for i in range(6):
+    times = {name: run(*spec) for name, spec in runs.items()}
+    if i > 0:
+        rounds.append(times)
+med = statistics.median
+for name in runs:
+    t = med(r[name] for r in rounds)
+    ratio = med(r[name] / r["ctags"] for r in rounds)
+    print(f"{name:16} {t:7.2f} s   {ratio:5.2f}x ctags")
+print(f"2-thread speed-up: {med(r['kubewalk-j1'] / r['kubewalk-j2'] for r in rounds):.2f}x")
 PY
 
 rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
