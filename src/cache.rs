@@ -181,7 +181,12 @@ impl Cache {
         out.write_all(self.format.as_bytes())?;
         out.write_all(b"\n")?;
         for (hash, slot) in kept {
-            let bytes = self.record(slot);
+            if !slot.added {
+                // Used means decoded, and decoded means its check held: the record goes back as it was read.
+                out.write_all(&self.read[slot.start - HEADER..slot.start + slot.len])?;
+                continue;
+            }
+            let bytes = &self.added[slot.start..slot.start + slot.len];
             out.write_all(&hash.0)?;
             out.write_all(
                 &u32::try_from(bytes.len())

@@ -243,7 +243,7 @@ fn diff_side(
     config: &TopicConfig,
     options: &scanner::ScanOptions,
     cache: &mut Cache,
-) -> Result<(serde_json::Value, Option<SideCounts>)> {
+) -> Result<(serde_json::Value, Option<scanner::Scan>)> {
     let result = match input {
         DiffInput::Saved(doc) => return Ok((doc, None)),
         DiffInput::Tree(walked) => {
@@ -268,24 +268,23 @@ fn diff_side(
         .filter(|p| wanted.contains(&p.import_path))
         .map(|p| serde_json::to_value(scan::package_doc(&result.model, p)))
         .collect::<Result<_, _>>()?;
-    let counts = SideCounts {
-        files: result.stats.files,
-        parsed: result.stats.files - result.stats.unreadable_files - result.cache_hits,
-    };
-    // The old side's model is freed before the new side is scanned: two models at once would double the peak.
-    if spec == args.old {
-        drop(result);
-    } else {
-        leave_to_exit(result);
-    }
     let doc = serde_json::json!({ "schema": scan::SCHEMA, "topics": topics, "packages": packages });
-    Ok((doc, Some(counts)))
+    Ok((doc, Some(result)))
 }
 
 /// The files of one scanned side of a diff, and how many of them were parsed rather than found in the cache.
 struct SideCounts {
     files: usize,
     parsed: usize,
+}
+
+impl SideCounts {
+    fn of(scan: &scanner::Scan) -> SideCounts {
+        SideCounts {
+            files: scan.stats.files,
+            parsed: scan.stats.files - scan.stats.unreadable_files - scan.cache_hits,
+        }
+    }
 }
 
 fn run_diff(args: DiffArgs) -> Result<u8> {
@@ -313,8 +312,15 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         }
         inputs => inputs,
     };
-    let (old_doc, old_counts) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
-    let (new_doc, new_counts) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
+    let (old_doc, old_scan) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
+    let old_counts = old_scan.as_ref().map(SideCounts::of);
+    // The old model is freed before the new one is built: two models at once would double the peak.
+    drop(old_scan);
+    let (new_doc, new_scan) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
+    let new_counts = new_scan.as_ref().map(SideCounts::of);
+    if let Some(scan) = new_scan {
+        leave_to_exit(scan);
+    }
     if any_scanned {
         if let Err(err) = cache.write() {
             eprintln!("warning: {}", scanner::cache_problem(&cache, &err));
