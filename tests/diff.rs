@@ -202,24 +202,17 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
-/// The `.go` files below `dir`, by path.
-fn go_files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = std::collections::BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(folder) = todo.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if path.extension().is_some_and(|e| e == "go") {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
+/// The files a scan of `dir` reads, by path, with their bytes.
+fn go_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let walked = kubewalk::walk::walk(dir, Default::default()).unwrap();
+    walked
+        .files
+        .into_iter()
+        .map(|f| {
+            let bytes = f.content.read().unwrap();
+            (f.path, bytes)
+        })
+        .collect()
 }
 
 #[test]
