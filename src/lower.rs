@@ -106,13 +106,14 @@ impl<'a> Lower<'a> {
         &self.src[node.byte_range()]
     }
 
-    fn field_text(&self, node: Node, field: &str) -> Option<String> {
-        node.child_by_field_name(field).map(|n| self.text(n).to_string())
+    fn field_text(&self, node: Node, field: u16) -> Option<String> {
+        node.child_by_field_id(field).map(|n| self.text(n).to_string())
     }
 
     fn top_level(&self, parent: Node, file: &mut FileSyntax) {
-        let mut cursor = parent.walk();
-        for node in parent.children(&mut cursor) {
+        let children = children(parent);
+        for (i, &node) in children.iter().enumerate() {
+            let before = &children[..i];
             match node.kind() {
                 "package_clause" => {
                     let mut inner = node.walk();
@@ -124,13 +125,13 @@ impl<'a> Lower<'a> {
                         self.all_calls.set(file.package == "main");
                     }
                     file.package_line = line_of(node);
-                    file.package_doc = self.doc_above(node);
+                    file.package_doc = self.doc_above(node, before);
                 }
                 "import_declaration" => self.imports(node, &mut file.imports),
-                "function_declaration" | "method_declaration" => file.funcs.push(self.func_decl(node)),
-                "type_declaration" => self.type_declaration(node, &mut file.types),
-                "const_declaration" => self.const_declaration(node, &mut file.values),
-                "var_declaration" => self.var_declaration(node, &mut file.values),
+                "function_declaration" | "method_declaration" => file.funcs.push(self.func_decl(node, before)),
+                "type_declaration" => self.type_declaration(node, before, &mut file.types),
+                "const_declaration" => self.const_declaration(node, before, &mut file.values),
+                "var_declaration" => self.var_declaration(node, before, &mut file.values),
                 // Declarations that follow a syntax error may be wrapped in an error node: keep the whole ones.
                 "ERROR" => self.top_level(node, file),
                 _ => {}
@@ -140,21 +141,17 @@ impl<'a> Lower<'a> {
 
     /// The doc comment of `node`: the comment group that ends on the line right above it, as `go/parser` groups
     /// comments (adjacent lines; a comment on the same line as the previous token belongs to that token).
-    fn doc_above(&self, node: Node) -> Option<String> {
+    /// `before` holds the siblings before `node`, from `children`: `Node::prev_sibling` would walk the parent's
+    /// children from the first one on every call, quadratic over a file of many declarations.
+    fn doc_above(&self, node: Node, before: &[Node]) -> Option<String> {
         let mut comments = Vec::new();
         let mut next_row = node.start_position().row;
-        let mut sibling = node.prev_sibling();
-        let prev_token_row = {
-            let mut s = node.prev_sibling();
-            while let Some(n) = s {
-                if n.kind() != "comment" {
-                    break;
-                }
-                s = n.prev_sibling();
-            }
-            s.map(|n| n.end_position().row)
-        };
-        while let Some(s) = sibling {
+        let prev_token_row = before
+            .iter()
+            .rev()
+            .find(|n| n.kind() != "comment")
+            .map(|n| n.end_position().row);
+        for &s in before.iter().rev() {
             if s.kind() != "comment" {
                 break;
             }
@@ -169,7 +166,6 @@ impl<'a> Lower<'a> {
             }
             comments.push(self.text(s));
             next_row = s.start_position().row;
-            sibling = s.prev_sibling();
         }
         if comments.is_empty() {
             return None;
@@ -184,12 +180,12 @@ impl<'a> Lower<'a> {
         for child in node.named_children(&mut cursor) {
             match child.kind() {
                 "import_spec" => {
-                    let Some(path) = child.child_by_field_name("path") else {
+                    let Some(path) = child.child_by_field_id(ids().f_path) else {
                         continue;
                     };
                     out.push(Import {
                         path: unquote(self.text(path)),
-                        alias: self.field_text(child, "name"),
+                        alias: self.field_text(child, ids().f_name),
                         line: line_of(child),
                     });
                 }
@@ -199,21 +195,21 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn func_decl(&self, node: Node) -> FuncDecl {
-        let receiver = node.child_by_field_name("receiver").and_then(|list| {
+    fn func_decl(&self, node: Node, before: &[Node]) -> FuncDecl {
+        let receiver = node.child_by_field_id(ids().f_receiver).and_then(|list| {
             let mut cursor = list.walk();
             let param = list
                 .named_children(&mut cursor)
                 .find(|n| n.kind() == "parameter_declaration")?;
             Some(Receiver {
-                name: self.field_text(param, "name"),
-                ty: self.ty(param.child_by_field_name("type")?),
+                name: self.field_text(param, ids().f_name),
+                ty: self.ty(param.child_by_field_id(ids().f_type)?),
             })
         });
-        let name = self.field_text(node, "name").unwrap_or_default();
+        let name = self.field_text(node, ids().f_name).unwrap_or_default();
         let sig = self.signature(node);
         let mut body = Body::default();
-        if let Some(block) = node.child_by_field_name("body") {
+        if let Some(block) = node.child_by_field_id(ids().f_body) {
             // A constructor of a queried type (`func NewCmdFoo() *cobra.Command`) keeps every call it makes:
             // what it returns is often built by another constructor.
             let constructor = sig
@@ -241,7 +237,7 @@ impl<'a> Lower<'a> {
             name,
             line: line_of(node),
             end_line: end_line_of(node),
-            doc: self.doc_above(node),
+            doc: self.doc_above(node, before),
             receiver,
             type_params: self.type_params(node),
             sig,
@@ -341,7 +337,7 @@ impl<'a> Lower<'a> {
     }
 
     fn body_literal(&self, node: Node<'a>, ancestors: &[Node<'a>], body: &mut Body) {
-        let Some(ty_node) = node.child_by_field_name("type") else {
+        let Some(ty_node) = node.child_by_field_id(ids().f_type) else {
             return;
         };
         let ty = self.ty(ty_node);
@@ -351,7 +347,7 @@ impl<'a> Lower<'a> {
         if !self.query.literal_types.contains(base) {
             return;
         }
-        let Some(value) = node.child_by_field_name("body") else {
+        let Some(value) = node.child_by_field_id(ids().f_body) else {
             return;
         };
         // Elements of `[]*T{{...}}` are literals of T written without their type.
@@ -386,13 +382,15 @@ impl<'a> Lower<'a> {
         for child in value.named_children(&mut cursor) {
             match child.kind() {
                 "keyed_element" => {
-                    let (Some(key), Some(val)) = (child.child_by_field_name("key"), child.child_by_field_name("value"))
-                    else {
+                    let (Some(key), Some(val)) = (
+                        child.child_by_field_id(ids().f_key),
+                        child.child_by_field_id(ids().f_value),
+                    ) else {
                         continue;
                     };
                     // Elements of a literal value such as `Aliases: []string{"a", "b"}`.
                     let literal = val.named_child(0).and_then(|v| match v.kind() {
-                        "composite_literal" => v.child_by_field_name("body"),
+                        "composite_literal" => v.child_by_field_id(ids().f_body),
                         "literal_value" => Some(v),
                         _ => None,
                     });
@@ -476,18 +474,18 @@ impl<'a> Lower<'a> {
 
     fn switch(&self, node: Node) -> Switch {
         let type_switch = node.kind() == "type_switch_statement";
-        let subject = node.child_by_field_name("value").map(|v| self.expr(v));
+        let subject = node.child_by_field_id(ids().f_value).map(|v| self.expr(v));
         let mut cases = Vec::new();
         let mut cursor = node.walk();
         for case in node.named_children(&mut cursor) {
             let labels = match case.kind() {
                 "expression_case" => case
-                    .child_by_field_name("value")
+                    .child_by_field_id(ids().f_value)
                     .map(|v| self.expr_list(v))
                     .unwrap_or_default(),
                 "type_case" => {
                     let mut inner = case.walk();
-                    case.children_by_field_name("type", &mut inner)
+                    case.children_by_field_id(field_id(ids().f_type), &mut inner)
                         .filter(|t| t.is_named())
                         .map(|t| Expr::Type(self.ty(t)))
                         .collect()
@@ -501,7 +499,7 @@ impl<'a> Lower<'a> {
             stack.extend(case.named_children(&mut inner).filter(|c| c.kind() == "statement_list"));
             while let Some(n) = stack.pop() {
                 if n.kind() == "call_expression" {
-                    if let Some(f) = n.child_by_field_name("function") {
+                    if let Some(f) = n.child_by_field_id(ids().f_function) {
                         let f = self.expr(f);
                         if !calls.contains(&f) {
                             calls.push(f);
@@ -624,7 +622,7 @@ impl<'a> Lower<'a> {
     }
 
     fn type_params(&self, node: Node) -> Vec<TypeParam> {
-        let Some(list) = node.child_by_field_name("type_parameters") else {
+        let Some(list) = node.child_by_field_id(ids().f_type_parameters) else {
             return Vec::new();
         };
         let mut cursor = list.walk();
@@ -634,11 +632,11 @@ impl<'a> Lower<'a> {
                 let mut inner = decl.walk();
                 TypeParam {
                     names: decl
-                        .children_by_field_name("name", &mut inner)
+                        .children_by_field_id(field_id(ids().f_name), &mut inner)
                         .map(|n| self.text(n).to_string())
                         .collect(),
                     constraint: decl
-                        .child_by_field_name("type")
+                        .child_by_field_id(ids().f_type)
                         .map(|c| self.type_elem(c))
                         .unwrap_or_else(|| TypeExpr::Other(String::new())),
                 }
@@ -649,10 +647,10 @@ impl<'a> Lower<'a> {
     /// A signature from any node with `parameters` and `result` fields.
     fn signature(&self, node: Node) -> Signature {
         let params = node
-            .child_by_field_name("parameters")
+            .child_by_field_id(ids().f_parameters)
             .map(|list| self.params(list))
             .unwrap_or_default();
-        let results = match node.child_by_field_name("result") {
+        let results = match node.child_by_field_id(ids().f_result) {
             Some(list) if list.kind() == "parameter_list" => self.params(list),
             Some(ty) => vec![Param {
                 names: Vec::new(),
@@ -667,10 +665,10 @@ impl<'a> Lower<'a> {
         let mut cursor = list.walk();
         list.named_children(&mut cursor)
             .filter_map(|decl| {
-                let ty = self.ty(decl.child_by_field_name("type")?);
+                let ty = self.ty(decl.child_by_field_id(ids().f_type)?);
                 let mut inner = decl.walk();
                 let names = decl
-                    .children_by_field_name("name", &mut inner)
+                    .children_by_field_id(field_id(ids().f_name), &mut inner)
                     .map(|n| self.text(n).to_string())
                     .collect();
                 match decl.kind() {
@@ -685,28 +683,28 @@ impl<'a> Lower<'a> {
             .collect()
     }
 
-    fn type_declaration(&self, node: Node, out: &mut Vec<TypeDecl>) {
+    fn type_declaration(&self, node: Node, before: &[Node], out: &mut Vec<TypeDecl>) {
         let grouped = has_token(node, "(");
-        let decl_doc = if grouped { None } else { self.doc_above(node) };
-        let mut cursor = node.walk();
-        for spec in node.named_children(&mut cursor) {
+        let decl_doc = if grouped { None } else { self.doc_above(node, before) };
+        let specs = children(node);
+        for (i, &spec) in specs.iter().enumerate() {
             let alias = match spec.kind() {
                 "type_spec" => false,
                 "type_alias" => true,
                 _ => continue,
             };
-            let Some(name) = spec.child_by_field_name("name") else {
+            let Some(name) = spec.child_by_field_id(ids().f_name) else {
                 continue;
             };
             let ty = spec
-                .child_by_field_name("type")
+                .child_by_field_id(ids().f_type)
                 .map(|t| self.ty(t))
                 .unwrap_or_else(|| TypeExpr::Other(String::new()));
             out.push(TypeDecl {
                 name: self.text(name).to_string(),
                 line: line_of(name),
                 end_line: end_line_of(spec),
-                doc: self.doc_above(spec).or_else(|| decl_doc.clone()),
+                doc: self.doc_above(spec, &specs[..i]).or_else(|| decl_doc.clone()),
                 type_params: self.type_params(spec),
                 alias,
                 ty,
@@ -714,23 +712,23 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn const_declaration(&self, node: Node, out: &mut Vec<ValueDecl>) {
+    fn const_declaration(&self, node: Node, before: &[Node], out: &mut Vec<ValueDecl>) {
         let grouped = has_token(node, "(");
-        let decl_doc = if grouped { None } else { self.doc_above(node) };
+        let decl_doc = if grouped { None } else { self.doc_above(node, before) };
         let mut previous: (Option<TypeExpr>, Vec<Expr>) = (None, Vec::new());
-        let mut cursor = node.walk();
-        let specs = node.named_children(&mut cursor).filter(|n| n.kind() == "const_spec");
-        for (iota, spec) in specs.enumerate() {
-            if let Some(values) = spec.child_by_field_name("value") {
+        let children = children(node);
+        let specs = children.iter().enumerate().filter(|(_, n)| n.kind() == "const_spec");
+        for (iota, (i, &spec)) in specs.enumerate() {
+            if let Some(values) = spec.child_by_field_id(ids().f_value) {
                 previous = (
-                    spec.child_by_field_name("type").map(|t| self.ty(t)),
+                    spec.child_by_field_id(ids().f_type).map(|t| self.ty(t)),
                     self.expr_list(values),
                 );
             }
-            let doc = self.doc_above(spec).or_else(|| decl_doc.clone());
+            let doc = self.doc_above(spec, &children[..i]).or_else(|| decl_doc.clone());
             let mut inner = spec.walk();
             let names = spec
-                .children_by_field_name("name", &mut inner)
+                .children_by_field_id(field_id(ids().f_name), &mut inner)
                 .filter(|n| n.kind() == "identifier");
             for (i, name) in names.enumerate() {
                 out.push(ValueDecl {
@@ -746,30 +744,28 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn var_declaration(&self, node: Node, out: &mut Vec<ValueDecl>) {
+    fn var_declaration(&self, node: Node, before: &[Node], out: &mut Vec<ValueDecl>) {
         let grouped = node.named_child(0).is_some_and(|n| n.kind() == "var_spec_list");
-        let decl_doc = if grouped { None } else { self.doc_above(node) };
-        let mut specs = Vec::new();
+        let decl_doc = if grouped { None } else { self.doc_above(node, before) };
+        // `var x T` holds its spec; `var ( ... )` holds a list of them.
         let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            match child.kind() {
-                "var_spec" => specs.push(child),
-                "var_spec_list" => {
-                    let mut inner = child.walk();
-                    specs.extend(child.named_children(&mut inner).filter(|n| n.kind() == "var_spec"));
-                }
-                _ => {}
+        let list = node.named_children(&mut cursor).find(|n| n.kind() == "var_spec_list");
+        let children = children(list.unwrap_or(node));
+        for (i, &spec) in children.iter().enumerate() {
+            if spec.kind() != "var_spec" {
+                continue;
             }
-        }
-        for spec in specs {
-            let ty = spec.child_by_field_name("type").map(|t| self.ty(t));
+            let ty = spec.child_by_field_id(ids().f_type).map(|t| self.ty(t));
             let values = spec
-                .child_by_field_name("value")
+                .child_by_field_id(ids().f_value)
                 .map(|v| self.expr_list(v))
                 .unwrap_or_default();
-            let doc = self.doc_above(spec).or_else(|| decl_doc.clone());
+            let doc = self.doc_above(spec, &children[..i]).or_else(|| decl_doc.clone());
             let mut inner = spec.walk();
-            for (i, name) in spec.children_by_field_name("name", &mut inner).enumerate() {
+            for (i, name) in spec
+                .children_by_field_id(field_id(ids().f_name), &mut inner)
+                .enumerate()
+            {
                 out.push(ValueDecl {
                     kind: ValueKind::Var,
                     name: self.text(name).to_string(),
@@ -792,9 +788,9 @@ impl<'a> Lower<'a> {
     }
 
     fn ty(&self, node: Node) -> TypeExpr {
-        let child_ty = |field: &str| -> Box<TypeExpr> {
+        let child_ty = |field: u16| -> Box<TypeExpr> {
             Box::new(
-                node.child_by_field_name(field)
+                node.child_by_field_id(field)
                     .map(|n| self.ty(n))
                     .unwrap_or_else(|| TypeExpr::Other(String::new())),
             )
@@ -802,16 +798,16 @@ impl<'a> Lower<'a> {
         match node.kind() {
             "type_identifier" | "identifier" => TypeExpr::name(self.text(node)),
             "qualified_type" => TypeExpr::Name {
-                pkg: self.field_text(node, "package"),
-                name: self.field_text(node, "name").unwrap_or_default(),
+                pkg: self.field_text(node, ids().f_package),
+                name: self.field_text(node, ids().f_name).unwrap_or_default(),
             },
             "selector_expression" => TypeExpr::Name {
-                pkg: self.field_text(node, "operand"),
-                name: self.field_text(node, "field").unwrap_or_default(),
+                pkg: self.field_text(node, ids().f_operand),
+                name: self.field_text(node, ids().f_field).unwrap_or_default(),
             },
             "generic_type" => {
                 let args = node
-                    .child_by_field_name("type_arguments")
+                    .child_by_field_id(ids().f_type_arguments)
                     .map(|list| {
                         let mut cursor = list.walk();
                         list.named_children(&mut cursor)
@@ -821,25 +817,25 @@ impl<'a> Lower<'a> {
                     })
                     .unwrap_or_default();
                 TypeExpr::Generic {
-                    base: child_ty("type"),
+                    base: child_ty(ids().f_type),
                     args,
                 }
             }
             "pointer_type" => TypeExpr::Pointer(Box::new(self.first_named_ty(node))),
             "parenthesized_type" => TypeExpr::Paren(Box::new(self.first_named_ty(node))),
             "negated_type" => TypeExpr::Tilde(Box::new(self.first_named_ty(node))),
-            "slice_type" => TypeExpr::Slice(child_ty("element")),
+            "slice_type" => TypeExpr::Slice(child_ty(ids().f_element)),
             "array_type" => TypeExpr::Array {
-                len: node.child_by_field_name("length").map(|n| Box::new(self.expr(n))),
-                elem: child_ty("element"),
+                len: node.child_by_field_id(ids().f_length).map(|n| Box::new(self.expr(n))),
+                elem: child_ty(ids().f_element),
             },
             "implicit_length_array_type" => TypeExpr::Array {
                 len: None,
-                elem: child_ty("element"),
+                elem: child_ty(ids().f_element),
             },
             "map_type" => TypeExpr::Map {
-                key: child_ty("key"),
-                value: child_ty("value"),
+                key: child_ty(ids().f_key),
+                value: child_ty(ids().f_value),
             },
             "channel_type" => {
                 let dir = if node.child(0).is_some_and(|c| c.kind() == "<-") {
@@ -851,7 +847,7 @@ impl<'a> Lower<'a> {
                 };
                 TypeExpr::Chan {
                     dir,
-                    elem: child_ty("value"),
+                    elem: child_ty(ids().f_value),
                 }
             }
             "function_type" => TypeExpr::Func(Box::new(self.signature(node))),
@@ -895,17 +891,19 @@ impl<'a> Lower<'a> {
         else {
             return Vec::new();
         };
-        let mut cursor = list.walk();
-        list.named_children(&mut cursor)
-            .filter(|n| n.kind() == "field_declaration")
-            .map(|decl| {
+        let children = children(list);
+        children
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.kind() == "field_declaration")
+            .map(|(i, &decl)| {
                 let mut inner = decl.walk();
                 let names: Vec<String> = decl
-                    .children_by_field_name("name", &mut inner)
+                    .children_by_field_id(field_id(ids().f_name), &mut inner)
                     .map(|n| self.text(n).to_string())
                     .collect();
                 let mut ty = decl
-                    .child_by_field_name("type")
+                    .child_by_field_id(ids().f_type)
                     .map(|t| self.ty(t))
                     .unwrap_or_else(|| TypeExpr::Other(String::new()));
                 if names.is_empty() && decl.child(0).is_some_and(|c| c.kind() == "*") {
@@ -914,8 +912,8 @@ impl<'a> Lower<'a> {
                 Field {
                     names,
                     ty,
-                    tag: self.field_text(decl, "tag"),
-                    doc: self.doc_above(decl),
+                    tag: self.field_text(decl, ids().f_tag),
+                    doc: self.doc_above(decl, &children[..i]),
                     line: line_of(decl),
                 }
             })
@@ -923,13 +921,15 @@ impl<'a> Lower<'a> {
     }
 
     fn interface_elems(&self, node: Node) -> Vec<InterfaceElem> {
-        let mut cursor = node.walk();
-        node.named_children(&mut cursor)
-            .filter_map(|elem| match elem.kind() {
+        let children = children(node);
+        children
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &elem)| match elem.kind() {
                 "method_elem" => Some(InterfaceElem::Method {
-                    name: self.field_text(elem, "name").unwrap_or_default(),
+                    name: self.field_text(elem, ids().f_name).unwrap_or_default(),
                     sig: self.signature(elem),
-                    doc: self.doc_above(elem),
+                    doc: self.doc_above(elem, &children[..i]),
                     line: line_of(elem),
                 }),
                 "type_elem" => Some(InterfaceElem::Embed(self.type_elem(elem))),
@@ -939,9 +939,9 @@ impl<'a> Lower<'a> {
     }
 
     pub fn expr(&self, node: Node) -> Expr {
-        let sub = |field: &str| -> Box<Expr> {
+        let sub = |field: u16| -> Box<Expr> {
             Box::new(
-                node.child_by_field_name(field)
+                node.child_by_field_id(field)
                     .map(|n| self.expr(n))
                     .unwrap_or_else(|| Expr::Other(String::new())),
             )
@@ -956,12 +956,18 @@ impl<'a> Lower<'a> {
             "interpreted_string_literal" | "raw_string_literal" => {
                 Expr::Lit(LitKind::String, self.text(node).to_string())
             }
-            "selector_expression" => Expr::Selector(sub("operand"), self.field_text(node, "field").unwrap_or_default()),
-            "unary_expression" => Expr::Unary(self.field_text(node, "operator").unwrap_or_default(), sub("operand")),
+            "selector_expression" => Expr::Selector(
+                sub(ids().f_operand),
+                self.field_text(node, ids().f_field).unwrap_or_default(),
+            ),
+            "unary_expression" => Expr::Unary(
+                self.field_text(node, ids().f_operator).unwrap_or_default(),
+                sub(ids().f_operand),
+            ),
             "binary_expression" => Expr::Binary(
-                sub("left"),
-                self.field_text(node, "operator").unwrap_or_default(),
-                sub("right"),
+                sub(ids().f_left),
+                self.field_text(node, ids().f_operator).unwrap_or_default(),
+                sub(ids().f_right),
             ),
             "parenthesized_expression" => {
                 let mut cursor = node.walk();
@@ -971,8 +977,8 @@ impl<'a> Lower<'a> {
                 ))
             }
             "call_expression" => {
-                let mut fun = sub("function");
-                if let Some(targs) = node.child_by_field_name("type_arguments") {
+                let mut fun = sub(ids().f_function);
+                if let Some(targs) = node.child_by_field_id(ids().f_type_arguments) {
                     let mut cursor = targs.walk();
                     let types = targs
                         .named_children(&mut cursor)
@@ -983,7 +989,7 @@ impl<'a> Lower<'a> {
                 }
                 let mut args = Vec::new();
                 let mut ellipsis = false;
-                if let Some(list) = node.child_by_field_name("arguments") {
+                if let Some(list) = node.child_by_field_id(ids().f_arguments) {
                     let mut cursor = list.walk();
                     for arg in list.named_children(&mut cursor) {
                         match arg.kind() {
@@ -1002,14 +1008,14 @@ impl<'a> Lower<'a> {
             }
             "type_conversion_expression" => Expr::Call {
                 fun: Box::new(Expr::Type(
-                    node.child_by_field_name("type")
+                    node.child_by_field_id(ids().f_type)
                         .map(|t| self.ty(t))
                         .unwrap_or_else(|| TypeExpr::Other(String::new())),
                 )),
-                args: vec![*sub("operand")],
+                args: vec![*sub(ids().f_operand)],
                 ellipsis: false,
             },
-            "index_expression" => Expr::Index(sub("operand"), vec![*sub("index")]),
+            "index_expression" => Expr::Index(sub(ids().f_operand), vec![*sub(ids().f_index)]),
             "type_instantiation_expression" => {
                 let mut cursor = node.walk();
                 let mut parts = node.named_children(&mut cursor).filter(|n| n.kind() != "comment");
@@ -1018,7 +1024,7 @@ impl<'a> Lower<'a> {
                 Expr::Index(Box::new(base), args)
             }
             "composite_literal" => {
-                Expr::CompositeLit(node.child_by_field_name("type").map(|t| self.ty(t)), line_of(node))
+                Expr::CompositeLit(node.child_by_field_id(ids().f_type).map(|t| self.ty(t)), line_of(node))
             }
             "func_literal" => Expr::FuncLit(Box::new(self.signature(node))),
             "qualified_type" | "pointer_type" | "slice_type" | "array_type" | "map_type" | "channel_type"
@@ -1058,6 +1064,22 @@ struct Ids {
     f_left: u16,
     f_right: u16,
     f_name: u16,
+    f_body: u16,
+    f_element: u16,
+    f_index: u16,
+    f_key: u16,
+    f_length: u16,
+    f_operator: u16,
+    f_package: u16,
+    f_parameters: u16,
+    f_path: u16,
+    f_receiver: u16,
+    f_result: u16,
+    f_tag: u16,
+    f_type: u16,
+    f_type_arguments: u16,
+    f_type_parameters: u16,
+    f_value: u16,
 }
 
 fn ids() -> &'static Ids {
@@ -1097,6 +1119,22 @@ fn ids() -> &'static Ids {
             f_left: field("left"),
             f_right: field("right"),
             f_name: field("name"),
+            f_body: field("body"),
+            f_element: field("element"),
+            f_index: field("index"),
+            f_key: field("key"),
+            f_length: field("length"),
+            f_operator: field("operator"),
+            f_package: field("package"),
+            f_parameters: field("parameters"),
+            f_path: field("path"),
+            f_receiver: field("receiver"),
+            f_result: field("result"),
+            f_tag: field("tag"),
+            f_type: field("type"),
+            f_type_arguments: field("type_arguments"),
+            f_type_parameters: field("type_parameters"),
+            f_value: field("value"),
         }
     })
 }
@@ -1119,6 +1157,17 @@ pub fn type_base_name(ty: &TypeExpr) -> Option<&str> {
         TypeExpr::Array { elem, .. } => type_base_name(elem),
         _ => None,
     }
+}
+
+/// Every child of `node`, named or not, in order.
+fn children(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).collect()
+}
+
+/// A field id of `Ids` as the type `children_by_field_id` takes.
+fn field_id(id: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(id).expect("field ids start at 1")
 }
 
 fn has_token(node: Node, token: &str) -> bool {
