@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use kubewalk::lower::lower_file;
+use kubewalk::lower::{lower_file, lower_revision, Previous};
 use kubewalk::parse::{parse, reparse};
 use kubewalk::topics::TopicConfig;
 use kubewalk::walk::{walk, WalkOptions};
@@ -37,6 +37,7 @@ fn main() {
         .with_max_len(1)
         .map(|(path, old, new)| {
             let old_tree = parse(old);
+            let (old_syntax, old_index) = lower_revision(&old_tree, old, &query, None);
             let t = Instant::now();
             let incremental = reparse(&old_tree, old, new);
             let incremental_time = t.elapsed().as_secs_f64();
@@ -44,8 +45,14 @@ fn main() {
             let full = parse(new);
             let full_time = t.elapsed().as_secs_f64();
             let same_tree = incremental.root_node().to_sexp() == full.root_node().to_sexp();
-            let facts = |tree| format!("{:?}", lower_file(tree, new, &query));
-            let same_facts = facts(&incremental) == facts(&full);
+            // As `diff` lowers it: unchanged declarations copied from the old revision's facts.
+            let previous = Previous {
+                src: old,
+                syntax: &old_syntax,
+                index: &old_index,
+            };
+            let reused = format!("{:?}", lower_revision(&incremental, new, &query, Some(previous)).0);
+            let same_facts = reused == format!("{:?}", lower_file(&full, new, &query));
             if !same_tree || !same_facts {
                 println!("differs: {path} (tree {same_tree}, facts {same_facts})");
             }

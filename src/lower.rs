@@ -6,7 +6,8 @@ use tree_sitter::{Node, Tree};
 
 use crate::syntax::{
     Access, Body, Call, Case, ChanDir, Expr, Field, FieldUse, FileSyntax, FuncDecl, Import, InterfaceElem, KeyedValue,
-    LitKind, Literal, Param, Receiver, Signature, Switch, TypeDecl, TypeExpr, TypeParam, ValueDecl, ValueKind,
+    LitKind, Literal, Param, Receiver, ShiftLines, Signature, Switch, TypeDecl, TypeExpr, TypeParam, ValueDecl,
+    ValueKind,
 };
 
 /// Which body facts to keep, by name. Topics derive it from their definitions (`topics::body_query`).
@@ -55,23 +56,101 @@ impl BodyQuery {
 /// Lowers a parsed file. Parsing never fails: declarations inside error nodes are recovered where they are whole,
 /// and the lines of syntax errors are recorded.
 pub fn lower_file(tree: &Tree, src: &str, query: &BodyQuery) -> FileSyntax {
+    lower_revision(tree, src, query, None).0
+}
+
+/// Where the facts of each top-level declaration of a file lie in its `FileSyntax`; empty for a file with a
+/// syntax error, whose declarations may be cut by it.
+#[derive(Default)]
+pub struct DeclIndex(Vec<Decl>);
+
+struct Decl {
+    /// The declaration's text, from the end of the token before it: with its doc comment, and with the line breaks
+    /// that decide which comments are its doc. Two declarations with the same such text have the same facts but
+    /// for their lines.
+    text: std::ops::Range<usize>,
+    row: usize,
+    /// In `package main`, bodies keep every call (`BodyVisit::all_calls`).
+    all_calls: bool,
+    funcs: std::ops::Range<usize>,
+    types: std::ops::Range<usize>,
+    values: std::ops::Range<usize>,
+}
+
+/// The previous revision of a file, as `lower_revision` reuses it.
+pub struct Previous<'p> {
+    pub src: &'p str,
+    pub syntax: &'p FileSyntax,
+    pub index: &'p DeclIndex,
+}
+
+/// Lowers a file as `lower_file` does, and indexes its declarations. A declaration found unchanged in `previous`
+/// (the same file in another revision of the tree) takes its facts from there, moved to its own lines, instead of
+/// being lowered again: in a diff most declarations of a changed file are unchanged.
+pub fn lower_revision(
+    tree: &Tree,
+    src: &str,
+    query: &BodyQuery,
+    previous: Option<Previous>,
+) -> (FileSyntax, DeclIndex) {
+    let root = tree.root_node();
+    let reuse = previous.filter(|_| !root.has_error()).map(|previous| {
+        let by_text = previous
+            .index
+            .0
+            .iter()
+            .map(|decl| (&previous.src[decl.text.clone()], decl))
+            .collect();
+        Reuse { previous, by_text }
+    });
     let lower = Lower {
         src,
         query,
         all_calls: std::cell::Cell::new(false),
     };
-    let root = tree.root_node();
     let mut file = FileSyntax {
         lines: src.lines().count() as u32,
         ..FileSyntax::default()
     };
-    lower.top_level(root, &mut file);
+    let mut index = DeclIndex::default();
     if root.has_error() {
+        lower.top_level(root, &mut file, None, None);
         collect_error_lines(root, &mut file.error_lines);
         file.error_lines.sort_unstable();
         file.error_lines.dedup();
+    } else {
+        lower.top_level(root, &mut file, Some(&mut index), reuse.as_ref());
     }
-    file
+    (file, index)
+}
+
+/// The declarations of a file's previous revision, by text.
+struct Reuse<'p> {
+    previous: Previous<'p>,
+    by_text: std::collections::HashMap<&'p str, &'p Decl>,
+}
+
+impl Reuse<'_> {
+    /// Copies the facts of the previous revision's declaration with text `text` into `file`, moved to `row`.
+    fn copy(&self, text: &str, row: usize, all_calls: bool, file: &mut FileSyntax) -> bool {
+        let Some(decl) = self.by_text.get(text).filter(|d| d.all_calls == all_calls) else {
+            return false;
+        };
+        let by = row as i32 - decl.row as i32;
+        let syntax = self.previous.syntax;
+        copy_moved(&mut file.funcs, &syntax.funcs[decl.funcs.clone()], by);
+        copy_moved(&mut file.types, &syntax.types[decl.types.clone()], by);
+        copy_moved(&mut file.values, &syntax.values[decl.values.clone()], by);
+        true
+    }
+}
+
+fn copy_moved<T: Clone + ShiftLines>(into: &mut Vec<T>, items: &[T], by: i32) {
+    let start = into.len();
+    into.extend_from_slice(items);
+    for item in &mut into[start..] {
+        item.shift_lines(by);
+    }
 }
 
 fn collect_error_lines(node: Node, lines: &mut Vec<u32>) {
@@ -110,32 +189,70 @@ impl<'a> Lower<'a> {
         node.child_by_field_id(field).map(|n| self.text(n).to_string())
     }
 
-    fn top_level(&self, parent: Node, file: &mut FileSyntax) {
+    /// The top-level declarations under `parent`, indexed into `index` when given, and taken from `reuse` when
+    /// they are unchanged there.
+    fn top_level(&self, parent: Node, file: &mut FileSyntax, mut index: Option<&mut DeclIndex>, reuse: Option<&Reuse>) {
         let children = children(parent);
         for (i, &node) in children.iter().enumerate() {
             let before = &children[..i];
-            match node.kind() {
-                "package_clause" => {
-                    let mut inner = node.walk();
-                    if let Some(name) = node
-                        .named_children(&mut inner)
-                        .find(|n| n.kind() == "package_identifier")
-                    {
-                        file.package = self.text(name).to_string();
-                        self.all_calls.set(file.package == "main");
-                    }
-                    file.package_line = line_of(node);
-                    file.package_doc = self.doc_above(node, before);
-                }
-                "import_declaration" => self.imports(node, &mut file.imports),
-                "function_declaration" | "method_declaration" => file.funcs.push(self.func_decl(node, before)),
-                "type_declaration" => self.type_declaration(node, before, &mut file.types),
-                "const_declaration" => self.const_declaration(node, before, &mut file.values),
-                "var_declaration" => self.var_declaration(node, before, &mut file.values),
-                // Declarations that follow a syntax error may be wrapped in an error node: keep the whole ones.
-                "ERROR" => self.top_level(node, file),
-                _ => {}
+            let declares = matches!(
+                node.kind(),
+                "function_declaration"
+                    | "method_declaration"
+                    | "type_declaration"
+                    | "const_declaration"
+                    | "var_declaration"
+            );
+            let Some(index) = index.as_deref_mut().filter(|_| declares) else {
+                self.declaration(node, before, file);
+                continue;
+            };
+            let start = before
+                .iter()
+                .rev()
+                .find(|n| n.kind() != "comment")
+                .map_or(0, |n| n.end_byte());
+            let text = start..node.end_byte();
+            let row = node.start_position().row;
+            let all_calls = self.all_calls.get();
+            let counts = (file.funcs.len(), file.types.len(), file.values.len());
+            if !reuse.is_some_and(|r| r.copy(&self.src[text.clone()], row, all_calls, file)) {
+                self.declaration(node, before, file);
             }
+            index.0.push(Decl {
+                text,
+                row,
+                all_calls,
+                funcs: counts.0..file.funcs.len(),
+                types: counts.1..file.types.len(),
+                values: counts.2..file.values.len(),
+            });
+        }
+    }
+
+    /// One top-level node, with the siblings before it.
+    fn declaration(&self, node: Node, before: &[Node], file: &mut FileSyntax) {
+        match node.kind() {
+            "package_clause" => {
+                let mut inner = node.walk();
+                if let Some(name) = node
+                    .named_children(&mut inner)
+                    .find(|n| n.kind() == "package_identifier")
+                {
+                    file.package = self.text(name).to_string();
+                    self.all_calls.set(file.package == "main");
+                }
+                file.package_line = line_of(node);
+                file.package_doc = self.doc_above(node, before);
+            }
+            "import_declaration" => self.imports(node, &mut file.imports),
+            "function_declaration" | "method_declaration" => file.funcs.push(self.func_decl(node, before)),
+            "type_declaration" => self.type_declaration(node, before, &mut file.types),
+            "const_declaration" => self.const_declaration(node, before, &mut file.values),
+            "var_declaration" => self.var_declaration(node, before, &mut file.values),
+            // Declarations that follow a syntax error may be wrapped in an error node: keep the whole ones.
+            "ERROR" => self.top_level(node, file, None, None),
+            _ => {}
         }
     }
 

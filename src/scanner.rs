@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::cache::{Cache, ContentHash};
-use crate::lower::{lower_file, BodyQuery};
+use crate::lower::{lower_revision, BodyQuery, DeclIndex, Previous};
 use crate::model::{FileFacts, Model};
 use crate::parse::{parse, reparse};
 use crate::platform::{platforms, read_constraints};
@@ -418,10 +418,17 @@ fn process_pair(
         };
         return (old, Some(new));
     }
-    let (old, tree) = lower_source(old, old_facts, &old_src, Some(cache), query, Reuse::KeepTree);
-    let reuse = match &tree {
-        Some(tree) => Reuse::From(tree, &old_src),
-        None => Reuse::None,
+    let (old, kept) = lower_source(old, old_facts, &old_src, Some(cache), query, Reuse::KeepTree);
+    let reuse = match (&kept, &old.facts.syntax) {
+        (Some((tree, index)), Some(syntax)) => Reuse::From(
+            tree,
+            Previous {
+                src: &old_src,
+                syntax,
+                index,
+            },
+        ),
+        _ => Reuse::None,
     };
     let new = lower_source(new, new_facts, &new_src, Some(cache), query, reuse).0;
     (old, Some(new))
@@ -472,10 +479,10 @@ fn read_file(file: &SourceFile) -> Result<(FileFacts, String), Box<Processed>> {
 /// What a parse shares with another revision of the same file.
 enum Reuse<'a> {
     None,
-    /// Give the syntax tree back, to reparse the file's next revision from.
+    /// Give the syntax tree and the index of declarations back, to lower the file's next revision from.
     KeepTree,
-    /// Reparse from the tree of the file's previous revision, and its text.
-    From(&'a Tree, &'a str),
+    /// Reparse from the tree of the file's previous revision, and copy the facts of its unchanged declarations.
+    From(&'a Tree, Previous<'a>),
 }
 
 /// Lowers a file's text, from the cache when it holds the content.
@@ -486,7 +493,7 @@ fn lower_source(
     cache: Option<&Cache>,
     query: &BodyQuery,
     reuse: Reuse,
-) -> (Processed, Option<Tree>) {
+) -> (Processed, Option<(Tree, DeclIndex)>) {
     let hash = cache.map(|_| ContentHash::of(src.as_bytes()));
     let cached = match (cache, hash) {
         (Some(cache), Some(hash)) => cache.get(&hash),
@@ -495,12 +502,13 @@ fn lower_source(
     let (syntax, cached, tree) = match cached {
         Some(syntax) => (syntax, Cached::Hit, None),
         None => {
-            let tree = match reuse {
-                Reuse::From(old_tree, old_src) => reparse(old_tree, old_src, src),
-                _ => parse(src),
+            let keep = matches!(reuse, Reuse::KeepTree);
+            let (tree, previous) = match reuse {
+                Reuse::From(old_tree, previous) => (reparse(old_tree, previous.src, src), Some(previous)),
+                _ => (parse(src), None),
             };
-            let syntax = lower_file(&tree, src, query);
-            let keep = matches!(reuse, Reuse::KeepTree).then_some(tree);
+            let (syntax, index) = lower_revision(&tree, src, query, previous);
+            let keep = keep.then_some((tree, index));
             (syntax, hash.map_or(Cached::No, Cached::Miss), keep)
         }
     };

@@ -481,3 +481,313 @@ pub fn type_params_string(params: &[TypeParam]) -> Option<String> {
         .collect();
     Some(format!("[{}]", parts.join(", ")))
 }
+
+/// Moves every line number in a declaration's facts by the same amount: the facts of a declaration that only moved
+/// within its file, reused by `lower::lower_revision`. Each impl names every field, so a field added to a fact
+/// type does not compile until its lines are moved here too.
+pub trait ShiftLines {
+    fn shift_lines(&mut self, by: i32);
+}
+
+fn shift(line: &mut u32, by: i32) {
+    *line = line.wrapping_add_signed(by);
+}
+
+impl<T: ShiftLines> ShiftLines for Vec<T> {
+    fn shift_lines(&mut self, by: i32) {
+        for item in self {
+            item.shift_lines(by);
+        }
+    }
+}
+
+impl<T: ShiftLines> ShiftLines for Option<T> {
+    fn shift_lines(&mut self, by: i32) {
+        if let Some(item) = self {
+            item.shift_lines(by);
+        }
+    }
+}
+
+impl<T: ShiftLines> ShiftLines for Box<T> {
+    fn shift_lines(&mut self, by: i32) {
+        self.as_mut().shift_lines(by);
+    }
+}
+
+impl ShiftLines for TypeDecl {
+    fn shift_lines(&mut self, by: i32) {
+        let TypeDecl {
+            name: _,
+            line,
+            end_line,
+            doc: _,
+            type_params,
+            alias: _,
+            ty,
+        } = self;
+        shift(line, by);
+        shift(end_line, by);
+        type_params.shift_lines(by);
+        ty.shift_lines(by);
+    }
+}
+
+impl ShiftLines for TypeParam {
+    fn shift_lines(&mut self, by: i32) {
+        let TypeParam { names: _, constraint } = self;
+        constraint.shift_lines(by);
+    }
+}
+
+impl ShiftLines for FuncDecl {
+    fn shift_lines(&mut self, by: i32) {
+        let FuncDecl {
+            name: _,
+            line,
+            end_line,
+            doc: _,
+            receiver,
+            type_params,
+            sig,
+            body,
+        } = self;
+        shift(line, by);
+        shift(end_line, by);
+        receiver.shift_lines(by);
+        type_params.shift_lines(by);
+        sig.shift_lines(by);
+        body.shift_lines(by);
+    }
+}
+
+impl ShiftLines for Body {
+    fn shift_lines(&mut self, by: i32) {
+        let Body {
+            calls,
+            literals,
+            returns,
+            switches,
+            receiver_fields,
+            ranges,
+        } = self;
+        calls.shift_lines(by);
+        literals.shift_lines(by);
+        for (line, exprs) in returns {
+            shift(line, by);
+            exprs.shift_lines(by);
+        }
+        switches.shift_lines(by);
+        receiver_fields.shift_lines(by);
+        for (_, expr) in ranges {
+            expr.shift_lines(by);
+        }
+    }
+}
+
+impl ShiftLines for Call {
+    fn shift_lines(&mut self, by: i32) {
+        let Call {
+            line,
+            fun,
+            args,
+            ellipsis: _,
+            assigned_to: _,
+        } = self;
+        shift(line, by);
+        fun.shift_lines(by);
+        args.shift_lines(by);
+    }
+}
+
+impl ShiftLines for Literal {
+    fn shift_lines(&mut self, by: i32) {
+        let Literal {
+            line,
+            ty,
+            fields,
+            elements,
+            assigned_to: _,
+        } = self;
+        shift(line, by);
+        ty.shift_lines(by);
+        fields.shift_lines(by);
+        elements.shift_lines(by);
+    }
+}
+
+impl ShiftLines for KeyedValue {
+    fn shift_lines(&mut self, by: i32) {
+        let KeyedValue {
+            key: _,
+            value,
+            elements,
+            line,
+        } = self;
+        value.shift_lines(by);
+        elements.shift_lines(by);
+        shift(line, by);
+    }
+}
+
+impl ShiftLines for Switch {
+    fn shift_lines(&mut self, by: i32) {
+        let Switch {
+            line,
+            subject,
+            type_switch: _,
+            cases,
+        } = self;
+        shift(line, by);
+        subject.shift_lines(by);
+        cases.shift_lines(by);
+    }
+}
+
+impl ShiftLines for Case {
+    fn shift_lines(&mut self, by: i32) {
+        let Case { line, labels, calls } = self;
+        shift(line, by);
+        labels.shift_lines(by);
+        calls.shift_lines(by);
+    }
+}
+
+impl ShiftLines for FieldUse {
+    fn shift_lines(&mut self, by: i32) {
+        let FieldUse {
+            field: _,
+            access: _,
+            method: _,
+            line,
+        } = self;
+        shift(line, by);
+    }
+}
+
+impl ShiftLines for Receiver {
+    fn shift_lines(&mut self, by: i32) {
+        let Receiver { name: _, ty } = self;
+        ty.shift_lines(by);
+    }
+}
+
+impl ShiftLines for ValueDecl {
+    fn shift_lines(&mut self, by: i32) {
+        let ValueDecl {
+            kind: _,
+            name: _,
+            line,
+            doc: _,
+            ty,
+            value,
+            iota: _,
+        } = self;
+        shift(line, by);
+        ty.shift_lines(by);
+        value.shift_lines(by);
+    }
+}
+
+impl ShiftLines for Signature {
+    fn shift_lines(&mut self, by: i32) {
+        let Signature { params, results } = self;
+        params.shift_lines(by);
+        results.shift_lines(by);
+    }
+}
+
+impl ShiftLines for Param {
+    fn shift_lines(&mut self, by: i32) {
+        let Param { names: _, ty } = self;
+        ty.shift_lines(by);
+    }
+}
+
+impl ShiftLines for Field {
+    fn shift_lines(&mut self, by: i32) {
+        let Field {
+            names: _,
+            ty,
+            tag: _,
+            doc: _,
+            line,
+        } = self;
+        ty.shift_lines(by);
+        shift(line, by);
+    }
+}
+
+impl ShiftLines for InterfaceElem {
+    fn shift_lines(&mut self, by: i32) {
+        match self {
+            InterfaceElem::Method {
+                name: _,
+                sig,
+                doc: _,
+                line,
+            } => {
+                sig.shift_lines(by);
+                shift(line, by);
+            }
+            InterfaceElem::Embed(ty) => ty.shift_lines(by),
+        }
+    }
+}
+
+impl ShiftLines for TypeExpr {
+    fn shift_lines(&mut self, by: i32) {
+        match self {
+            TypeExpr::Name { pkg: _, name: _ } | TypeExpr::Other(_) => {}
+            TypeExpr::Generic { base, args } => {
+                base.shift_lines(by);
+                args.shift_lines(by);
+            }
+            TypeExpr::Pointer(inner)
+            | TypeExpr::Slice(inner)
+            | TypeExpr::Paren(inner)
+            | TypeExpr::Tilde(inner)
+            | TypeExpr::Ellipsis(inner) => inner.shift_lines(by),
+            TypeExpr::Array { len, elem } => {
+                len.shift_lines(by);
+                elem.shift_lines(by);
+            }
+            TypeExpr::Map { key, value } => {
+                key.shift_lines(by);
+                value.shift_lines(by);
+            }
+            TypeExpr::Chan { dir: _, elem } => elem.shift_lines(by),
+            TypeExpr::Func(sig) => sig.shift_lines(by),
+            TypeExpr::Struct(fields) => fields.shift_lines(by),
+            TypeExpr::Interface(elems) => elems.shift_lines(by),
+            TypeExpr::Union(terms) => terms.shift_lines(by),
+        }
+    }
+}
+
+impl ShiftLines for Expr {
+    fn shift_lines(&mut self, by: i32) {
+        match self {
+            Expr::Ident(_) | Expr::Lit(..) | Expr::Other(_) => {}
+            Expr::Selector(inner, _) | Expr::Unary(_, inner) | Expr::Paren(inner) => inner.shift_lines(by),
+            Expr::Binary(left, _, right) => {
+                left.shift_lines(by);
+                right.shift_lines(by);
+            }
+            Expr::Call { fun, args, ellipsis: _ } => {
+                fun.shift_lines(by);
+                args.shift_lines(by);
+            }
+            Expr::Index(inner, args) => {
+                inner.shift_lines(by);
+                args.shift_lines(by);
+            }
+            Expr::Type(ty) => ty.shift_lines(by),
+            Expr::CompositeLit(ty, line) => {
+                ty.shift_lines(by);
+                shift(line, by);
+            }
+            Expr::FuncLit(sig) => sig.shift_lines(by),
+        }
+    }
+}

@@ -3,20 +3,28 @@
 
 use std::path::Path;
 
-use kubewalk::lower::{lower_file, BodyQuery};
+use kubewalk::lower::{lower_file, lower_revision, BodyQuery, Previous};
 use kubewalk::parse::{parse, reparse};
 use kubewalk::topics::TopicConfig;
 
 fn check(old: &str, new: &str, query: &BodyQuery, what: &str) {
-    let incremental = reparse(&parse(old), old, new);
+    let old_tree = parse(old);
+    let (old_syntax, old_index) = lower_revision(&old_tree, old, query, None);
+    let incremental = reparse(&old_tree, old, new);
     let full = parse(new);
     assert_eq!(
         incremental.root_node().to_sexp(),
         full.root_node().to_sexp(),
         "syntax trees differ after {what}"
     );
+    // As `diff` lowers it: the facts of unchanged declarations are copied from the old revision, moved.
+    let previous = Previous {
+        src: old,
+        syntax: &old_syntax,
+        index: &old_index,
+    };
     assert_eq!(
-        format!("{:?}", lower_file(&incremental, new, query)),
+        format!("{:?}", lower_revision(&incremental, new, query, Some(previous)).0),
         format!("{:?}", lower_file(&full, new, query)),
         "lowered facts differ after {what}"
     );
@@ -52,6 +60,26 @@ fn edits(src: &str) -> Vec<(&'static str, String)> {
         (
             "a syntax error",
             format!("{}func (\n{}", join(&lines[..half]), join(&lines[half..])),
+        ),
+        // The same declarations in `package main`, whose bodies keep every call, or out of it.
+        ("the package renamed to main", {
+            let l: Vec<String> = lines
+                .iter()
+                .map(|l| match l.starts_with("package ") {
+                    true => "package main\n".to_string(),
+                    false => l.to_string(),
+                })
+                .collect();
+            l.concat()
+        }),
+        // Doc comments changed above unchanged declarations: a new one, and one cut off by a blank line.
+        (
+            "a comment put above every function",
+            src.replace("\nfunc ", "\n// Note.\nfunc "),
+        ),
+        (
+            "a blank line put under every comment",
+            src.replace("\n//", "\n//x\n\n//"),
         ),
         ("everything replaced", "package other\n\nconst X = 1\n".to_string()),
         ("everything removed", String::new()),
