@@ -243,7 +243,7 @@ fn diff_side(
     config: &TopicConfig,
     options: &scanner::ScanOptions,
     cache: &mut Cache,
-) -> Result<(serde_json::Value, Option<scanner::Scan>)> {
+) -> Result<(serde_json::Value, Option<SideCounts>)> {
     let result = match input {
         DiffInput::Saved(doc) => return Ok((doc, None)),
         DiffInput::Tree(walked) => {
@@ -269,7 +269,12 @@ fn diff_side(
         .map(|p| serde_json::to_value(scan::package_doc(&result.model, p)))
         .collect::<Result<_, _>>()?;
     let doc = serde_json::json!({ "schema": scan::SCHEMA, "topics": topics, "packages": packages });
-    Ok((doc, Some(result)))
+    let counts = SideCounts::of(&result);
+    // Kept, not freed, while the other side is built: freeing the old side's model took 0.2 s, and the new side
+    // then ran slower on the freed memory (v1.20.2 -> v1.25: 3.4% in all), for a peak 75 MiB higher (425 -> 500
+    // MiB).
+    leave_to_exit(result);
+    Ok((doc, Some(counts)))
 }
 
 /// The files of one scanned side of a diff, and how many of them were parsed rather than found in the cache.
@@ -312,15 +317,8 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         }
         inputs => inputs,
     };
-    let (old_doc, old_scan) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
-    let old_counts = old_scan.as_ref().map(SideCounts::of);
-    // The old model is freed before the new one is built: two models at once would double the peak.
-    drop(old_scan);
-    let (new_doc, new_scan) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
-    let new_counts = new_scan.as_ref().map(SideCounts::of);
-    if let Some(scan) = new_scan {
-        leave_to_exit(scan);
-    }
+    let (old_doc, old_counts) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
+    let (new_doc, new_counts) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
     if any_scanned {
         if let Err(err) = cache.write() {
             eprintln!("warning: {}", scanner::cache_problem(&cache, &err));
