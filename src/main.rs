@@ -37,6 +37,25 @@ unsafe extern "C" fn __wrap_memcmp(
     unsafe { __real_memcmp(a, b, n) }
 }
 
+/// Turns glibc's fastbins off. A diff frees many large blocks (blobs, the syntax trees it reparses from, line
+/// diffs), and freeing a block over 64 KiB makes glibc consolidate every fastbin first: 2.5% of a diff's time in
+/// perf. Without fastbins small blocks are merged as they are freed; a cold diff of v1.20.2 -> v1.25 was 3.5%
+/// faster (median of 6 interleaved runs) at the same peak memory. A scan measured the same either way.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn without_fastbins() {
+    extern "C" {
+        fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+    }
+    const M_MXFAST: std::ffi::c_int = 1;
+    // SAFETY: mallopt changes an allocator setting; glibc consolidates the existing fastbins before it does.
+    unsafe {
+        mallopt(M_MXFAST, 0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn without_fastbins() {}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -293,6 +312,7 @@ impl SideCounts {
 }
 
 fn run_diff(args: DiffArgs) -> Result<u8> {
+    without_fastbins();
     let config_root = args.git.clone().unwrap_or_else(|| std::path::PathBuf::from(&args.new));
     let config = TopicConfig::load(&config_root, args.common.config.as_deref())?;
     let options = args.common.scan_options(config.body_query());
