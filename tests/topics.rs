@@ -126,3 +126,39 @@ fn bad_config_names_file_and_line() {
     let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
     assert!(err.contains("unknown kind \"nonsense\""), "{err}");
 }
+
+#[test]
+fn a_command_tree_built_by_several_binaries_belongs_to_the_one_named_like_its_root() {
+    // As in Kubernetes: cmd/clicheck (and the doc generators) build kubectl's whole command tree to check it.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("go.mod", "module k8s.io/kubernetes\n\ngo 1.20\n");
+    let main =
+        "package main\n\nimport \"k8s.io/kubernetes/pkg/ctl\"\n\nfunc main() {\n\tctl.NewCtlCommand().Execute()\n}\n";
+    write("cmd/checker/main.go", main);
+    write("cmd/ctl/main.go", main);
+    write(
+        "pkg/ctl/ctl.go",
+        "package ctl\n\nimport \"github.com/spf13/cobra\"\n\n\
+         func NewCtlCommand() *cobra.Command {\n\
+         \tcmd := &cobra.Command{Use: \"ctl\", Short: \"The root\"}\n\
+         \tcmd.AddCommand(&cobra.Command{Use: \"get NAME\", Short: \"Get one\"})\n\
+         \treturn cmd\n}\n",
+    );
+    let config = TopicConfig::load(dir.path(), None).unwrap();
+    let options = ScanOptions {
+        query: config.body_query(),
+        ..ScanOptions::default()
+    };
+    let topics = extract(&scan(dir.path(), &options).unwrap().model, &config);
+    let commands = topics["cobra_commands"].as_array().unwrap();
+    let binaries: Vec<(&str, &str)> = commands
+        .iter()
+        .map(|c| (c["use"].as_str().unwrap(), c["binary"].as_str().unwrap()))
+        .collect();
+    assert_eq!(binaries, [("ctl", "cmd/ctl"), ("get", "cmd/ctl")]);
+}

@@ -292,7 +292,17 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
             roots.insert(dir.clone(), root);
         }
     }
-    for (dir, &root) in &roots {
+    // A tree that several binaries build belongs to the one named like its root command (kubectl's is also built
+    // by cmd/clicheck and the doc generators); the others are visited after it, in folder order.
+    let wrappers = &topic.string_wrappers;
+    let root_name = |i: usize| {
+        let c = &tree.commands[i];
+        let usage = c.lit.fields.iter().find(|f| f.key == "Use")?;
+        command_name(cx, c.func.pkg, c.func.file(), &usage.value, wrappers)
+    };
+    let mut by_claim: Vec<(&String, usize)> = roots.iter().map(|(dir, &root)| (dir, root)).collect();
+    by_claim.sort_by_cached_key(|&(dir, root)| root_name(root).as_deref() != dir.rsplit('/').next());
+    for (dir, root) in by_claim {
         let mut stack = vec![root];
         while let Some(c) = stack.pop() {
             if binary_of[c].is_none() {
@@ -314,7 +324,6 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
 
     let flags = collect_flags(cx, topic, &mut tree, &funcs);
 
-    let wrappers = &topic.string_wrappers;
     let id = |i: usize| -> String {
         let c = &tree.commands[i];
         format!("{}:{}", cx.path(c.func.file()), c.lit.line)
