@@ -106,12 +106,21 @@ impl Cache {
         }
     }
 
+    /// The records a slot points into.
+    fn records(&self, slot: &Slot) -> &[u8] {
+        if slot.added {
+            &self.added
+        } else {
+            &self.read
+        }
+    }
+
     /// A record's encoded syntax; a record read from the file is checked first, and is empty when it fails.
     fn record(&self, slot: &Slot) -> &[u8] {
+        let bytes = &self.records(slot)[slot.start..slot.start + slot.len];
         if slot.added {
-            return &self.added[slot.start..slot.start + slot.len];
+            return bytes;
         }
-        let bytes = &self.read[slot.start..slot.start + slot.len];
         let sum = &self.read[slot.start - 16..slot.start];
         if check(bytes) == sum {
             bytes
@@ -132,7 +141,8 @@ impl Cache {
         Some(syntax)
     }
 
-    /// Adds the syntax of files this run parsed. Encoding runs in parallel, in the current rayon pool.
+    /// Adds the syntax of files this run parsed, as whole records. Encoding and checks run in parallel, in the
+    /// current rayon pool.
     pub fn add(&mut self, entries: &[(ContentHash, &FileSyntax)]) -> Result<()> {
         let mut fresh: Vec<(ContentHash, &FileSyntax)> = entries
             .iter()
@@ -142,19 +152,23 @@ impl Cache {
         // Two files with the same content, parsed at once, give one record.
         fresh.sort_by_key(|(hash, _)| *hash);
         fresh.dedup_by_key(|(hash, _)| *hash);
-        let encoded: Vec<Vec<u8>> = fresh
+        let records: Vec<(usize, Vec<u8>)> = fresh
             .par_iter()
-            .map(|(_, syntax)| options().serialize(syntax))
-            .collect::<Result<_, _>>()
-            .context("cannot encode the scan cache")?;
-        for ((hash, _), bytes) in fresh.iter().zip(encoded) {
+            .map(|(hash, syntax)| {
+                let bytes = options().serialize(syntax).context("cannot encode the scan cache")?;
+                let len = u32::try_from(bytes.len()).context("a cache record over 4 GiB")?;
+                let record = [&hash.0[..], &len.to_le_bytes(), &check(&bytes), &bytes].concat();
+                Ok((bytes.len(), record))
+            })
+            .collect::<Result<_>>()?;
+        for ((hash, _), (len, record)) in fresh.iter().zip(records) {
             let slot = Slot {
                 added: true,
-                start: self.added.len(),
-                len: bytes.len(),
+                start: self.added.len() + HEADER,
+                len,
                 used: AtomicBool::new(true),
             };
-            self.added.extend_from_slice(&bytes);
+            self.added.extend_from_slice(&record);
             self.slots.insert(*hash, slot);
         }
         Ok(())
@@ -164,15 +178,11 @@ impl Cache {
     /// pile up. Does nothing for an in-memory cache, or when the file would not change.
     pub fn write(&self) -> Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
-        let mut kept: Vec<(&ContentHash, &Slot)> = self
-            .slots
-            .iter()
-            .filter(|(_, s)| s.used.load(Ordering::Relaxed))
-            .collect();
-        if kept.iter().all(|(_, s)| !s.added) && kept.len() == self.slots.len() {
+        let mut kept: Vec<&Slot> = self.slots.values().filter(|s| s.used.load(Ordering::Relaxed)).collect();
+        if kept.iter().all(|s| !s.added) && kept.len() == self.slots.len() {
             return Ok(());
         }
-        kept.sort_by_key(|(_, s)| (s.added, s.start));
+        kept.sort_by_key(|s| (s.added, s.start));
         let dir = path.parent().context("the cache path has a folder")?;
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
@@ -180,21 +190,9 @@ impl Cache {
         let mut out = std::io::BufWriter::new(file);
         out.write_all(self.format.as_bytes())?;
         out.write_all(b"\n")?;
-        for (hash, slot) in kept {
-            if !slot.added {
-                // Used means decoded, and decoded means its check held: the record goes back as it was read.
-                out.write_all(&self.read[slot.start - HEADER..slot.start + slot.len])?;
-                continue;
-            }
-            let bytes = &self.added[slot.start..slot.start + slot.len];
-            out.write_all(&hash.0)?;
-            out.write_all(
-                &u32::try_from(bytes.len())
-                    .context("a cache record over 4 GiB")?
-                    .to_le_bytes(),
-            )?;
-            out.write_all(&check(bytes))?;
-            out.write_all(bytes)?;
+        // A record read is used only if its check held: it goes back as it was read, like those added.
+        for slot in kept {
+            out.write_all(&self.records(slot)[slot.start - HEADER..slot.start + slot.len])?;
         }
         out.flush()
             .with_context(|| format!("{}: cannot write", tmp.display()))?;

@@ -313,8 +313,7 @@ impl SideCounts {
 
 fn run_diff(args: DiffArgs) -> Result<u8> {
     without_fastbins();
-    let config_root = args.git.clone().unwrap_or_else(|| std::path::PathBuf::from(&args.new));
-    let config = TopicConfig::load(&config_root, args.common.config.as_deref())?;
+    let config = TopicConfig::load(&diff_root(&args, &args.new), args.common.config.as_deref())?;
     let options = args.common.scan_options(config.body_query());
     // Both revisions are listed first: git blobs the two share are read once, and none is kept past its scan.
     let store = git::BlobStore::default();

@@ -231,7 +231,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
                     .collect();
                 let html = layout
                     .render(TplValue::from_serialize(json!({
-                                                "page": page.id,
+                        "page": page.id,
                         "title": page.title,
                         "site_title": options.title,
                         "release": options.ref_name,
@@ -437,7 +437,7 @@ pub fn write_diff_report(
         let layout = env.get_template("layout.html").map_err(template_error)?;
         let html_text = layout
             .render(TplValue::from_serialize(json!({
-                                "page": "diff",
+                "page": "diff",
                 "title": title,
                 "site_title": "kubewalk diff",
                 "release": format!("{} → {}", report["old"].as_str().unwrap_or(""), report["new"].as_str().unwrap_or("")),

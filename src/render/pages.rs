@@ -317,7 +317,7 @@ impl<'a> Builder<'a> {
                     json!({
                         "anchor": anchor,
                         "path": path.join(" "),
-                                                "use_full": c["use_full"],
+                        "use_full": c["use_full"],
                         "use_full_expr": c["use_full_expr"],
                         "short": c["short"],
                         "long": c["long"],

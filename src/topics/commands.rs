@@ -295,13 +295,16 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
     // A tree that several binaries build belongs to the one named like its root command (kubectl's is also built
     // by cmd/clicheck and the doc generators); the others are visited after it, in folder order.
     let wrappers = &topic.string_wrappers;
-    let root_name = |i: usize| {
-        let c = &tree.commands[i];
-        let usage = c.lit.fields.iter().find(|f| f.key == "Use")?;
-        command_name(cx, c.func.pkg, c.func.file(), &usage.value, wrappers)
-    };
+    let names: Vec<Option<String>> = tree
+        .commands
+        .iter()
+        .map(|c| {
+            let usage = c.lit.fields.iter().find(|f| f.key == "Use")?;
+            command_name(cx, c.func.pkg, c.func.file(), &usage.value, wrappers)
+        })
+        .collect();
     let mut by_claim: Vec<(&String, usize)> = roots.iter().map(|(dir, &root)| (dir, root)).collect();
-    by_claim.sort_by_cached_key(|&(dir, root)| root_name(root).as_deref() != dir.rsplit('/').next());
+    by_claim.sort_by_key(|&(dir, root)| names[root].as_deref() != dir.rsplit('/').next());
     for (dir, root) in by_claim {
         let mut stack = vec![root];
         while let Some(c) = stack.pop() {
@@ -340,8 +343,7 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
         m.insert("function".into(), json!(cx.func_name(&cmd.func.func.decl)));
         m.insert("binary".into(), json!(binary_of[i]));
         let use_full = field("Use").and_then(|e| cx.string(pkg, file, e, wrappers));
-        let name = field("Use").and_then(|e| command_name(cx, pkg, file, e, wrappers));
-        m.insert("use".into(), json!(name));
+        m.insert("use".into(), json!(names[i]));
         text_fields(&mut m, "use_full", use_full, field("Use"));
         for (key, name) in [
             ("short", "Short"),
