@@ -60,7 +60,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "NAME")]
     pub new_ref: Option<String>,
     /// A folder of templates overriding the defaults (diff.md, layout.html)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = existing_dir)]
     pub templates: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonScanArgs,
@@ -92,7 +92,7 @@ pub struct SiteArgs {
     #[arg(long, default_value = "both", value_parser = ["md", "html", "both"])]
     pub format: String,
     /// A folder of templates; each file there replaces the default of the same name
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = existing_dir)]
     pub templates: Option<PathBuf>,
     /// Source links, e.g. https://github.com/kubernetes/kubernetes/blob/{ref}/{path}#L{line}; without it, links
     /// go to the local files
@@ -143,6 +143,16 @@ pub struct CommonScanArgs {
     /// Topic definitions to add to the built-in ones (default: ROOT/kubewalk.toml when it exists)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// A folder that must exist: a templates folder that is not there is a mistake, not a request for the defaults.
+fn existing_dir(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Ok(path),
+        Ok(_) => Err("not a folder".to_string()),
+        Err(err) => Err(format!("cannot read: {err}")),
+    }
 }
 
 impl CommonScanArgs {

@@ -64,10 +64,25 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::from(EXIT_OK);
             }
-            eprintln!("kubewalk: {err:#}");
+            warn(format_args!("kubewalk: {err:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// A line of the run's own output on standard output. Written through a locked handle, so that a closed pipe is
+/// an error the caller maps to exit 0 (`kubewalk scan . | head`), never a panic.
+fn say(line: std::fmt::Arguments) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(line)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// A warning or a summary on standard error. A closed standard error is no reason to stop the run.
+fn warn(line: std::fmt::Arguments) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(line).and_then(|()| err.write_all(b"\n"));
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -84,25 +99,25 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Site(args) => run_site(args),
         Command::Templates(TemplatesCommand::Export { dir }) => {
             render::export_templates(&dir)?;
-            println!(
+            say(format_args!(
                 "wrote {} templates to {}",
                 render::DEFAULT_TEMPLATES.len(),
                 dir.display()
-            );
+            ))?;
             Ok(EXIT_OK)
         }
         Command::Diff(args) => run_diff(args),
         Command::CheckLinks(args) => {
             let report = render::check::check_site(&args.dir)?;
             for broken in &report.broken {
-                eprintln!("broken link: {broken}");
+                warn(format_args!("broken link: {broken}"));
             }
-            println!(
+            say(format_args!(
                 "{} pages, {} links, {} broken",
                 report.pages,
                 report.links,
                 report.broken.len()
-            );
+            ))?;
             Ok(if report.broken.is_empty() {
                 EXIT_OK
             } else {
@@ -117,7 +132,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
     let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
     let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
     for diagnostic in &result.diagnostics {
-        eprintln!("warning: {diagnostic}");
+        warn(format_args!("warning: {diagnostic}"));
     }
     let topics = topics::extract(&result.model, &config);
     let options = render::SiteOptions {
@@ -131,10 +146,17 @@ fn run_site(args: SiteArgs) -> Result<u8> {
     let report = render::build_site(&result, &topics, &args.root, &options)?;
     let links = render::check::check_site(&args.out)?;
     for broken in &links.broken {
-        eprintln!("broken link: {broken}");
+        warn(format_args!("broken link: {broken}"));
+    }
+    if !links.broken.is_empty() {
+        warn(format_args!(
+            "kubewalk: {}: {} broken links in the site just written (a template links to a page it did not write)",
+            args.out.display(),
+            links.broken.len()
+        ));
     }
     if !args.common.quiet {
-        println!(
+        say(format_args!(
             "{} pages, {} files ({:.1} MB) in {}; search index {} entries ({:.1} kB); {} links checked, {} broken; {:.2} s",
             report.pages,
             report.files,
@@ -145,7 +167,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
             links.links,
             links.broken.len(),
             start.elapsed().as_secs_f64(),
-        );
+        ))?;
     }
     let code = if result.had_problems() || !links.broken.is_empty() {
         EXIT_PROBLEMS
@@ -166,7 +188,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
     let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
     let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
     for diagnostic in &result.diagnostics {
-        eprintln!("warning: {diagnostic}");
+        warn(format_args!("warning: {diagnostic}"));
     }
     if let Some(target) = &args.json {
         let topics = topics::extract(&result.model, &config);
@@ -191,9 +213,9 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         );
         // The summary goes to stderr when stdout carries the JSON.
         if to_stdout {
-            eprintln!("{line}");
+            warn(format_args!("{line}"));
         } else {
-            println!("{line}");
+            say(format_args!("{line}"))?;
         }
     }
     let code = if result.had_problems() { EXIT_PROBLEMS } else { EXIT_OK };
@@ -205,14 +227,19 @@ fn write_json(target: &std::path::Path, value: &impl serde::Serialize) -> Result
     if target.as_os_str() == "-" {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        serde_json::to_writer(&mut out, value).context("cannot write JSON to standard output")?;
+        // As an io::Error, so that a closed pipe is recognised as one.
+        serde_json::to_writer(&mut out, value)
+            .map_err(std::io::Error::from)
+            .context("cannot write JSON to standard output")?;
         out.write_all(b"\n")?;
         out.flush()?;
         return Ok(());
     }
     let file = std::fs::File::create(target).with_context(|| format!("{}: cannot create", target.display()))?;
     let mut out = std::io::BufWriter::new(file);
-    serde_json::to_writer(&mut out, value).with_context(|| format!("{}: cannot write", target.display()))?;
+    serde_json::to_writer(&mut out, value)
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("{}: cannot write", target.display()))?;
     out.write_all(b"\n")?;
     out.flush()?;
     Ok(())
@@ -272,7 +299,7 @@ fn diff_side(
         DiffInput::Lowered(lowered) => lowered.finish(Some(cache), options)?,
     };
     for diagnostic in &result.diagnostics {
-        eprintln!("warning: {spec}: {diagnostic}");
+        warn(format_args!("warning: {spec}: {diagnostic}"));
     }
     let topics = topics::extract(&result.model, config);
     // Only what the comparison reads: the topics, and the packages whose API it compares.
@@ -340,7 +367,7 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
     let (new_doc, new_counts) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
     if any_scanned {
         if let Err(err) = cache.write() {
-            eprintln!("warning: {}", scanner::cache_problem(&cache, &err));
+            warn(format_args!("warning: {}", scanner::cache_problem(&cache, &err)));
         }
     }
     let source_of = |spec: &str| match (&args.git, std::path::Path::new(spec).is_dir()) {
@@ -365,6 +392,7 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         ),
         None => (old_source, new_source),
     };
+    render::claim_output_dir(&args.out)?;
     if md || html {
         let title = format!("{old_name} → {new_name}");
         render::write_diff_report(
@@ -378,16 +406,15 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         )?;
     }
     if json {
-        std::fs::create_dir_all(&args.out).with_context(|| format!("{}: cannot create", args.out.display()))?;
         write_json(&args.out.join("diff.json"), &report)?;
     }
     if !args.common.quiet {
-        println!("{old_name} → {new_name}: {} changes", changes.len());
+        say(format_args!("{old_name} → {new_name}: {} changes", changes.len()))?;
         for (section, counts) in diff::summary(&changes) {
-            println!(
+            say(format_args!(
                 "  {section:<17} {:>4} added {:>4} removed {:>4} changed",
                 counts["added"], counts["removed"], counts["changed"]
-            );
+            ))?;
         }
         let files = |c: &Option<SideCounts>| c.as_ref().map_or("a saved scan".to_string(), |c| c.files.to_string());
         let parsed: usize = [&old_counts, &new_counts]
@@ -395,11 +422,11 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
             .filter_map(|c| c.as_ref())
             .map(|c| c.parsed)
             .sum();
-        println!(
+        say(format_args!(
             "files: {} old, {} new, {parsed} parsed",
             files(&old_counts),
             files(&new_counts)
-        );
+        ))?;
     }
     let failing = changes.iter().any(|c| {
         let class = serde_json::to_value(c.class).ok();

@@ -232,3 +232,119 @@ fn json_to_a_file_keeps_the_summary_on_stdout() {
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
     assert_eq!(doc["schema"], "kubewalk/scan/v1");
 }
+
+/// Runs kubewalk with its standard output a pipe whose reading end is already closed.
+fn with_closed_stdout(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubewalk"))
+        .args(args)
+        .env(
+            "KUBEWALK_CACHE_DIR",
+            std::env::temp_dir().join("kubewalk-test-cache-unused"),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reading end goes before kubewalk writes anything: its first write meets a closed pipe.
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_exits_0_for_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fixture("mini-k8s");
+    let site = dir.path().join("site");
+    let diff = dir.path().join("diff");
+    let templates = dir.path().join("templates");
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![os("scan"), os("--no-cache"), root.clone().into()],
+        vec![os("scan"), os("--no-cache"), os("--json"), os("-"), root.clone().into()],
+        vec![
+            os("site"),
+            os("--no-cache"),
+            os("--out"),
+            site.clone().into(),
+            root.clone().into(),
+        ],
+        vec![os("check-links"), site.clone().into()],
+        vec![
+            os("diff"),
+            os("--no-cache"),
+            os("--out"),
+            diff.into(),
+            root.clone().into(),
+            root.clone().into(),
+        ],
+        vec![os("templates"), os("export"), templates.into()],
+    ];
+    for args in &runs {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let output = with_closed_stdout(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_templates_folder_that_does_not_exist_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["site", "diff"] {
+        let mut run = kubewalk();
+        run.args([command, "--templates", "/definitely/not/here", "--out"])
+            .arg(dir.path().join(command))
+            .arg(fixture("mini-k8s"));
+        if command == "diff" {
+            run.arg(fixture("mini-k8s"));
+        }
+        run.assert()
+            .code(2)
+            .stderr(predicate::str::contains("/definitely/not/here").and(predicate::str::contains("cannot read")));
+    }
+}
+
+#[test]
+fn site_owns_its_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let site = |root: &Path| {
+        kubewalk()
+            .args(["site", "--no-cache", "--out"])
+            .arg(&out)
+            .arg(root)
+            .assert()
+    };
+    site(&fixture("mini-k8s")).code(0);
+    assert!(out.join("volume/emptydir.md").exists());
+    // A second site over the first: nothing of the first stays, no link breaks.
+    site(&fixture("hostile"))
+        .code(0)
+        .stdout(predicate::str::contains(" 0 broken"));
+    assert!(!out.join("volume/emptydir.md").exists());
+    assert!(out.join("cmd/kube-evil.md").exists());
+    // A folder kubewalk did not write is left alone.
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    kubewalk()
+        .args(["site", "--no-cache", "--out"])
+        .arg(&mine)
+        .arg(fixture("mini-k8s"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not empty and kubewalk did not write it"));
+    assert_eq!(std::fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep me");
+    // The diff report's folder likewise.
+    kubewalk()
+        .args(["diff", "--no-cache", "--out"])
+        .arg(&mine)
+        .arg(fixture("mini-k8s"))
+        .arg(fixture("mini-k8s"))
+        .assert()
+        .code(2);
+}

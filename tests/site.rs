@@ -164,3 +164,159 @@ fn check_links_reports_a_broken_link() {
             "extra.md: workqueue.md#no-such-anchor (no such anchor)",
         ));
 }
+
+/// Every `.md` and `.html` file below a folder, with its text.
+fn pages_of(dir: &Path) -> Vec<(PathBuf, String)> {
+    files(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "html"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
+}
+
+/// What a hostile string must never become: a tag, a script, a `javascript:` link.
+fn assert_no_markup(page: &Path, html: &str) {
+    for bad in [
+        "<x-evil",
+        "<script>alert",
+        "href=\"javascript:",
+        "onmouseover=alert(1)>",
+        "<em>",
+        "<del>",
+    ] {
+        assert!(!html.contains(bad), "{} holds {bad:?}:\n{html}", page.display());
+    }
+}
+
+/// Markdown as any CommonMark renderer would show it (raw HTML passed through, as GitHub does before sanitising).
+fn markdown_to_html(markdown: &str) -> String {
+    let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(markdown, options));
+    html
+}
+
+fn hostile() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile")
+}
+
+#[test]
+fn text_from_the_tree_stays_text_in_every_page_of_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    kubewalk()
+        .args([
+            "site",
+            "--no-cache",
+            "--ref",
+            "<x-evil>ref",
+            "--title",
+            "<x-evil> title",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(hostile())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(" 0 broken"));
+    let pages = pages_of(&out);
+    assert!(pages.len() > 20, "{}", pages.len());
+    let mut shown = 0;
+    for (path, text) in &pages {
+        if path.extension().unwrap() == "html" {
+            assert_no_markup(path, text);
+        } else {
+            assert_no_markup(path, &markdown_to_html(text));
+            // Mermaid reads HTML in its labels: markup there is written as Mermaid's entity codes.
+            let mermaid: Vec<&str> = text
+                .split("```mermaid")
+                .skip(1)
+                .filter_map(|b| b.split("```").next())
+                .collect();
+            for block in mermaid {
+                assert!(!block.contains('<'), "{}: {block}", path.display());
+            }
+        }
+        shown += usize::from(text.contains("&lt;x-evil"));
+    }
+    // The hostile text is shown, as text, on the pages that carry it.
+    assert!(shown >= 10, "{shown} pages show the hostile text");
+    let plugin = std::fs::read_to_string(out.join("volume/ev'il (1).html")).unwrap();
+    assert!(
+        plugin.contains(
+            "<h1 id=\"kubernetes-io-script-alert-2-script\">kubernetes.io/&lt;script&gt;alert(2)&lt;/script&gt;"
+        ),
+        "{plugin}"
+    );
+    // The search index is data, shown with textContent: the names are in it as they are.
+    let index = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    let json = index
+        .strip_prefix("window.KUBEWALK_SEARCH = ")
+        .unwrap()
+        .trim_end()
+        .strip_suffix(';')
+        .unwrap();
+    let entries: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert!(entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e[0] == "kubernetes.io/<script>alert(2)</script>"));
+    let search = std::fs::read_to_string(out.join("static/search.js")).unwrap();
+    assert!(
+        !search.contains("innerHTML =")
+            || search.matches("innerHTML").count() == search.matches("innerHTML = \"\"").count()
+    );
+}
+
+/// Copies a fixture tree.
+fn copy_tree(from: &Path, to: &Path) {
+    for file in files(from) {
+        let target = to.join(file.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&file, &target).unwrap();
+    }
+}
+
+#[test]
+fn text_from_the_tree_stays_text_in_the_diff_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    copy_tree(&hostile(), &old);
+    copy_tree(&hostile(), &new);
+    // The old release lacks the plugin, a flag and a check's name; the new one changes a usage.
+    std::fs::remove_dir_all(old.join("pkg/volume/ev'il (1)")).unwrap();
+    let server = new.join("cmd/kube-evil/app/server.go");
+    let text = std::fs::read_to_string(&server).unwrap();
+    std::fs::write(
+        &server,
+        text.replace("\"How many | times", "\"<x-evil>How <i>many</i> | times"),
+    )
+    .unwrap();
+    let out = dir.path().join("diff");
+    kubewalk()
+        .args([
+            "diff",
+            "--no-cache",
+            "--old-ref",
+            "<x-evil>old",
+            "--new-ref",
+            "<x-evil>new",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(&old)
+        .arg(&new)
+        .assert()
+        .code(0);
+    let md = std::fs::read_to_string(out.join("diff.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("diff.html")).unwrap();
+    assert!(md.contains("kubernetes.io/\\<script\\>alert(2)\\</script\\>"), "{md}");
+    assert!(html.contains("&lt;x-evil&gt;How &lt;i&gt;many&lt;/i&gt;"), "{html}");
+    assert_no_markup(&out.join("diff.html"), &html);
+    assert_no_markup(&out.join("diff.md"), &markdown_to_html(&md));
+    assert!(!html.contains("<i>many"), "{html}");
+}

@@ -70,7 +70,7 @@ pub fn check_site(dir: &Path) -> Result<CheckReport> {
             let target_path = if target.is_empty() {
                 path.clone()
             } else {
-                normalize(&path.parent().unwrap_or(dir).join(target))
+                normalize(&path.parent().unwrap_or(dir).join(percent_decode(target)))
             };
             let broken = |reason| BrokenLink {
                 page: rel_page.clone(),
@@ -128,6 +128,27 @@ fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// A link's path with its percent-encoding decoded, as a browser finds the file.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A path with `.` and `..` components resolved, without touching the file system.

@@ -24,13 +24,31 @@ pub fn mermaid(root: &TreeNode) -> String {
 fn mermaid_node(node: &TreeNode, next: &mut usize, lines: &mut Vec<String>) -> usize {
     let id = *next;
     *next += 1;
-    let label = node.label.replace('"', "'");
-    lines.push(format!("  n{id}[\"{label}\"]"));
+    lines.push(format!("  n{id}[\"{}\"]", mermaid_text(&node.label)));
     for child in &node.children {
         let child_id = mermaid_node(child, next, lines);
         lines.push(format!("  n{id} --> n{child_id}"));
     }
     id
+}
+
+/// A label as Mermaid text: Mermaid reads HTML in labels, so markup and quotes become its `#name;` entity codes;
+/// a line break would end the node.
+fn mermaid_text(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for c in label.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '#' => out.push_str("#35;"),
+            '`' => out.push_str("#96;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 const ROW: usize = 26;
@@ -125,5 +143,6 @@ mod tests {
         let svg = svg(&root, "t");
         assert!(svg.contains("href=\"x.html#a\""), "{svg}");
         assert_eq!(svg.matches("<path").count(), 2);
+        assert_eq!(mermaid_text("a<b>\"c\"#`"), "a#lt;b#gt;#quot;c#quot;#35;#96;");
     }
 }

@@ -3,6 +3,8 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::markdown::encode_path;
+
 /// A page of the site, by its path without extension: `index`, `cmd/kubeadm`, `ref/k8s.io/client-go/util/workqueue`.
 pub type PageId = String;
 
@@ -47,7 +49,7 @@ pub fn rel(from: &str, to: &str, anchor: Option<&str>) -> String {
     let common = from_dirs.iter().zip(to_dirs).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<String> = vec!["..".to_string(); from_dirs.len() - common];
     parts.extend(to_parts[common..].iter().map(|s| s.to_string()));
-    let mut url = format!("{}.md", parts.join("/"));
+    let mut url = format!("{}.md", super::markdown::encode_path(&parts.join("/")));
     if let Some(a) = anchor {
         url.push('#');
         url.push_str(a);
@@ -74,10 +76,15 @@ impl SourceLinks {
     pub fn url(&self, from: &str, path: &str, line: u32) -> String {
         match &self.template {
             Some(t) => t
-                .replace("{ref}", &self.ref_name)
-                .replace("{path}", path)
+                .replace("{ref}", &encode_path(&self.ref_name))
+                .replace("{path}", &encode_path(path))
                 .replace("{line}", &line.to_string()),
-            None => format!("{}{}/{path}#L{line}", root_prefix(from), self.root_from_out),
+            None => format!(
+                "{}{}/{}#L{line}",
+                root_prefix(from),
+                encode_path(&self.root_from_out),
+                encode_path(path)
+            ),
         }
     }
 }

@@ -5,13 +5,14 @@ pub mod check;
 mod diagram;
 mod html;
 pub mod links;
+pub mod markdown;
 mod pages;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use minijinja::{Environment, UndefinedBehavior, Value as TplValue};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value as TplValue};
 use serde_json::json;
 
 use crate::scanner::Scan;
@@ -58,6 +59,45 @@ pub struct SiteReport {
     pub search_bytes: usize,
 }
 
+/// The file that marks a folder as kubewalk's output, which the next run may empty.
+const OUTPUT_MARKER: &str = ".kubewalk-output";
+
+/// Takes an output folder as mdBook takes `book/`: a folder a previous run wrote is emptied, so that nothing stale
+/// stays; a folder that holds anything else is refused. The folder then exists and carries the marker.
+pub fn claim_output_dir(out: &Path) -> Result<()> {
+    let entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries
+            .collect::<std::io::Result<Vec<_>>>()
+            .with_context(|| format!("{}: cannot read", out.display()))?,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) if out.exists() && !out.is_dir() => {
+            return Err(err).with_context(|| format!("{}: not a folder", out.display()))
+        }
+        Err(err) => return Err(err).with_context(|| format!("{}: cannot read", out.display())),
+    };
+    if !entries.is_empty() && !out.join(OUTPUT_MARKER).is_file() {
+        bail!(
+            "{}: the folder is not empty and kubewalk did not write it; remove it or choose another --out",
+            out.display()
+        );
+    }
+    for entry in entries {
+        let path = entry.path();
+        let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.with_context(|| format!("{}: cannot remove what a previous run wrote", path.display()))?;
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    std::fs::write(
+        out.join(OUTPUT_MARKER),
+        "This folder was written by kubewalk. The next run that writes here first removes everything in it.\n",
+    )
+    .with_context(|| format!("{}: cannot write", out.display()))
+}
+
 /// Writes the default templates to `dir`.
 pub fn export_templates(dir: &Path) -> Result<()> {
     for (name, text) in DEFAULT_TEMPLATES {
@@ -86,6 +126,8 @@ fn template_source(dir: Option<&Path>, name: &str) -> Result<Option<String>> {
         .map(|(_, t)| t.to_string()))
 }
 
+/// The template environment: undefined values are errors, and every value a Markdown template prints is escaped
+/// as text unless a filter formatted it (see `markdown.rs`); HTML templates escape for HTML.
 fn environment(dir: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -94,72 +136,42 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
         template_source(dir.as_deref(), name)
             .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, format!("{e:#}")))
     });
-    env.add_filter("cell", filter_cell);
-    env.add_filter("text", filter_text);
-    env.add_filter("code", filter_code);
-    env.add_filter("doc", filter_doc);
-    env
-}
-
-/// Text for a table cell: one line, pipes escaped.
-fn filter_cell(value: String) -> String {
-    filter_text(value).replace('\n', " ").replace('|', "\\|")
-}
-
-/// Plain text in Markdown: characters Markdown or HTML would read as syntax are escaped.
-fn filter_text(value: String) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Inline code, with a fence longer than any run of backticks inside.
-fn filter_code(value: String) -> String {
-    let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if value.starts_with('`') || value.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{value}{pad}{fence}")
-}
-
-/// A Go doc comment as Markdown: indented lines become code blocks, the rest escaped text.
-fn filter_doc(value: String) -> String {
-    let mut out = String::new();
-    let mut in_code = false;
-    for line in value.lines() {
-        let code_line = line.starts_with('\t') || line.starts_with("  ");
-        if code_line && !in_code {
-            out.push_str("\n```\n");
-            in_code = true;
-        } else if !code_line && in_code && !line.is_empty() {
-            out.push_str("```\n\n");
-            in_code = false;
-        }
-        if in_code {
-            out.push_str(line.strip_prefix('\t').unwrap_or(line));
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".md") {
+            AutoEscape::Custom("markdown")
         } else {
-            out.push_str(&filter_text(line.to_string()));
+            minijinja::default_auto_escape_callback(name)
         }
-        out.push('\n');
-    }
-    if in_code {
-        out.push_str("```\n");
-    }
-    out
+    });
+    env.set_formatter(|out, state, value| {
+        if state.auto_escape() != AutoEscape::Custom("markdown") {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        if value.is_safe() {
+            return out
+                .write_str(value.as_str().unwrap_or_default())
+                .map_err(minijinja::Error::from);
+        }
+        out.write_str(&markdown::escape_text(&value.to_string()))
+            .map_err(minijinja::Error::from)
+    });
+    env.add_filter("text", |value: String| {
+        TplValue::from_safe_string(markdown::escape_text(&value))
+    });
+    env.add_filter("cell", |value: String| {
+        TplValue::from_safe_string(markdown::escape_text(&value))
+    });
+    env.add_filter("code", |value: String| {
+        TplValue::from_safe_string(markdown::code_span(&value))
+    });
+    env.add_filter("codeblock", |value: String, lang: Option<String>| {
+        TplValue::from_safe_string(markdown::code_block(&value, lang.as_deref().unwrap_or("")))
+    });
+    env.add_filter("doc", |value: String| {
+        TplValue::from_safe_string(markdown::doc_comment(&value, 4))
+    });
+    env.add_filter("url", |value: String| TplValue::from_safe_string(markdown::url(&value)));
+    env
 }
 
 /// Builds the site of a scanned tree.
@@ -180,7 +192,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
         search: Default::default(),
     };
     let pages = builder.pages();
-    std::fs::create_dir_all(&options.out).with_context(|| format!("{}: cannot create", options.out.display()))?;
+    claim_output_dir(&options.out)?;
     let mut report = SiteReport {
         pages: pages.len(),
         files: 0,
@@ -475,13 +487,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn filters() {
-        assert_eq!(filter_cell("a|b\n<c>".into()), "a\\|b &lt;c&gt;");
-        assert_eq!(filter_code("a`b".into()), "``a`b``");
-        assert_eq!(
-            filter_doc("Text *x*.\n\n\tcode()\nMore.".into()),
-            "Text \\*x\\*.\n\n\n```\ncode()\n```\n\nMore.\n"
-        );
+    fn relative_paths() {
         assert_eq!(relative_path(Path::new("/a/b/out"), Path::new("/a/src")), "../../src");
     }
 }

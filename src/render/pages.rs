@@ -505,17 +505,12 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let context = json!({ "platforms": platforms, "checks": rows, "assembled": assembled });
-        Some(self.page(
-            id,
-            "kubeadm preflight checks",
-            &[
-                ("Home", "index"),
-                ("The cmd/ tree", "cmd/index"),
-                ("kubeadm", "cmd/kubeadm"),
-            ],
-            "preflight.md",
-            context,
-        ))
+        let mut crumbs = vec![("Home", "index"), ("The cmd/ tree", "cmd/index")];
+        // The kubeadm page, when the tree has that binary.
+        if self.array("binaries").iter().any(|b| b["name"] == "kubeadm") {
+            crumbs.push(("kubeadm", "cmd/kubeadm"));
+        }
+        Some(self.page(id, "kubeadm preflight checks", &crumbs, "preflight.md", context))
     }
 
     fn workqueue_page(&self) -> Option<PageSpec> {
