@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +28,33 @@ pub enum Command {
     CheckLinks(CheckLinksArgs),
     /// Compare two releases: binaries, commands, flags, workqueue, volume plugins, preflight checks, API
     Diff(DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Write man pages: kubewalk.1 and one per subcommand
+    Man {
+        /// Folder to write the pages to
+        dir: PathBuf,
+    },
+}
+
+/// What `diff` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Md,
+    Html,
+    Json,
+    All,
+}
+
+/// What `site` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SiteFormat {
+    Md,
+    Html,
+    Both,
 }
 
 #[derive(Debug, Args)]
@@ -42,12 +69,12 @@ pub struct DiffArgs {
     /// Output folder of the report
     #[arg(long, default_value = "out/diff")]
     pub out: PathBuf,
-    /// md, html, json or all
-    #[arg(long, default_value = "all", value_parser = ["md", "html", "json", "all"])]
-    pub format: String,
+    /// Which reports to write
+    #[arg(long, value_enum, default_value_t = DiffFormat::All)]
+    pub format: DiffFormat,
     /// Exit with code 1 when a change of this class is found (repeatable)
-    #[arg(long, value_name = "CLASS", value_parser = ["added", "removed", "changed"])]
-    pub fail_on: Vec<String>,
+    #[arg(long, value_name = "CLASS", value_enum)]
+    pub fail_on: Vec<crate::diff::Class>,
     /// Also compare the exported API of this package (import path; repeatable)
     #[arg(long, value_name = "PKG")]
     pub api: Vec<String>,
@@ -88,9 +115,9 @@ pub struct SiteArgs {
     /// Output folder
     #[arg(long, default_value = "out/site")]
     pub out: PathBuf,
-    /// md, html or both
-    #[arg(long, default_value = "both", value_parser = ["md", "html", "both"])]
-    pub format: String,
+    /// Which formats to write
+    #[arg(long, value_enum, default_value_t = SiteFormat::Both)]
+    pub format: SiteFormat,
     /// A folder of templates; each file there replaces the default of the same name
     #[arg(long, value_name = "DIR", value_parser = existing_dir)]
     pub templates: Option<PathBuf>,

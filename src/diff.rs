@@ -10,7 +10,8 @@ use crate::scan::SCHEMA;
 
 pub const DIFF_SCHEMA: &str = "kubewalk/diff/v1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// A class of change; `diff --fail-on` takes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Class {
     Added,

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use kubewalk::cache::Cache;
-use kubewalk::cli::{Cli, Command, DiffArgs, ScanArgs, SiteArgs, TemplatesCommand};
+use kubewalk::cli::{Cli, Command, DiffArgs, DiffFormat, ScanArgs, SiteArgs, TemplatesCommand};
 use kubewalk::topics::{self, TopicConfig};
 use kubewalk::{diff, git, render, scan, scanner};
 
@@ -107,6 +107,20 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Diff(args) => run_diff(args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "kubewalk", &mut out);
+            std::io::stdout().lock().write_all(&out)?;
+            Ok(EXIT_OK)
+        }
+        Command::Man { dir } => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+            clap_mangen::generate_to(<Cli as clap::CommandFactory>::command(), &dir)
+                .with_context(|| format!("{}: cannot write the man pages", dir.display()))?;
+            say(format_args!("wrote the man pages to {}", dir.display()))?;
+            Ok(EXIT_OK)
+        }
         Command::CheckLinks(args) => {
             let report = render::check::check_site(&args.dir)?;
             for broken in &report.broken {
@@ -137,7 +151,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
     let topics = topics::extract(&result.model, &config);
     let options = render::SiteOptions {
         out: args.out.clone(),
-        format: render::parse_format(&args.format)?,
+        format: args.format,
         templates: args.templates.clone(),
         source_url: args.source_url.clone(),
         ref_name: args.ref_name.clone(),
@@ -379,11 +393,11 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
     let new_name = args.new_ref.clone().unwrap_or_else(|| args.new.clone());
     let changes = diff::diff(&old_doc, &new_doc, &args.api);
     let report = diff::report(&old_name, &new_name, &changes);
-    let (md, html, json) = match args.format.as_str() {
-        "md" => (true, false, false),
-        "html" => (false, true, false),
-        "json" => (false, false, true),
-        _ => (true, true, true),
+    let (md, html, json) = match args.format {
+        DiffFormat::Md => (true, false, false),
+        DiffFormat::Html => (false, true, false),
+        DiffFormat::Json => (false, false, true),
+        DiffFormat::All => (true, true, true),
     };
     let sides = match &args.source_url {
         Some(t) => (
@@ -428,11 +442,6 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
             files(&new_counts)
         ))?;
     }
-    let failing = changes.iter().any(|c| {
-        let class = serde_json::to_value(c.class).ok();
-        args.fail_on
-            .iter()
-            .any(|f| class.as_ref().and_then(|v| v.as_str()) == Some(f.as_str()))
-    });
+    let failing = changes.iter().any(|c| args.fail_on.contains(&c.class));
     Ok(if failing { EXIT_PROBLEMS } else { EXIT_OK })
 }

@@ -1,11 +1,9 @@
 //! The command line: exit codes, messages, determinism.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
+use crate::support::kubewalk;
 use predicates::prelude::*;
-use support::kubewalk;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)

@@ -1,13 +1,11 @@
 //! Release diffs: every change rule has an old/new fixture pair that makes it fire (with a snapshot of the
 //! report), git revisions are read without a checkout, and exit codes say what happened.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
+use crate::support::kubewalk;
 use kubewalk::diff::RULES;
 use predicates::prelude::*;
-use support::kubewalk;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff")

@@ -1,12 +1,10 @@
 //! The site of the fixture: snapshots of its Markdown and HTML, zero broken links, template overrides, and
 //! determinism.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
+use crate::support::kubewalk;
 use predicates::prelude::*;
-use support::kubewalk;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s")

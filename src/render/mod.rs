@@ -15,6 +15,7 @@ use anyhow::{bail, Context, Result};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value as TplValue};
 use serde_json::json;
 
+use crate::cli::SiteFormat;
 use crate::scanner::Scan;
 use links::{rel, root_prefix, Mentions, SourceLinks};
 
@@ -35,16 +36,9 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("static/search.js", include_str!("../../templates/static/search.js")),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Markdown,
-    Html,
-    Both,
-}
-
 pub struct SiteOptions {
     pub out: PathBuf,
-    pub format: Format,
+    pub format: SiteFormat,
     pub templates: Option<PathBuf>,
     pub source_url: Option<String>,
     pub ref_name: String,
@@ -220,7 +214,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
             let mut ctx = page.context.clone();
             ctx["page"] = json!({ "id": page.id, "title": page.title, "root": root_prefix(&page.id) });
             let markdown = template.render(TplValue::from_serialize(&ctx)).map_err(template_error)?;
-            let html = if options.format != Format::Markdown {
+            let html = if options.format != SiteFormat::Md {
                 let (body, toc) = converter.convert(&markdown, &page.diagrams);
                 let layout = env.get_template("layout.html").map_err(template_error)?;
                 let crumbs: Vec<serde_json::Value> = page
@@ -259,7 +253,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
             } else {
                 None
             };
-            let md = (options.format != Format::Html).then_some(markdown);
+            let md = (options.format != SiteFormat::Html).then_some(markdown);
             Ok((page.id.clone(), md, html))
         })
         .collect();
@@ -272,7 +266,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
             write(options.out.join(format!("{id}.html")), &html, &mut report)?;
         }
     }
-    if options.format != Format::Markdown {
+    if options.format != SiteFormat::Md {
         for name in ["static/style.css", "static/search.js"] {
             let text = template_source(options.templates.as_deref(), name)?.unwrap_or_default();
             write(options.out.join(name), &text, &mut report)?;
@@ -470,16 +464,6 @@ pub fn write_diff_report(
         std::fs::write(out.join("search-index.js"), "window.KUBEWALK_SEARCH = [];\n")?;
     }
     Ok(())
-}
-
-/// Parses `--format`.
-pub fn parse_format(text: &str) -> Result<Format> {
-    Ok(match text {
-        "md" => Format::Markdown,
-        "html" => Format::Html,
-        "both" => Format::Both,
-        other => bail!("unknown format {other:?} (md, html or both)"),
-    })
 }
 
 #[cfg(test)]
