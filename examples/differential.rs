@@ -23,7 +23,7 @@ fn main() {
     };
     let start = Instant::now();
     let result = scan(&root, &options).expect("scan");
-    let doc = serde_json::to_value(kubewalk::scan::document(&result, serde_json::json!({}))).unwrap();
+    let doc = serde_json::to_value(kubewalk::scan::document(&result, &Default::default(), &[])).unwrap();
     let kubewalk_time = start.elapsed();
     let binary = godump::build_godump();
     let start = Instant::now();

@@ -41,25 +41,36 @@ impl fmt::Display for ConstValue {
     }
 }
 
-/// Evaluates every constant and variable of every package; returns, per package, value index to value.
-pub fn evaluate(model: &Model) -> Vec<(PkgId, HashMap<usize, ConstValue>)> {
-    let mut eval = Evaluator::new(model);
-    let mut out = Vec::new();
-    for (p, pkg) in model.packages.iter().enumerate() {
-        let mut values = HashMap::new();
-        for i in 0..pkg.values.len() {
-            if let Some(v) = eval.value(PkgId(p), i) {
-                values.insert(i, v.value);
-            }
-        }
-        out.push((PkgId(p), values));
+/// The values of every constant and variable of a model whose value is static, evaluated once: the scan JSON
+/// shows them and topics evaluate expressions against them.
+#[derive(Debug, Default)]
+pub struct Consts {
+    values: HashMap<(PkgId, usize), Option<Typed>>,
+}
+
+impl Consts {
+    /// The value of a package's value declaration (an index into `Package::values`).
+    pub fn get(&self, pkg: PkgId, index: usize) -> Option<&ConstValue> {
+        self.values.get(&(pkg, index))?.as_ref().map(|t| &t.value)
     }
-    out
+}
+
+/// Evaluates every constant and variable of every package.
+pub fn evaluate(model: &Model) -> Consts {
+    let mut eval = Evaluator::new(model, None);
+    for (p, pkg) in model.packages.iter().enumerate() {
+        for i in 0..pkg.values.len() {
+            eval.value(PkgId(p), i);
+        }
+    }
+    Consts { values: eval.memo }
 }
 
 /// Evaluates constant expressions against a model, remembering the constants it has evaluated.
 pub struct Evaluator<'m> {
     model: &'m Model,
+    /// Values evaluated before, by `evaluate`.
+    known: Option<&'m Consts>,
     memo: HashMap<(PkgId, usize), Option<Typed>>,
     in_progress: HashSet<(PkgId, usize)>,
     const_index: Vec<HashMap<&'m str, usize>>,
@@ -72,9 +83,15 @@ struct Ctx {
 }
 
 impl<'m> Evaluator<'m> {
-    pub fn new(model: &'m Model) -> Evaluator<'m> {
+    /// An evaluator that reads the values `known` holds instead of evaluating them again.
+    pub fn with_values(model: &'m Model, known: &'m Consts) -> Evaluator<'m> {
+        Evaluator::new(model, Some(known))
+    }
+
+    fn new(model: &'m Model, known: Option<&'m Consts>) -> Evaluator<'m> {
         Evaluator {
             model,
+            known,
             memo: HashMap::new(),
             in_progress: HashSet::new(),
             const_index: model
@@ -100,6 +117,9 @@ impl<'m> Evaluator<'m> {
     }
 
     fn value(&mut self, pkg: PkgId, index: usize) -> Option<Typed> {
+        if let Some(v) = self.known.and_then(|k| k.values.get(&(pkg, index))) {
+            return v.clone();
+        }
         if let Some(v) = self.memo.get(&(pkg, index)) {
             return v.clone();
         }

@@ -75,6 +75,7 @@ struct Decl {
     funcs: std::ops::Range<usize>,
     types: std::ops::Range<usize>,
     values: std::ops::Range<usize>,
+    var_inits: std::ops::Range<usize>,
 }
 
 /// The previous revision of a file, as `lower_revision` reuses it.
@@ -141,6 +142,7 @@ impl Reuse<'_> {
         copy_moved(&mut file.funcs, &syntax.funcs[decl.funcs.clone()], by);
         copy_moved(&mut file.types, &syntax.types[decl.types.clone()], by);
         copy_moved(&mut file.values, &syntax.values[decl.values.clone()], by);
+        copy_moved(&mut file.var_inits, &syntax.var_inits[decl.var_inits.clone()], by);
         true
     }
 }
@@ -215,7 +217,12 @@ impl<'a> Lower<'a> {
             let text = start..node.end_byte();
             let row = node.start_position().row;
             let all_calls = self.all_calls.get();
-            let counts = (file.funcs.len(), file.types.len(), file.values.len());
+            let counts = (
+                file.funcs.len(),
+                file.types.len(),
+                file.values.len(),
+                file.var_inits.len(),
+            );
             if !reuse.is_some_and(|r| r.copy(&self.src[text.clone()], row, all_calls, file)) {
                 self.declaration(node, before, file);
             }
@@ -226,6 +233,7 @@ impl<'a> Lower<'a> {
                 funcs: counts.0..file.funcs.len(),
                 types: counts.1..file.types.len(),
                 values: counts.2..file.values.len(),
+                var_inits: counts.3..file.var_inits.len(),
             });
         }
     }
@@ -249,7 +257,11 @@ impl<'a> Lower<'a> {
             "function_declaration" | "method_declaration" => file.funcs.push(self.func_decl(node, before)),
             "type_declaration" => self.type_declaration(node, before, &mut file.types),
             "const_declaration" => self.const_declaration(node, before, &mut file.values),
-            "var_declaration" => self.var_declaration(node, before, &mut file.values),
+            "var_declaration" => {
+                let first = file.values.len();
+                self.var_declaration(node, before, &mut file.values);
+                self.var_init(node, file, first);
+            }
             // Declarations that follow a syntax error may be wrapped in an error node: keep the whole ones.
             "ERROR" => self.top_level(node, file, None, None),
             _ => {}
@@ -894,6 +906,35 @@ impl<'a> Lower<'a> {
                 });
             }
         }
+    }
+
+    /// The body facts of a package-level `var` declaration's initialisers, as a declaration of their own (see
+    /// `FileSyntax::var_inits`). `first` is the index of the declaration's first value in `file.values`.
+    fn var_init(&self, node: Node<'a>, file: &mut FileSyntax, first: usize) {
+        let Some(name) = file.values.get(first).map(|v| v.name.clone()) else {
+            return;
+        };
+        let visit = BodyVisit {
+            all_calls: false,
+            receiver: None,
+            wants_returns: false,
+            wants_switches: false,
+        };
+        let mut body = Body::default();
+        self.visit_body(node, &visit, &mut body);
+        if body.calls.is_empty() && body.literals.is_empty() {
+            return;
+        }
+        file.var_inits.push(FuncDecl {
+            name: format!("var {name}"),
+            line: line_of(node),
+            end_line: end_line_of(node),
+            doc: None,
+            receiver: None,
+            type_params: Vec::new(),
+            sig: Signature::default(),
+            body,
+        });
     }
 
     fn expr_list(&self, list: Node) -> Vec<Expr> {

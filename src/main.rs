@@ -143,12 +143,6 @@ fn run(cli: Cli) -> Result<u8> {
 
 fn run_site(args: SiteArgs) -> Result<u8> {
     let start = std::time::Instant::now();
-    let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
-    let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
-    for diagnostic in &result.diagnostics {
-        warn(format_args!("warning: {diagnostic}"));
-    }
-    let topics = topics::extract(&result.model, &config);
     let options = render::SiteOptions {
         out: args.out.clone(),
         format: args.format,
@@ -157,7 +151,37 @@ fn run_site(args: SiteArgs) -> Result<u8> {
         ref_name: args.ref_name.clone(),
         title: args.title.clone(),
     };
-    let report = render::build_site(&result, &topics, &args.root, &options)?;
+    // A saved scan renders without the tree: the facts are all in it, but for source excerpts.
+    let (report, had_problems) = if args.root.is_file() {
+        let config = TopicConfig::load(std::path::Path::new("."), args.common.config.as_deref())?;
+        let saved = scan::SavedScan::read(&args.root)?;
+        let topics = saved.topics(&config, &args.root.display().to_string())?;
+        let data = render::pages::SiteData {
+            stats: &saved.stats,
+            packages: render::pages::Packages::saved(&saved.packages),
+            topics: &topics,
+            root: None,
+        };
+        let problems = saved.stats.parse_error_files > 0 || saved.stats.unreadable_files > 0;
+        (render::build_site(data, &options)?, problems)
+    } else {
+        let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
+        let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
+        for diagnostic in &result.diagnostics {
+            warn(format_args!("warning: {diagnostic}"));
+        }
+        let topics = topics::extract(&result.model, &result.consts, &config);
+        let data = render::pages::SiteData {
+            stats: &result.stats,
+            packages: render::pages::Packages::Scan(&result),
+            topics: &topics,
+            root: Some(&args.root),
+        };
+        let report = render::build_site(data, &options)?;
+        let problems = result.had_problems();
+        leave_to_exit(result);
+        (report, problems)
+    };
     let links = render::check::check_site(&args.out)?;
     for broken in &links.broken {
         warn(format_args!("broken link: {broken}"));
@@ -183,13 +207,11 @@ fn run_site(args: SiteArgs) -> Result<u8> {
             start.elapsed().as_secs_f64(),
         ))?;
     }
-    let code = if result.had_problems() || !links.broken.is_empty() {
+    Ok(if had_problems || !links.broken.is_empty() {
         EXIT_PROBLEMS
     } else {
         EXIT_OK
-    };
-    leave_to_exit(result);
-    Ok(code)
+    })
 }
 
 /// Frees nothing: the process is about to exit, and freeing a model of a whole tree (millions of small
@@ -205,8 +227,8 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         warn(format_args!("warning: {diagnostic}"));
     }
     if let Some(target) = &args.json {
-        let topics = topics::extract(&result.model, &config);
-        let doc = scan::document(&result, topics);
+        let topics = topics::extract(&result.model, &result.consts, &config);
+        let doc = scan::document(&result, &topics, &config.topics);
         write_json(target, &doc)?;
     }
     let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
@@ -261,7 +283,7 @@ fn write_json(target: &std::path::Path, value: &impl serde::Serialize) -> Result
 
 /// One side of a diff before it is scanned: a saved scan, or the files of a folder or a git revision.
 enum DiffInput {
-    Saved(serde_json::Value),
+    Saved(Box<scan::SavedScan>),
     Tree(kubewalk::walk::Walked),
     /// Read and lowered together with the other side.
     Lowered(scanner::Lowered),
@@ -280,11 +302,7 @@ fn diff_input(
     }
     let path = std::path::Path::new(spec);
     if path.is_file() {
-        let text = std::fs::read_to_string(path).with_context(|| format!("{spec}: cannot read"))?;
-        let doc: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{spec}:{}: not JSON: {e}", e.line()))?;
-        diff::check_schema(&doc, spec)?;
-        return Ok(DiffInput::Saved(doc));
+        return Ok(DiffInput::Saved(Box::new(scan::SavedScan::read(path)?)));
     }
     Ok(DiffInput::Tree(scanner::walk_root(path, options)?))
 }
@@ -294,8 +312,19 @@ fn diff_root(args: &DiffArgs, spec: &str) -> std::path::PathBuf {
     args.git.clone().unwrap_or_else(|| std::path::PathBuf::from(spec))
 }
 
-/// One side of a diff as a scan document: the topics and the packages whose API is compared. Both sides read and
-/// add to one cache, so a file that is the same in both revisions is parsed once.
+/// The packages a diff compares the API of: `--api`, and the workqueue topics' packages.
+fn compared_packages(args: &DiffArgs, config: &TopicConfig) -> Vec<String> {
+    let mut wanted: Vec<String> = args.api.clone();
+    for topic in &config.topics {
+        if let topics::Kind::Workqueue(def) = &topic.kind {
+            wanted.push(def.package.clone());
+        }
+    }
+    wanted
+}
+
+/// One side of a diff: its topics and the packages whose API is compared. Both sides read and add to one cache,
+/// so a file that is the same in both revisions is parsed once.
 fn diff_side(
     args: &DiffArgs,
     spec: &str,
@@ -303,9 +332,18 @@ fn diff_side(
     config: &TopicConfig,
     options: &scanner::ScanOptions,
     cache: &mut Cache,
-) -> Result<(serde_json::Value, Option<SideCounts>)> {
+) -> Result<(diff::Side, Option<SideCounts>)> {
+    let wanted = compared_packages(args, config);
     let result = match input {
-        DiffInput::Saved(doc) => return Ok((doc, None)),
+        DiffInput::Saved(saved) => {
+            let topics = saved.topics(config, spec)?;
+            let packages = saved
+                .packages
+                .into_iter()
+                .filter(|p| wanted.iter().any(|w| *w == p.import_path))
+                .collect();
+            return Ok((diff::Side { topics, packages }, None));
+        }
         DiffInput::Tree(walked) => {
             let root = diff_root(args, spec);
             scanner::scan_walked(walked, &root, Some(cache), std::time::Instant::now(), options)?
@@ -315,26 +353,19 @@ fn diff_side(
     for diagnostic in &result.diagnostics {
         warn(format_args!("warning: {spec}: {diagnostic}"));
     }
-    let topics = topics::extract(&result.model, config);
-    // Only what the comparison reads: the topics, and the packages whose API it compares.
-    let mut wanted: Vec<String> = args.api.clone();
-    if let Some(path) = topics["workqueue"]["package"].as_str() {
-        wanted.push(path.to_string());
-    }
-    let packages: Vec<serde_json::Value> = result
-        .model
-        .packages
+    let topics = topics::extract(&result.model, &result.consts, config);
+    // Only what the comparison reads: the topics, and the packages whose API it compares, owned.
+    let packages = wanted
         .iter()
-        .filter(|p| wanted.contains(&p.import_path))
-        .map(|p| serde_json::to_value(scan::package_doc(&result.model, p)))
-        .collect::<Result<_, _>>()?;
-    let doc = serde_json::json!({ "schema": scan::SCHEMA, "topics": topics, "packages": packages });
+        .filter_map(|path| result.model.package_by_path(path))
+        .map(|id| scan::package_doc(&result.model, &result.consts, id).into_owned())
+        .collect();
     let counts = SideCounts::of(&result);
     // Kept, not freed, while the other side is built: freeing the old side's model took 0.2 s, and the new side
     // then ran slower on the freed memory (v1.20.2 -> v1.25: 3.4% in all), for a peak 75 MiB higher (425 -> 500
     // MiB).
     leave_to_exit(result);
-    Ok((doc, Some(counts)))
+    Ok((diff::Side { topics, packages }, Some(counts)))
 }
 
 /// The files of one scanned side of a diff, and how many of them were parsed rather than found in the cache.
@@ -377,8 +408,8 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         }
         inputs => inputs,
     };
-    let (old_doc, old_counts) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
-    let (new_doc, new_counts) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
+    let (old_side, old_counts) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
+    let (new_side, new_counts) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
     if any_scanned {
         if let Err(err) = cache.write() {
             warn(format_args!("warning: {}", scanner::cache_problem(&cache, &err)));
@@ -391,8 +422,7 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
     let (old_source, new_source) = (source_of(&args.old), source_of(&args.new));
     let old_name = args.old_ref.clone().unwrap_or_else(|| args.old.clone());
     let new_name = args.new_ref.clone().unwrap_or_else(|| args.new.clone());
-    let changes = diff::diff(&old_doc, &new_doc, &args.api);
-    let report = diff::report(&old_name, &new_name, &changes);
+    let report = diff::diff(&old_name, &new_name, &old_side, &new_side, &args.api);
     let (md, html, json) = match args.format {
         DiffFormat::Md => (true, false, false),
         DiffFormat::Html => (false, true, false),
@@ -423,11 +453,11 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         write_json(&args.out.join("diff.json"), &report)?;
     }
     if !args.common.quiet {
-        say(format_args!("{old_name} → {new_name}: {} changes", changes.len()))?;
-        for (section, counts) in diff::summary(&changes) {
+        say(format_args!("{old_name} → {new_name}: {} changes", report.total))?;
+        for section in &report.sections {
             say(format_args!(
-                "  {section:<17} {:>4} added {:>4} removed {:>4} changed",
-                counts["added"], counts["removed"], counts["changed"]
+                "  {:<20} {:>4} added {:>4} removed {:>4} changed",
+                section.id, section.added, section.removed, section.changed
             ))?;
         }
         let files = |c: &Option<SideCounts>| c.as_ref().map_or("a saved scan".to_string(), |c| c.files.to_string());
@@ -442,6 +472,6 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
             files(&new_counts)
         ))?;
     }
-    let failing = changes.iter().any(|c| args.fail_on.contains(&c.class));
+    let failing = report.changes().any(|c| args.fail_on.contains(&c.class));
     Ok(if failing { EXIT_PROBLEMS } else { EXIT_OK })
 }

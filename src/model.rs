@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use crate::consteval::{self, ConstValue};
 use crate::platform::{Constraints, Platforms};
 use crate::syntax::{Field, FileSyntax, FuncDecl, InterfaceElem, Signature, TypeDecl, TypeExpr, ValueDecl};
 use crate::walk::{import_path, Module};
@@ -69,6 +68,8 @@ pub struct Package {
     pub funcs: Vec<Located<FuncDecl>>,
     /// Functions with a receiver.
     pub methods: Vec<Located<FuncDecl>>,
+    /// The body facts of package-level variable initialisers (`FileSyntax::var_inits`).
+    pub var_inits: Vec<Located<FuncDecl>>,
     pub values: Vec<Located<ValueDecl>>,
     /// Type name to its declarations (indices into `types`).
     pub type_index: BTreeMap<String, Vec<usize>>,
@@ -78,8 +79,6 @@ pub struct Package {
     pub named: BTreeMap<String, NamedInfo>,
     /// The canonical signature of each method (indices as `methods`), its receiver's type parameters numbered.
     pub method_canonical: Vec<String>,
-    /// Constant and variable values, where they are static (indices into `values`).
-    pub const_values: HashMap<usize, ConstValue>,
 }
 
 #[derive(Debug, Clone)]
@@ -302,10 +301,6 @@ impl Model {
     }
 
     fn compute(&mut self) {
-        let consts = consteval::evaluate(self);
-        for (pkg, values) in consts {
-            self.packages[pkg.0].const_values = values;
-        }
         // Canonical signatures of declared methods are needed again for every type that embeds their receiver:
         // compute them once.
         let canonical: Vec<Vec<String>> = (0..self.packages.len())
@@ -785,12 +780,12 @@ impl Package {
             types: Vec::new(),
             funcs: Vec::new(),
             methods: Vec::new(),
+            var_inits: Vec::new(),
             values: Vec::new(),
             type_index: BTreeMap::new(),
             method_index: HashMap::new(),
             named: BTreeMap::new(),
             method_canonical: Vec::new(),
-            const_values: HashMap::new(),
         };
         // The package doc: `doc.go` first, as godoc prefers it, then the first file that has one.
         let mut docs: Vec<(bool, String)> = Vec::new();
@@ -826,6 +821,9 @@ impl Package {
             }
             for value in std::mem::take(&mut syntax.values) {
                 pkg.values.push(Located { file: id, decl: value });
+            }
+            for init in std::mem::take(&mut syntax.var_inits) {
+                pkg.var_inits.push(Located { file: id, decl: init });
             }
         }
         docs.sort_by_key(|(not_doc_go, _)| *not_doc_go);

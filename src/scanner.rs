@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::cache::{Cache, ContentHash};
+use crate::consteval::{self, Consts};
 use crate::lower::{lower_revision, BodyQuery, DeclIndex, Previous};
 use crate::model::{FileFacts, Model};
 use crate::parse::{parse, reparse};
@@ -47,7 +48,7 @@ impl std::fmt::Display for Diagnostic {
 }
 
 /// The counts of a scan, as documented in the JSON contract.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     pub files: usize,
     pub bytes: u64,
@@ -61,6 +62,8 @@ pub struct Stats {
 
 pub struct Scan {
     pub model: Model,
+    /// The static values of the model's constants and variables.
+    pub consts: Consts,
     pub stats: Stats,
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
@@ -293,9 +296,14 @@ impl Lowered {
         }
         stats.packages = dirs.len();
         diagnostics.sort();
-        let model = pool.install(|| Model::build(facts, self.modules));
+        let (model, consts) = pool.install(|| {
+            let model = Model::build(facts, self.modules);
+            let consts = consteval::evaluate(&model);
+            (model, consts)
+        });
         Ok(Scan {
             model,
+            consts,
             stats,
             diagnostics,
             elapsed: self.start.elapsed(),

@@ -18,6 +18,9 @@ pub struct FileSyntax {
     pub types: Vec<TypeDecl>,
     pub funcs: Vec<FuncDecl>,
     pub values: Vec<ValueDecl>,
+    /// The body facts of package-level variable initialisers (`var rootCmd = &cobra.Command{...}`), one
+    /// declaration each, named `var <first name>`; only those with facts a topic asked for.
+    pub var_inits: Vec<FuncDecl>,
     /// 1-based lines of syntax errors, first one first; empty for a clean parse.
     pub error_lines: Vec<u32>,
     pub lines: u32,

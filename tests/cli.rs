@@ -318,13 +318,13 @@ fn site_owns_its_output_folder() {
             .assert()
     };
     site(&fixture("mini-k8s")).code(0);
-    assert!(out.join("volume/emptydir.md").exists());
+    assert!(out.join("volume_plugins/emptydir.md").exists());
     // A second site over the first: nothing of the first stays, no link breaks.
     site(&fixture("hostile"))
         .code(0)
         .stdout(predicate::str::contains(" 0 broken"));
-    assert!(!out.join("volume/emptydir.md").exists());
-    assert!(out.join("cmd/kube-evil.md").exists());
+    assert!(!out.join("volume_plugins/emptydir.md").exists());
+    assert!(out.join("binaries/kube-evil.md").exists());
     // A folder kubewalk did not write is left alone.
     let mine = dir.path().join("mine");
     std::fs::create_dir(&mine).unwrap();

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::support::kubewalk;
-use kubewalk::diff::RULES;
+use kubewalk::topics::TopicConfig;
 use predicates::prelude::*;
 
 fn fixtures() -> PathBuf {
@@ -15,19 +15,31 @@ fn report(out: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(out.join("diff.json")).unwrap()).unwrap()
 }
 
+/// Every change of a report, across its sections.
+fn changes(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["changes"].as_array().unwrap().clone())
+        .collect()
+}
+
 #[test]
 fn every_rule_has_a_fixture_pair_that_makes_it_fire() {
     let dir = tempfile::tempdir().unwrap();
     let mut snapshot = String::new();
-    for rule in RULES {
-        let pair = fixtures().join(rule.id);
+    // The rules of the built-in topics, generated from their definitions.
+    let config = TopicConfig::load(&fixtures(), None).unwrap();
+    for rule in kubewalk::diff::rules(&config) {
+        let pair = fixtures().join(&rule.id);
         assert!(
             pair.join("old").is_dir() && pair.join("new").is_dir(),
             "rule {} has no fixture pair in fixtures/diff/{}/{{old,new}}",
             rule.id,
             rule.id
         );
-        let out = dir.path().join(rule.id);
+        let out = dir.path().join(&rule.id);
         kubewalk()
             .args([
                 "diff",
@@ -44,7 +56,7 @@ fn every_rule_has_a_fixture_pair_that_makes_it_fire() {
             .arg(pair.join("new"))
             .assert()
             .code(0);
-        let changes = report(&out)["changes"].as_array().unwrap().clone();
+        let changes = changes(&report(&out));
         assert!(
             changes.iter().any(|c| c["rule"] == rule.id),
             "rule {} did not fire on its fixture: {changes:#?}",
@@ -79,7 +91,7 @@ fn every_rule_has_a_fixture_pair_that_makes_it_fire() {
 fn markdown_and_html_reports_link_both_sides() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report");
-    let pair = fixtures().join("flag-default-changed");
+    let pair = fixtures().join("cobra_commands.flag-default-changed");
     kubewalk()
         .args([
             "diff",
@@ -99,7 +111,7 @@ fn markdown_and_html_reports_link_both_sides() {
         .code(0)
         .stdout(predicate::str::contains("v1 → v2: 1 changes"))
         .stdout(predicate::str::contains(
-            "flags                0 added    0 removed    1 changed",
+            "cobra_commands          0 added    0 removed    1 changed",
         ));
     let md = std::fs::read_to_string(out.join("diff.md")).unwrap();
     assert!(
@@ -117,7 +129,7 @@ fn markdown_and_html_reports_link_both_sides() {
 #[test]
 fn fail_on_a_class_exits_1() {
     let dir = tempfile::tempdir().unwrap();
-    let pair = fixtures().join("flag-removed");
+    let pair = fixtures().join("cobra_commands.flag-removed");
     let run = |class: &str| {
         kubewalk()
             .args([
@@ -142,7 +154,7 @@ fn fail_on_a_class_exits_1() {
 #[test]
 fn a_saved_scan_is_an_input_and_another_schema_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let pair = fixtures().join("binary-added");
+    let pair = fixtures().join("binaries.added");
     let saved = dir.path().join("old.json");
     kubewalk()
         .args(["scan", "--no-cache", "--quiet", "--json"])
@@ -158,11 +170,7 @@ fn a_saved_scan_is_an_input_and_another_schema_is_an_error() {
         .arg(pair.join("new"))
         .assert()
         .code(0);
-    assert!(report(&out)["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|c| c["rule"] == "binary-added"));
+    assert!(changes(&report(&out)).iter().any(|c| c["rule"] == "binaries.added"));
     let other = dir.path().join("other.json");
     std::fs::write(&other, r#"{"schema": "kubewalk/scan/v0"}"#).unwrap();
     kubewalk()
@@ -260,7 +268,7 @@ fn two_tags_of_a_git_repository_without_a_checkout() {
     let repo = dir.path().join("repo");
     std::fs::create_dir(&repo).unwrap();
     git(&repo, &["init", "-q"]);
-    let pair = fixtures().join("volume-plugin-added");
+    let pair = fixtures().join("volume_plugins.added");
     copy_tree(&pair.join("old"), &repo);
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "old"]);
@@ -314,11 +322,11 @@ fn two_tags_of_a_git_repository_without_a_checkout() {
     let first = run(&["--no-cache".as_ref()], parsed);
     assert_eq!(first, run(&["--cache-dir".as_ref(), cache.as_os_str()], parsed));
     assert_eq!(first, run(&["--cache-dir".as_ref(), cache.as_os_str()], 0));
-    let changes = first["changes"].as_array().unwrap().clone();
+    let changes = changes(&first);
     assert!(
         changes
             .iter()
-            .any(|c| c["rule"] == "volume-plugin-added" && c["subject"] == "kubernetes.io/ramdisk"),
+            .any(|c| c["rule"] == "volume_plugins.added" && c["subject"] == "kubernetes.io/ramdisk"),
         "{changes:#?}"
     );
     kubewalk()
@@ -329,4 +337,88 @@ fn two_tags_of_a_git_repository_without_a_checkout() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no revision \"no-such-tag\""));
+}
+
+#[test]
+fn topics_a_user_defines_render_and_diff_by_their_kind() {
+    let pair = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/user-topics");
+    let builtin = TopicConfig::load(&fixtures(), None).unwrap();
+    let config = TopicConfig::load(&pair.join("new"), None).unwrap();
+    let user: Vec<_> = config.topics.iter().filter(|t| builtin.get(&t.id).is_none()).collect();
+    let kinds: Vec<&str> = user.iter().map(|t| t.kind.name()).collect();
+    assert_eq!(kinds, ["implementers", "calls", "literals"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("diff");
+    kubewalk()
+        .args(["diff", "--no-cache", "--quiet", "--out"])
+        .arg(&out)
+        .arg(pair.join("old"))
+        .arg(pair.join("new"))
+        .assert()
+        .code(0);
+    let report = report(&out);
+    let changes = changes(&report);
+    // Every rule generated for a user topic fires on the pair, in a section of its own.
+    let mut snapshot = String::new();
+    for topic in &user {
+        let section = report["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == topic.id.as_str());
+        assert!(section.is_some(), "no section {}", topic.id);
+        for rule in kubewalk::diff::rules(&config).iter().filter(|r| r.section == topic.id) {
+            assert!(
+                changes.iter().any(|c| c["rule"] == rule.id.as_str()),
+                "rule {} did not fire: {changes:#?}",
+                rule.id
+            );
+        }
+    }
+    for c in &changes {
+        snapshot.push_str(&format!(
+            "{} {}\n",
+            c["rule"].as_str().unwrap(),
+            c["message"].as_str().unwrap()
+        ));
+    }
+    insta::with_settings!({ omit_expression => true }, { insta::assert_snapshot!("user_topics", snapshot) });
+    let md = std::fs::read_to_string(out.join("diff.md")).unwrap();
+    assert!(
+        md.contains("## Filter plugins") && md.contains("## Plugin weights"),
+        "{md}"
+    );
+    // Each user topic gets its page, on the home page and in the sidebar.
+    let site = dir.path().join("site");
+    kubewalk()
+        .args(["site", "--no-cache", "--out"])
+        .arg(&site)
+        .arg(pair.join("new"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(" 0 broken"));
+    let home = std::fs::read_to_string(site.join("index.md")).unwrap();
+    for (page, title) in [
+        ("filter_plugins/index", "Filter plugins"),
+        ("registries", "Plugin registries"),
+        ("plugin_weights", "Plugin weights"),
+    ] {
+        assert!(site.join(format!("{page}.md")).exists(), "no page {page}");
+        assert!(home.contains(&format!("[{title}]({page}.md)")), "{home}");
+        let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+        assert!(
+            html.contains(&format!("<a href=\"{page}.html\">{title}</a>")),
+            "sidebar lacks {page}"
+        );
+    }
+    assert!(home.contains("3 plugins that can rule a node out."), "{home}");
+    let plugin = std::fs::read_to_string(site.join("filter_plugins/volumezone.md")).unwrap();
+    assert!(
+        plugin.starts_with("# VolumeZone\n") && plugin.contains("- Platforms: linux"),
+        "{plugin}"
+    );
+    let weights = std::fs::read_to_string(site.join("plugin_weights.md")).unwrap();
+    assert!(weights.contains("| `VolumeZone` | `3` |"), "{weights}");
+    let calls = std::fs::read_to_string(site.join("registries.md")).unwrap();
+    assert!(calls.contains("`zoneName` = `VolumeZone/v2`"), "{calls}");
 }

@@ -19,7 +19,7 @@ fn check(root: &Path, include_tests: bool) {
         ..ScanOptions::default()
     };
     let result = scan(root, &options).expect("the fixture scans");
-    let doc = serde_json::to_value(kubewalk::scan::document(&result, serde_json::json!({}))).unwrap();
+    let doc = serde_json::to_value(kubewalk::scan::document(&result, &Default::default(), &[])).unwrap();
     let binary = build_godump();
     let comparison = compare(&godump(&binary, root, include_tests), &kubewalk_lines(&doc));
     assert!(

@@ -142,9 +142,12 @@ fn preflight_checks_by_platform() {
 fn constant_values() {
     let scan = fixture_scan(false);
     let mut out = Vec::new();
-    for pkg in &scan.model.packages {
+    for (p, pkg) in scan.model.packages.iter().enumerate() {
         for (i, v) in pkg.values.iter().enumerate() {
-            let value = pkg.const_values.get(&i).map(|v| format!("{} {v:?}", v.kind()));
+            let value = scan
+                .consts
+                .get(kubewalk::model::PkgId(p), i)
+                .map(|v| format!("{} {v:?}", v.kind()));
             out.push(format!(
                 "{}:{} {:?} {} = {}",
                 scan.model.file(v.file).path,
@@ -161,6 +164,7 @@ fn constant_values() {
 #[test]
 fn scan_json_of_the_fixture() {
     let scan = fixture_scan(true);
-    let doc = kubewalk::scan::document(&scan, serde_json::json!({}));
+    let topics = kubewalk::topics::Topics::default();
+    let doc = kubewalk::scan::document(&scan, &topics, &[]);
     snapshot("scan_json", serde_json::to_string_pretty(&doc).unwrap());
 }

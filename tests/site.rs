@@ -48,18 +48,19 @@ fn site_of_the_fixture_has_no_broken_links_and_matches_snapshots() {
     .stdout(predicate::str::contains(" 0 broken"));
     for page in [
         "index",
-        "cmd/index",
-        "cmd/kube-widget",
-        "cmd/kubeadm-preflight",
+        "binaries/index",
+        "binaries/kube-widget",
+        "cobra_commands",
+        "preflight_checks",
         "workqueue",
-        "volume/index",
-        "volume/emptydir",
+        "volume_plugins/index",
+        "volume_plugins/emptydir",
     ] {
         let md = std::fs::read_to_string(out.join(format!("{page}.md"))).unwrap();
         let name = format!("md_{}", page.replace('/', "_"));
         insta::with_settings!({ omit_expression => true }, { insta::assert_snapshot!(name, md) });
     }
-    for page in ["workqueue", "volume/emptydir"] {
+    for page in ["workqueue", "volume_plugins/emptydir"] {
         let html = std::fs::read_to_string(out.join(format!("{page}.html"))).unwrap();
         let name = format!("html_{}", page.replace('/', "_"));
         insta::with_settings!({ omit_expression => true }, { insta::assert_snapshot!(name, html) });
@@ -70,7 +71,7 @@ fn site_of_the_fixture_has_no_broken_links_and_matches_snapshots() {
     assert!(reference.contains("<a id=\"method-Typed-Add\"></a>"));
     assert!(reference.contains("Mentioned in: [workqueue]("));
     // emptyDir's medium switch is summarised.
-    let emptydir = std::fs::read_to_string(out.join("volume/emptydir.md")).unwrap();
+    let emptydir = std::fs::read_to_string(out.join("volume_plugins/emptydir.md")).unwrap();
     assert!(
         emptydir.contains("`v1.StorageMediumMemory` | `ed.setupTmpfs`"),
         "{emptydir}"
@@ -242,7 +243,7 @@ fn text_from_the_tree_stays_text_in_every_page_of_both_formats() {
     }
     // The hostile text is shown, as text, on the pages that carry it.
     assert!(shown >= 10, "{shown} pages show the hostile text");
-    let plugin = std::fs::read_to_string(out.join("volume/ev'il (1).html")).unwrap();
+    let plugin = std::fs::read_to_string(out.join("volume_plugins/ev'il (1).html")).unwrap();
     assert!(
         plugin.contains(
             "<h1 id=\"kubernetes-io-script-alert-2-script\">kubernetes.io/&lt;script&gt;alert(2)&lt;/script&gt;"
@@ -317,4 +318,62 @@ fn text_from_the_tree_stays_text_in_the_diff_report() {
     assert_no_markup(&out.join("diff.html"), &html);
     assert_no_markup(&out.join("diff.md"), &markdown_to_html(&md));
     assert!(!html.contains("<i>many"), "{html}");
+}
+
+#[test]
+fn a_site_from_a_saved_scan_has_the_same_pages_but_the_excerpts() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("scan.json");
+    kubewalk()
+        .args(["scan", "--no-cache", "--quiet", "--json"])
+        .arg(&saved)
+        .arg(fixture())
+        .assert()
+        .code(0);
+    let url = "https://example.invalid/blob/{ref}/{path}#L{line}";
+    let site = |input: &Path, out: &Path| {
+        kubewalk()
+            .args(["site", "--no-cache", "--ref", "fixture", "--source-url", url, "--out"])
+            .arg(out)
+            .arg(input)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(" 0 broken"));
+    };
+    let (from_tree, from_scan) = (dir.path().join("tree"), dir.path().join("scan"));
+    site(&fixture(), &from_tree);
+    site(&saved, &from_scan);
+    let (a, b) = (files(&from_tree), files(&from_scan));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        let rel = x.strip_prefix(&from_tree).unwrap();
+        assert_eq!(rel, y.strip_prefix(&from_scan).unwrap());
+        let (tx, ty) = (std::fs::read_to_string(x).unwrap(), std::fs::read_to_string(y).unwrap());
+        if rel.to_string_lossy().starts_with("workqueue.") {
+            // The walkthrough's excerpts need the tree; the page says they are left out.
+            let excerpt = if rel.extension().unwrap() == "md" {
+                "func (q *Typed[T]) Add(item T) {"
+            } else {
+                "language-go"
+            };
+            assert!(tx.contains(excerpt) && !ty.contains(excerpt), "{}", rel.display());
+            assert!(ty.contains("Source excerpts are left out"));
+        } else {
+            assert!(tx == ty, "{} differs", rel.display());
+        }
+    }
+    // Without --source-url there is no tree to link to: no source links, and none broken.
+    let bare = dir.path().join("bare");
+    kubewalk()
+        .args(["site", "--no-cache", "--out"])
+        .arg(&bare)
+        .arg(&saved)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(" 0 broken"));
+    let widget = std::fs::read_to_string(bare.join("binaries/kube-widget.md")).unwrap();
+    assert!(
+        !widget.contains("[source]") && widget.contains("| `--workers` | `-w` |"),
+        "{widget}"
+    );
 }

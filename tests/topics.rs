@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use kubewalk::scan::topics_json;
 use kubewalk::scanner::{scan, ScanOptions};
 use kubewalk::topics::{extract, TopicConfig};
 use serde_json::Value;
@@ -10,13 +11,18 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s")
 }
 
-fn topics_with(config: &TopicConfig) -> Value {
+/// The topics of a tree as the scan JSON holds them.
+fn topics_of(root: &Path, config: &TopicConfig) -> Value {
     let options = ScanOptions {
         query: config.body_query(),
         ..ScanOptions::default()
     };
-    let result = scan(&fixture(), &options).unwrap();
-    extract(&result.model, config)
+    let result = scan(root, &options).unwrap();
+    topics_json(&extract(&result.model, &result.consts, config))
+}
+
+fn topics_with(config: &TopicConfig) -> Value {
+    topics_of(&fixture(), config)
 }
 
 fn snapshot(name: &str, value: &Value) {
@@ -150,11 +156,7 @@ fn a_command_tree_built_by_several_binaries_belongs_to_the_one_named_like_its_ro
          \treturn cmd\n}\n",
     );
     let config = TopicConfig::load(dir.path(), None).unwrap();
-    let options = ScanOptions {
-        query: config.body_query(),
-        ..ScanOptions::default()
-    };
-    let topics = extract(&scan(dir.path(), &options).unwrap().model, &config);
+    let topics = topics_of(dir.path(), &config);
     let commands = topics["cobra_commands"].as_array().unwrap();
     let binaries: Vec<(&str, &str)> = commands
         .iter()

@@ -34,9 +34,82 @@ pub fn slug(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// The home page.
+pub fn home() -> PageId {
+    "index".to_string()
+}
+
 /// The reference page of a package.
 pub fn ref_page(import_path: &str) -> PageId {
     format!("ref/{import_path}")
+}
+
+/// A topic's guide page: `<id>`, or `<id>/index` when the topic has a page per entry below it.
+pub fn topic_page(id: &str, with_entries: bool) -> PageId {
+    if with_entries {
+        format!("{id}/index")
+    } else {
+        id.to_string()
+    }
+}
+
+/// The page of one entry of a topic, below the topic's page.
+pub fn entry_page(id: &str, slug: &str) -> PageId {
+    format!("{id}/{slug}")
+}
+
+/// Page names for entries that each have a folder: the folder's last element, with `-<name>` added where two
+/// entries share it (`volume_plugins/projected-projectedplugin`). `entries` are `(folder, name)`, and the result
+/// is in their order.
+pub fn entry_slugs(entries: &[(&str, &str)]) -> Vec<String> {
+    let last = |dir: &str| dir.rsplit('/').next().unwrap_or(dir).to_string();
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for (dir, _) in entries {
+        *count.entry(last(dir)).or_default() += 1;
+    }
+    entries
+        .iter()
+        .map(|(dir, name)| {
+            let base = last(dir);
+            if count[&base] > 1 {
+                format!("{base}-{}", slug(name))
+            } else {
+                base
+            }
+        })
+        .collect()
+}
+
+/// Page names for binaries: the folder's last element for those below the binaries folder, the whole folder
+/// with `-` for `/` for the others (`test-images-agnhost`); a name two binaries would share gets the whole folder.
+pub fn binary_slugs(binaries: &[(&str, bool)]) -> Vec<String> {
+    let short = |dir: &str, outside: bool| {
+        if outside || dir.is_empty() {
+            let whole = dir.replace('/', "-");
+            if whole.is_empty() {
+                "root".to_string()
+            } else {
+                whole
+            }
+        } else {
+            dir.rsplit('/').next().unwrap_or(dir).to_string()
+        }
+    };
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for (dir, outside) in binaries {
+        *count.entry(short(dir, *outside)).or_default() += 1;
+    }
+    binaries
+        .iter()
+        .map(|(dir, outside)| {
+            let s = short(dir, *outside);
+            if count[&s] > 1 {
+                dir.replace('/', "-")
+            } else {
+                s
+            }
+        })
+        .collect()
 }
 
 /// The link from one page to another (with an optional anchor), relative, with the Markdown extension; the HTML
@@ -57,6 +130,21 @@ pub fn rel(from: &str, to: &str, anchor: Option<&str>) -> String {
     url
 }
 
+/// The link from one HTML page to another.
+pub fn rel_html(from: &str, to: &str, anchor: Option<&str>) -> String {
+    super::html::md_to_html(&rel(from, to, anchor))
+}
+
+/// A page's HTML file from the site's root, as the search index names it: `cmd/kubeadm.html#cmd-kubeadm-init`.
+pub fn from_root_html(page: &str, anchor: &str) -> String {
+    let url = format!("{}.html", encode_path(page));
+    if anchor.is_empty() {
+        url
+    } else {
+        format!("{url}#{anchor}")
+    }
+}
+
 /// The relative prefix from a page to the site root: `../../` for `ref/k8s.io/x`.
 pub fn root_prefix(page: &str) -> String {
     "../".repeat(page.matches('/').count())
@@ -68,23 +156,26 @@ pub struct SourceLinks {
     /// `https://github.com/kubernetes/kubernetes/blob/{ref}/{path}#L{line}`; `None` links to local files.
     pub template: Option<String>,
     pub ref_name: String,
-    /// The scanned root relative to the output folder, for local links.
-    pub root_from_out: String,
+    /// The scanned root relative to the output folder, for local links; `None` without a tree to link to (a site
+    /// built from a saved scan without `--source-url`): then there are no source links.
+    pub root_from_out: Option<String>,
 }
 
 impl SourceLinks {
-    pub fn url(&self, from: &str, path: &str, line: u32) -> String {
-        match &self.template {
-            Some(t) => t
-                .replace("{ref}", &encode_path(&self.ref_name))
-                .replace("{path}", &encode_path(path))
-                .replace("{line}", &line.to_string()),
-            None => format!(
+    pub fn url(&self, from: &str, path: &str, line: u32) -> Option<String> {
+        match (&self.template, &self.root_from_out) {
+            (Some(t), _) => Some(
+                t.replace("{ref}", &encode_path(&self.ref_name))
+                    .replace("{path}", &encode_path(path))
+                    .replace("{line}", &line.to_string()),
+            ),
+            (None, Some(root)) => Some(format!(
                 "{}{}/{}#L{line}",
                 root_prefix(from),
-                encode_path(&self.root_from_out),
+                encode_path(root),
                 encode_path(path)
-            ),
+            )),
+            (None, None) => None,
         }
     }
 }

@@ -6,7 +6,7 @@ mod diagram;
 mod html;
 pub mod links;
 pub mod markdown;
-mod pages;
+pub mod pages;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,18 +16,27 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value as TplValue};
 use serde_json::json;
 
 use crate::cli::SiteFormat;
-use crate::scanner::Scan;
-use links::{rel, root_prefix, Mentions, SourceLinks};
+use links::{rel_html, root_prefix, Mentions, SourceLinks};
 
 /// The default templates and static files, embedded; a user folder overrides any single file.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("home.md", include_str!("../../templates/home.md")),
-    ("cmd_index.md", include_str!("../../templates/cmd_index.md")),
+    ("binaries.md", include_str!("../../templates/binaries.md")),
     ("binary.md", include_str!("../../templates/binary.md")),
-    ("preflight.md", include_str!("../../templates/preflight.md")),
+    ("commands.md", include_str!("../../templates/commands.md")),
     ("workqueue.md", include_str!("../../templates/workqueue.md")),
-    ("volume_index.md", include_str!("../../templates/volume_index.md")),
-    ("volume_plugin.md", include_str!("../../templates/volume_plugin.md")),
+    ("implementers.md", include_str!("../../templates/implementers.md")),
+    ("implementer.md", include_str!("../../templates/implementer.md")),
+    ("calls.md", include_str!("../../templates/calls.md")),
+    ("literals.md", include_str!("../../templates/literals.md")),
+    (
+        "topics/volume_plugins.md",
+        include_str!("../../templates/topics/volume_plugins.md"),
+    ),
+    (
+        "topics/preflight_checks.md",
+        include_str!("../../templates/topics/preflight_checks.md"),
+    ),
     ("package.md", include_str!("../../templates/package.md")),
     ("diff.md", include_str!("../../templates/diff.md")),
     ("macros.md", include_str!("../../templates/macros.md")),
@@ -123,6 +132,7 @@ fn template_source(dir: Option<&Path>, name: &str) -> Result<Option<String>> {
 /// The template environment: undefined values are errors, and every value a Markdown template prints is escaped
 /// as text unless a filter formatted it (see `markdown.rs`); HTML templates escape for HTML.
 fn environment(dir: Option<PathBuf>) -> Environment<'static> {
+    let dir_for_lookup = dir.clone();
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
@@ -165,17 +175,22 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
         TplValue::from_safe_string(markdown::doc_comment(&value, 4))
     });
     env.add_filter("url", |value: String| TplValue::from_safe_string(markdown::url(&value)));
+    // Whether a template exists, in the user's folder or among the defaults: a topic's own prose
+    // (`topics/<id>.md`) is included where there is one.
+    let dir_for_exists = dir_for_lookup;
+    env.add_function("template_exists", move |name: String| {
+        template_source(dir_for_exists.as_deref(), &name).is_ok_and(|t| t.is_some())
+    });
     env
 }
 
-/// Builds the site of a scanned tree.
-pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options: &SiteOptions) -> Result<SiteReport> {
+/// Builds a site. `root` is the scanned tree (its files are linked and quoted), none for a saved scan.
+pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteReport> {
     let env = environment(options.templates.clone());
-    let root_from_out = relative_path(&options.out, root);
+    // Local source links point into the tree; from a saved scan, at the folder the scan was of when it is given.
+    let root_from_out = data.root.map(|root| relative_path(&options.out, root));
     let builder = pages::Builder {
-        scan,
-        topics,
-        root,
+        data,
         source: SourceLinks {
             template: options.source_url.clone(),
             ref_name: options.ref_name.clone(),
@@ -210,7 +225,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
     let rendered: Vec<Result<Rendered>> = pages
         .par_iter()
         .map(|page| {
-            let template = env.get_template(page.template).map_err(template_error)?;
+            let template = env.get_template(&page.template).map_err(template_error)?;
             let mut ctx = page.context.clone();
             ctx["page"] = json!({ "id": page.id, "title": page.title, "root": root_prefix(&page.id) });
             let markdown = template.render(TplValue::from_serialize(&ctx)).map_err(template_error)?;
@@ -220,16 +235,17 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
                 let crumbs: Vec<serde_json::Value> = page
                     .breadcrumbs
                     .iter()
-                    .map(|(t, p)| json!({ "title": t, "href": html::md_to_html(&rel(&page.id, p, None)) }))
+                    .map(|(t, p)| json!({ "title": t, "href": rel_html(&page.id, p, None) }))
                     .collect();
                 let nav_here: Vec<serde_json::Value> = nav
                     .iter()
-                    .map(|(section, items)| {
+                    .map(|section| {
                         json!({
-                            "title": section,
-                            "items": items.iter().map(|(t, p)| json!({
+                            "title": section.title,
+                            "open": section.open,
+                            "items": section.items.iter().map(|(t, p)| json!({
                                 "title": t,
-                                "href": html::md_to_html(&rel(&page.id, p, None)),
+                                "href": rel_html(&page.id, p, None),
                                 "current": *p == page.id,
                             })).collect::<Vec<_>>(),
                         })
@@ -242,7 +258,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
                         "site_title": options.title,
                         "release": options.ref_name,
                         "root": root_prefix(&page.id),
-                        "home": format!("{}index.html", root_prefix(&page.id)),
+                        "home": rel_html(&page.id, &links::home(), None),
                         "breadcrumbs": crumbs,
                         "nav": nav_here,
                         "toc": toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
@@ -276,14 +292,7 @@ pub fn build_site(scan: &Scan, topics: &serde_json::Value, root: &Path, options:
         entries.dedup();
         let index: Vec<serde_json::Value> = entries
             .iter()
-            .map(|[name, kind, detail, page, anchor]| {
-                let url = if anchor.is_empty() {
-                    format!("{page}.html")
-                } else {
-                    format!("{page}.html#{anchor}")
-                };
-                json!([name, kind, detail, url])
-            })
+            .map(|[name, kind, detail, page, anchor]| json!([name, kind, detail, links::from_root_html(page, anchor)]))
             .collect();
         let text = format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?);
         report.search_entries = index.len();
@@ -310,25 +319,34 @@ fn template_error(err: minijinja::Error) -> anyhow::Error {
     anyhow::anyhow!("template {place}{what}")
 }
 
-/// The sidebar: guides, binaries, volume plugins, reference.
-fn navigation(pages: &[pages::PageSpec]) -> Vec<(String, Vec<(String, String)>)> {
-    let mut sections: BTreeMap<usize, (String, Vec<(String, String)>)> = BTreeMap::new();
+/// The sidebar: the guides (home and each topic's page), each topic's entry pages, the reference. Sections of
+/// secondary pages (a topic's second group, the reference) are closed unless they hold the page shown.
+fn navigation(pages: &[pages::PageSpec]) -> Vec<NavSection> {
+    let mut sections: BTreeMap<&pages::Section, Vec<(String, String)>> = BTreeMap::new();
     for page in pages {
-        let (order, section) = match page.id.split('/').next().unwrap_or("") {
-            "index" | "workqueue" => (0, "Guides"),
-            "cmd" if page.id == "cmd/index" => (0, "Guides"),
-            "cmd" => (1, "Binaries"),
-            "volume" if page.id == "volume/index" => (0, "Guides"),
-            "volume" => (2, "Volume plugins"),
-            _ => (3, "Reference"),
-        };
         sections
-            .entry(order)
-            .or_insert_with(|| (section.to_string(), Vec::new()))
-            .1
+            .entry(&page.section)
+            .or_default()
             .push((page.title.clone(), page.id.clone()));
     }
-    sections.into_values().collect()
+    sections
+        .into_iter()
+        .map(|(section, items)| {
+            let (title, open) = match section {
+                pages::Section::Guides => ("Guides".to_string(), true),
+                pages::Section::Entries(_, group, title) => (title.clone(), *group == 0),
+                pages::Section::Reference => ("Reference".to_string(), false),
+            };
+            NavSection { title, open, items }
+        })
+        .collect()
+}
+
+/// A section of the sidebar: `(title, page id)` items.
+struct NavSection {
+    title: String,
+    open: bool,
+    items: Vec<(String, String)>,
 }
 
 /// `target` relative to `from` (both made absolute), for local source links.
@@ -367,7 +385,7 @@ pub enum DiffSource {
 
 /// Writes a diff report as Markdown and HTML (`diff.md`, `diff.html`) in the site's style.
 pub fn write_diff_report(
-    report: &serde_json::Value,
+    report: &crate::diff::Report,
     out: &Path,
     markdown: bool,
     html_too: bool,
@@ -377,63 +395,56 @@ pub fn write_diff_report(
 ) -> Result<()> {
     let env = environment(templates.clone());
     let page = "diff";
-    let link = |side: &DiffSource, loc: &serde_json::Value| -> Option<serde_json::Value> {
-        let file = loc.get("file")?.as_str()?;
-        let line = loc.get("line")?.as_u64()?;
+    let link = |side: &DiffSource, loc: Option<&crate::diff::Location>| -> Option<serde_json::Value> {
+        let loc = loc?;
         let href = match side {
             DiffSource::Url(template, reference) => Some(
                 SourceLinks {
                     template: Some(template.clone()),
                     ref_name: reference.clone(),
-                    root_from_out: String::new(),
+                    root_from_out: None,
                 }
-                .url(page, file, line as u32),
+                .url(page, &loc.file, loc.line)?,
             ),
-            DiffSource::Folder(dir) => Some(format!("{}/{file}#L{line}", relative_path(out, dir))),
+            DiffSource::Folder(dir) => Some(format!(
+                "{}/{}#L{}",
+                markdown::encode_path(&relative_path(out, dir)),
+                markdown::encode_path(&loc.file),
+                loc.line
+            )),
             DiffSource::None => None,
         };
-        Some(json!({ "text": format!("{file}:{line}"), "href": href }))
+        Some(json!({ "text": format!("{}:{}", loc.file, loc.line), "href": href }))
     };
-    let titles = [
-        ("binaries", "Binaries"),
-        ("commands", "Commands"),
-        ("flags", "Flags"),
-        ("workqueue", "Workqueue"),
-        ("volume_plugins", "Volume plugins"),
-        ("preflight_checks", "Preflight checks"),
-        ("api", "Package API"),
-    ];
-    let changes = report["changes"].as_array().cloned().unwrap_or_default();
-    let sections: Vec<serde_json::Value> = titles
+    let sections: Vec<serde_json::Value> = report
+        .sections
         .iter()
-        .map(|(key, title)| {
-            let sum = &report["summary"][*key];
-            let list: Vec<serde_json::Value> = changes
+        .map(|s| {
+            let list: Vec<serde_json::Value> = s
+                .changes
                 .iter()
-                .filter(|c| c["section"] == *key)
                 .map(|c| {
                     json!({
-                        "message": c["message"], "rule": c["rule"], "severity": c["severity"],
-                        "old": link(sides.0, &c["old"]), "new": link(sides.1, &c["new"]),
+                        "message": c.message, "rule": c.rule, "severity": c.severity,
+                        "old": link(sides.0, c.old.as_ref()), "new": link(sides.1, c.new.as_ref()),
                     })
                 })
                 .collect();
             json!({
-                "title": title, "anchor": key.replace('_', "-"), "count": list.len(), "changes": list,
-                "added": sum["added"], "removed": sum["removed"], "changed": sum["changed"],
+                "title": s.title, "anchor": s.id.replace('_', "-"), "count": list.len(), "changes": list,
+                "added": s.added, "removed": s.removed, "changed": s.changed,
             })
         })
         .collect();
-    let breaking = changes.iter().filter(|c| c["severity"] == "breaking").count();
     let ctx = json!({
-        "old": report["old"], "new": report["new"], "total": changes.len(), "breaking": breaking, "sections": sections,
+        "old": report.old, "new": report.new, "total": report.total, "breaking": report.breaking,
+        "sections": sections,
         "page": { "id": page, "title": title, "root": "" },
     });
     let markdown_text = env
         .get_template("diff.md")
         .and_then(|t| t.render(TplValue::from_serialize(&ctx)))
         .map_err(template_error)?;
-    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
     if markdown {
         std::fs::write(out.join("diff.md"), &markdown_text)
             .with_context(|| format!("{}: cannot write", out.display()))?;
@@ -446,7 +457,7 @@ pub fn write_diff_report(
                 "page": "diff",
                 "title": title,
                 "site_title": "kubewalk diff",
-                "release": format!("{} → {}", report["old"].as_str().unwrap_or(""), report["new"].as_str().unwrap_or("")),
+                "release": format!("{} → {}", report.old, report.new),
                 "root": "",
                 "home": "diff.html",
                 "breadcrumbs": [],

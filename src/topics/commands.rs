@@ -3,11 +3,182 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
 
-use super::{text_fields, Cx, FuncRef, TopicDef};
+use super::binaries::{MainPackages, Root};
+use super::{add_call, last_name, Cx, FuncRef};
+use crate::lower::BodyQuery;
 use crate::model::{FileId, PkgId};
 use crate::syntax::{Expr, Literal, TypeExpr};
+
+/// A `commands` topic: which type is a command, and how commands, flags and options are put together.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandsDef {
+    /// Composite literals of this type (`github.com/spf13/cobra.Command`) are commands.
+    pub command_type: String,
+    /// The method that makes a command a child of another.
+    #[serde(default = "default_add_method")]
+    pub add_method: String,
+    /// Types that group commands (kubectl's `templates.CommandGroups`), and the method that adds a group's
+    /// commands to a parent (`groups.Add(cmd)`).
+    #[serde(default)]
+    pub group_types: Vec<String>,
+    pub group_add_method: Option<String>,
+    /// The method that runs a command: a function a binary's main calls that runs a command makes it the root.
+    #[serde(default = "default_execute_method")]
+    pub execute_method: String,
+    /// Calls whose string argument is shown as the field's text (`i18n.T`, `templates.LongDesc`).
+    #[serde(default)]
+    pub string_wrappers: Vec<String>,
+    /// Packages whose package-level functions register global flags (`pflag`, `flag`).
+    #[serde(default)]
+    pub flag_packages: Vec<String>,
+    /// Options structs: types with any of these methods (one of them `AddFlags`) are listed with their flags.
+    #[serde(default)]
+    pub options_methods: Vec<String>,
+}
+
+fn default_add_method() -> String {
+    "AddCommand".to_string()
+}
+
+fn default_execute_method() -> String {
+    "Execute".to_string()
+}
+
+impl CommandsDef {
+    pub(super) fn add_to_query(&self, query: &mut BodyQuery) {
+        query.literal_types.insert(last_name(&self.command_type));
+        add_call(query, &self.add_method, 1);
+        add_call(query, &self.execute_method, 0);
+        query
+            .literal_types
+            .extend(self.group_types.iter().map(|t| last_name(t)));
+        for (name, min_args) in flag_vocabulary() {
+            add_call(query, &name, min_args);
+        }
+    }
+}
+
+/// What a commands topic finds. In the scan JSON: `topics.<id>` (the commands), `topics.flags` and
+/// `topics.options_structs` for the built-in `cobra_commands`, else `<id>_flags` and `<id>_options_structs`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CommandsReport {
+    pub commands: Vec<Command>,
+    pub flags: Vec<Flag>,
+    pub options_structs: Vec<OptionsStruct>,
+    /// Each binary's root command and the text that summarises it; not in the JSON (the binaries topic holds it).
+    #[serde(skip)]
+    pub roots: Vec<Root>,
+}
+
+impl CommandsReport {
+    /// The JSON keys of this report's three lists, for a topic `id`.
+    pub fn keys(id: &str) -> (String, String, String) {
+        if id == "cobra_commands" {
+            (id.to_string(), "flags".to_string(), "options_structs".to_string())
+        } else {
+            (id.to_string(), format!("{id}_flags"), format!("{id}_options_structs"))
+        }
+    }
+}
+
+/// One command literal.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Command {
+    /// `file:line` of the literal.
+    pub id: String,
+    pub file: String,
+    pub line: u32,
+    pub package: String,
+    pub function: String,
+    /// The binary (its folder) whose command tree holds it, else whose folder does.
+    pub binary: Option<String>,
+    /// The name: `Use` up to its first space.
+    #[serde(rename = "use")]
+    pub name: Option<String>,
+    pub use_full: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_full_via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_full_expr: Option<String>,
+    pub short: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_expr: Option<String>,
+    pub long: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_expr: Option<String>,
+    pub example: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example_via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example_expr: Option<String>,
+    /// Present only when the literal sets `Deprecated`; null when its text is not static.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::present_or_null"
+    )]
+    pub deprecated: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated_via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated_expr: Option<String>,
+    pub aliases: Vec<Option<String>>,
+    pub hidden: bool,
+    pub root: bool,
+    pub parent: Option<String>,
+    /// `file:line` of the call that adds it to its parent.
+    pub added_at: Option<String>,
+    pub children: Vec<String>,
+}
+
+/// One flag registration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Flag {
+    pub name: String,
+    pub shorthand: Option<String>,
+    /// `string`, `stringSlice`, `value` for `Var`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub method: String,
+    pub default: Option<String>,
+    pub usage: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_expr: Option<String>,
+    pub file: String,
+    pub line: u32,
+    pub function: String,
+    pub persistent: bool,
+    /// `global`, a named flag set, or the variable holding the flag set.
+    pub flag_set: Option<String>,
+    pub options_type: Option<String>,
+    pub field: Option<String>,
+    pub deprecated: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shorthand_deprecated: Option<String>,
+    pub hidden: bool,
+    /// The id of the command whose flag set it is.
+    pub command: Option<String>,
+}
+
+/// A type with an `AddFlags` method, and the flags bound to its fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OptionsStruct {
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub file: String,
+    pub line: u32,
+    pub methods: Vec<String>,
+    pub flags: Vec<String>,
+}
 
 /// The value types pflag registers flags for; each has `T`, `TP`, `TVar` and `TVarP` methods.
 const FLAG_TYPES: &[&str] = &[
@@ -173,19 +344,17 @@ fn dedent(text: &str) -> String {
         .join("\n")
 }
 
-/// A command literal.
-struct Command<'m> {
+/// A command literal where it is written.
+struct Literal_<'m> {
     func: FuncRef<'m>,
     lit: &'m Literal,
 }
 
-/// Each binary folder's root command: its id and its static `Short`.
-pub type Roots = BTreeMap<String, (String, Option<String>)>;
-
-pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
-    let command_type = topic.command_type.as_deref().unwrap_or_default();
-    let add_method = topic.add_method.as_deref().unwrap_or("AddCommand");
-    let (type_path, type_name) = command_type.rsplit_once('.').unwrap_or(("", command_type));
+pub(crate) fn extract(cx: &Cx, def: &CommandsDef, mains: &MainPackages) -> CommandsReport {
+    let (type_path, type_name) = def
+        .command_type
+        .rsplit_once('.')
+        .unwrap_or(("", def.command_type.as_str()));
     let mut tree = Tree {
         cx,
         commands: Vec::new(),
@@ -197,7 +366,7 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
         for lit in &func.func.decl.body.literals {
             if is_named(cx, func.pkg, func.file(), &lit.ty, type_path, type_name) {
                 tree.by_line.insert((func.file(), lit.line), tree.commands.len());
-                tree.commands.push(Command { func: *func, lit });
+                tree.commands.push(Literal_ { func: *func, lit });
             }
         }
     }
@@ -205,7 +374,7 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
     // Parent and child edges from `parent.AddCommand(child...)`.
     let mut parent: Vec<Option<(usize, FileId, u32)>> = vec![None; tree.commands.len()];
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); tree.commands.len()];
-    let group_add = topic.group_add_method.as_deref();
+    let group_add = def.group_add_method.as_deref();
     for func in &funcs {
         for call in &func.func.decl.body.calls {
             let Expr::Selector(recv, method) = &call.fun else {
@@ -215,7 +384,7 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
                 // `groups.Add(parent)`: every command of the function's unassigned command slices joins parent.
                 let body = &func.func.decl.body;
                 let is_group = matches!(recv.as_ref(), Expr::Ident(g) if body.literals.iter().any(|l| {
-                    l.assigned_to.as_deref() == Some(g.as_str()) && is_group_type(cx, func, &l.ty, &topic.group_types)
+                    l.assigned_to.as_deref() == Some(g.as_str()) && is_group_type(cx, func, &l.ty, &def.group_types)
                 }));
                 let Some(p) = (if is_group { call.args.first() } else { None })
                     .and_then(|a| tree.command_of(func, a).into_iter().next())
@@ -239,7 +408,7 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
                 }
                 continue;
             }
-            if method != add_method {
+            if *method != def.add_method {
                 continue;
             }
             let Some(p) = tree.command_of(func, recv).into_iter().next() else {
@@ -256,36 +425,70 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
         }
     }
 
-    // Each binary's root command: what a call in its main package constructs.
-    let binaries = super::binaries::binary_dirs(cx, "cmd");
+    // Each binary's root command: a command its main package declares at package level, else what a call in it
+    // constructs; climbing to the top of that command's tree (`init` may add the constructed one to a root).
     let mut binary_of: Vec<Option<String>> = vec![None; tree.commands.len()];
     let mut roots: BTreeMap<String, usize> = BTreeMap::new();
-    for (dir, pkg) in &binaries {
-        let root = cx
-            .model
-            .pkg(*pkg)
-            .funcs
+    for main in &mains.list {
+        let (dir, pkg) = (&main.dir, main.pkg);
+        let package = cx.model.pkg(pkg);
+        let declared = package
+            .var_inits
             .iter()
-            .flat_map(|f| f.decl.body.calls.iter().map(move |c| (f, c)))
-            .find_map(|(f, call)| {
-                let func = FuncRef { pkg: *pkg, func: f };
-                tree.command_of(
-                    &func,
-                    &Expr::Call {
-                        fun: Box::new(call.fun.clone()),
-                        args: Vec::new(),
-                        ellipsis: false,
-                    },
-                )
-                .into_iter()
-                .next()
-            });
+            .flat_map(|f| f.decl.body.literals.iter().map(move |l| (f.file, l.line)))
+            .find_map(|at| tree.by_line.get(&at).copied());
+        let root = declared.or_else(|| {
+            package
+                .funcs
+                .iter()
+                .flat_map(|f| f.decl.body.calls.iter().map(move |c| (f, c)))
+                .find_map(|(f, call)| {
+                    let func = FuncRef { pkg, func: f };
+                    tree.command_of(
+                        &func,
+                        &Expr::Call {
+                            fun: Box::new(call.fun.clone()),
+                            args: Vec::new(),
+                            ellipsis: false,
+                        },
+                    )
+                    .into_iter()
+                    .next()
+                })
+        });
+        // Else the command that a function main calls executes: `func Start() error { return rootCmd.Execute() }`.
+        let root = root.or_else(|| {
+            package
+                .funcs
+                .iter()
+                .flat_map(|f| f.decl.body.calls.iter().map(move |c| (f, c)))
+                .find_map(|(f, call)| {
+                    let (path, name) = cx.callee(pkg, f.file, &call.fun)?;
+                    let callee = cx.func_by_path(&path, &name)?;
+                    callee.func.decl.body.calls.iter().find_map(|c| match &c.fun {
+                        Expr::Selector(recv, method) if *method == def.execute_method => {
+                            tree.command_of(&callee, recv).into_iter().next()
+                        }
+                        _ => None,
+                    })
+                })
+        });
+        let root = root.map(|mut r| {
+            let mut steps = 0;
+            while let Some((p, _, _)) = parent[r] {
+                r = p;
+                steps += 1;
+                if steps > 64 {
+                    break;
+                }
+            }
+            r
+        });
         // Else the parentless command in the binary's folder with the largest tree (kubeadm's main calls
         // app.Run, which builds the root command).
         let root = root.or_else(|| {
-            let prefix = format!("{dir}/");
             (0..tree.commands.len())
-                .filter(|&i| parent[i].is_none() && cx.path(tree.commands[i].func.file()).starts_with(&prefix))
+                .filter(|&i| parent[i].is_none() && mains.binary_of(cx.path(tree.commands[i].func.file())) == Some(dir))
                 .max_by_key(|&i| (descendants(&children, i), std::cmp::Reverse(i)))
         });
         if let Some(root) = root {
@@ -294,7 +497,7 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
     }
     // A tree that several binaries build belongs to the one named like its root command (kubectl's is also built
     // by cmd/clicheck and the doc generators); the others are visited after it, in folder order.
-    let wrappers = &topic.string_wrappers;
+    let wrappers = &def.string_wrappers;
     let names: Vec<Option<String>> = tree
         .commands
         .iter()
@@ -317,47 +520,25 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
     // Commands no binary reaches still belong to the binary whose folder holds them.
     for (i, cmd) in tree.commands.iter().enumerate() {
         if binary_of[i].is_none() {
-            let path = cx.path(cmd.func.file());
-            binary_of[i] = binaries
-                .keys()
-                .find(|dir| path.starts_with(&format!("{dir}/")))
-                .cloned();
+            binary_of[i] = mains.binary_of(cx.path(cmd.func.file())).cloned();
         }
     }
 
-    let flags = collect_flags(cx, topic, &mut tree, &funcs);
+    let flags = collect_flags(cx, def, &mut tree, &funcs);
 
     let id = |i: usize| -> String {
         let c = &tree.commands[i];
         format!("{}:{}", cx.path(c.func.file()), c.lit.line)
     };
-    let mut commands_json = Vec::new();
+    let mut commands = Vec::new();
     for (i, cmd) in tree.commands.iter().enumerate() {
         let (pkg, file) = (cmd.func.pkg, cmd.func.file());
         let field = |key: &str| cmd.lit.fields.iter().find(|f| f.key == key).map(|f| &f.value);
-        let mut m = Map::new();
-        m.insert("id".into(), json!(id(i)));
-        m.insert("file".into(), json!(cx.path(file)));
-        m.insert("line".into(), json!(cmd.lit.line));
-        m.insert("package".into(), json!(cx.model.pkg(pkg).import_path));
-        m.insert("function".into(), json!(cx.func_name(&cmd.func.func.decl)));
-        m.insert("binary".into(), json!(binary_of[i]));
-        let use_full = field("Use").and_then(|e| cx.string(pkg, file, e, wrappers));
-        m.insert("use".into(), json!(names[i]));
-        text_fields(&mut m, "use_full", use_full, field("Use"));
-        for (key, name) in [
-            ("short", "Short"),
-            ("long", "Long"),
-            ("example", "Example"),
-            ("deprecated", "Deprecated"),
-        ] {
-            let value = field(name);
-            let resolved = value.and_then(|e| cx.string(pkg, file, e, wrappers));
-            if value.is_some() || key != "deprecated" {
-                text_fields(&mut m, key, resolved.map(|(s, w)| (dedent(&s), w)), value);
-            }
-        }
-        let aliases: Vec<Value> = cmd
+        let text = |key: &str| cx.text(pkg, file, field(key), wrappers).map(|s| dedent(&s));
+        let use_full = cx.text(pkg, file, field("Use"), wrappers);
+        let (short, long, example) = (text("Short"), text("Long"), text("Example"));
+        let deprecated = field("Deprecated").map(|_| text("Deprecated"));
+        let aliases = cmd
             .lit
             .fields
             .iter()
@@ -365,54 +546,69 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Value, Value, Roots) {
             .map(|f| {
                 f.elements
                     .iter()
-                    .map(|e| json!(cx.string(pkg, file, e, wrappers).map(|s| s.0)))
+                    .map(|e| cx.string(pkg, file, e, wrappers).map(|s| s.value))
                     .collect()
             })
             .unwrap_or_default();
-        m.insert("aliases".into(), Value::Array(aliases));
-        m.insert(
-            "hidden".into(),
-            json!(field("Hidden").is_some_and(|e| matches!(e, Expr::Ident(t) if t == "true"))),
-        );
-        m.insert("root".into(), json!(roots.values().any(|&r| r == i)));
-        m.insert("parent".into(), json!(parent[i].map(|(p, _, _)| id(p))));
-        m.insert(
-            "added_at".into(),
-            json!(parent[i].map(|(_, f, l)| format!("{}:{}", cx.path(f), l))),
-        );
-        m.insert(
-            "children".into(),
-            Value::Array(children[i].iter().map(|&c| json!(id(c))).collect()),
-        );
-        commands_json.push(Value::Object(m));
+        let deprecated_parts = deprecated.clone().unwrap_or_default();
+        commands.push(Command {
+            id: id(i),
+            file: cx.path(file).to_string(),
+            line: cmd.lit.line,
+            package: cx.model.pkg(pkg).import_path.clone(),
+            function: cx.func_name(&cmd.func.func.decl),
+            binary: binary_of[i].clone(),
+            name: names[i].clone(),
+            use_full: use_full.value,
+            use_full_via: use_full.via,
+            use_full_expr: use_full.expr,
+            short: short.value,
+            short_via: short.via,
+            short_expr: short.expr,
+            long: long.value,
+            long_via: long.via,
+            long_expr: long.expr,
+            example: example.value,
+            example_via: example.via,
+            example_expr: example.expr,
+            deprecated: deprecated.map(|d| d.value),
+            deprecated_via: deprecated_parts.via,
+            deprecated_expr: deprecated_parts.expr,
+            aliases,
+            hidden: field("Hidden").is_some_and(|e| matches!(e, Expr::Ident(t) if t == "true")),
+            root: roots.values().any(|&r| r == i),
+            parent: parent[i].map(|(p, _, _)| id(p)),
+            added_at: parent[i].map(|(_, f, l)| format!("{}:{}", cx.path(f), l)),
+            children: children[i].iter().map(|&c| id(c)).collect(),
+        });
     }
 
-    let options = options_structs(cx, topic, &flags);
-    let flags_json = flags
-        .iter()
-        .map(|f| {
-            let mut v = f.json.clone();
-            v.insert("command".into(), json!(f.command.map(id)));
-            Value::Object(v)
+    let options_structs = options_structs(cx, def, &flags);
+    let flags = flags
+        .into_iter()
+        .map(|(mut flag, command)| {
+            flag.command = command.map(id);
+            flag
         })
         .collect();
-    let root_info = roots
+    let roots = roots
         .iter()
         .map(|(dir, &r)| {
-            let c = &commands_json[r];
-            let text = c["short"]
-                .as_str()
-                .filter(|s| !s.is_empty())
-                .or_else(|| c["long"].as_str());
-            (dir.clone(), (id(r), text.map(str::to_string)))
+            let c = &commands[r];
+            let text = c.short.as_deref().filter(|s| !s.is_empty()).or(c.long.as_deref());
+            Root {
+                binary: dir.clone(),
+                command: id(r),
+                text: text.map(str::to_string),
+            }
         })
         .collect();
-    (
-        Value::Array(commands_json),
-        Value::Array(flags_json),
-        options,
-        root_info,
-    )
+    CommandsReport {
+        commands,
+        flags,
+        options_structs,
+        roots,
+    }
 }
 
 fn is_group_type(cx: &Cx, func: &FuncRef, ty: &TypeExpr, group_types: &[String]) -> bool {
@@ -449,7 +645,7 @@ fn descendants(children: &[Vec<usize>], root: usize) -> usize {
 
 struct Tree<'c, 'm> {
     cx: &'c Cx<'m>,
-    commands: Vec<Command<'m>>,
+    commands: Vec<Literal_<'m>>,
     by_line: HashMap<(FileId, u32), usize>,
     returned: HashMap<(PkgId, String), Vec<usize>>,
 }
@@ -510,7 +706,31 @@ impl<'c, 'm> Tree<'c, 'm> {
                     let over = over.clone();
                     return self.command_of_depth(func, &over, depth + 1);
                 }
-                Vec::new()
+                // A package-level variable: `var rootCmd = &cobra.Command{...}`, used in `init` and `main`.
+                match self.cx.var_init(func.pkg, var) {
+                    Some(init) if init.func.decl.line != func.func.decl.line || init.file() != func.file() => {
+                        self.command_of_depth(&init, expr, depth + 1)
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            // An exported package-level variable of another package: `cmd.RootCmd`.
+            Expr::Selector(operand, name) => {
+                let Expr::Ident(qualifier) = operand.as_ref() else {
+                    return Vec::new();
+                };
+                let Some(pkg) = self
+                    .cx
+                    .model
+                    .qualifier_path(func.file(), qualifier)
+                    .and_then(|path| self.cx.model.package_by_path(&path))
+                else {
+                    return Vec::new();
+                };
+                match self.cx.var_init(pkg, name) {
+                    Some(init) => self.command_of_depth(&init, &Expr::Ident(name.clone()), depth + 1),
+                    None => Vec::new(),
+                }
             }
             Expr::Call { fun, .. } => {
                 let Some((path, name)) = self.cx.callee(func.pkg, func.file(), fun) else {
@@ -547,15 +767,14 @@ impl<'c, 'm> Tree<'c, 'm> {
     }
 }
 
-/// A flag registration, ready for JSON but for its command's id.
-struct Flag {
-    json: Map<String, Value>,
-    command: Option<usize>,
-    options_type: Option<String>,
-}
-
-fn collect_flags<'m>(cx: &Cx<'m>, topic: &TopicDef, tree: &mut Tree<'_, 'm>, funcs: &[FuncRef<'m>]) -> Vec<Flag> {
-    let mut flags = Vec::new();
+/// The flag registrations, each with the command (an index into the tree) whose flag set it is.
+fn collect_flags<'m>(
+    cx: &Cx<'m>,
+    def: &CommandsDef,
+    tree: &mut Tree<'_, 'm>,
+    funcs: &[FuncRef<'m>],
+) -> Vec<(Flag, Option<usize>)> {
+    let mut flags: Vec<(Flag, Option<usize>)> = Vec::new();
     let mut marks: Vec<(FileId, String, String, Option<String>)> = Vec::new();
     for func in funcs {
         let (pkg, file) = (func.pkg, func.file());
@@ -566,8 +785,12 @@ fn collect_flags<'m>(cx: &Cx<'m>, topic: &TopicDef, tree: &mut Tree<'_, 'm>, fun
             };
             if MARK_METHODS.contains(&method.as_str()) {
                 if let Some(name) = call.args.first().and_then(|a| cx.string(pkg, file, a, &[])) {
-                    let message = call.args.get(1).and_then(|a| cx.string(pkg, file, a, &[])).map(|s| s.0);
-                    marks.push((file, name.0, method.clone(), message));
+                    let message = call
+                        .args
+                        .get(1)
+                        .and_then(|a| cx.string(pkg, file, a, &[]))
+                        .map(|s| s.value);
+                    marks.push((file, name.value, method.clone(), message));
                 }
                 continue;
             }
@@ -580,7 +803,7 @@ fn collect_flags<'m>(cx: &Cx<'m>, topic: &TopicDef, tree: &mut Tree<'_, 'm>, fun
                 Expr::Ident(q) => cx
                     .model
                     .qualifier_path(file, q)
-                    .filter(|p| topic.flag_packages.contains(p))
+                    .filter(|p| def.flag_packages.contains(p))
                     .is_some(),
                 _ => false,
             };
@@ -589,35 +812,17 @@ fn collect_flags<'m>(cx: &Cx<'m>, topic: &TopicDef, tree: &mut Tree<'_, 'm>, fun
             } else {
                 flag_set_of(cx, tree, func, recv)
             };
-            let arg_string = |i: usize| cx.string(pkg, file, &call.args[i], &topic.string_wrappers);
-            let Some((name, _)) = arg_string(form.name) else {
+            let arg_string = |i: usize| cx.string(pkg, file, &call.args[i], &def.string_wrappers);
+            let Some(name) = arg_string(form.name) else {
                 continue;
             };
-            let mut m = Map::new();
-            m.insert("name".into(), json!(name));
-            m.insert(
-                "shorthand".into(),
-                json!(form
-                    .shorthand
-                    .and_then(&arg_string)
-                    .map(|s| s.0)
-                    .filter(|s| !s.is_empty())),
-            );
-            m.insert("type".into(), json!(form.ty));
-            m.insert("method".into(), json!(method));
             let default = form.default.map(|i| {
                 let arg = &call.args[i];
                 cx.value(pkg, file, arg)
                     .map(|v| v.to_string())
                     .unwrap_or_else(|| arg.to_string())
             });
-            m.insert("default".into(), json!(default));
-            text_fields(&mut m, "usage", arg_string(form.usage), Some(&call.args[form.usage]));
-            m.insert("file".into(), json!(cx.path(file)));
-            m.insert("line".into(), json!(call.line));
-            m.insert("function".into(), json!(cx.func_name(decl)));
-            m.insert("persistent".into(), json!(persistent));
-            m.insert("flag_set".into(), json!(flag_set));
+            let usage = cx.text(pkg, file, Some(&call.args[form.usage]), &def.string_wrappers);
             let (options_type, field) = match form.target.map(|i| &call.args[i]) {
                 Some(target) => bound_field(cx, func, target),
                 None => (None, None),
@@ -629,36 +834,41 @@ fn collect_flags<'m>(cx: &Cx<'m>, topic: &TopicDef, tree: &mut Tree<'_, 'm>, fun
                     None
                 }
             });
-            m.insert("options_type".into(), json!(options_type));
-            m.insert("field".into(), json!(field));
-            m.insert("deprecated".into(), Value::Null);
-            m.insert("hidden".into(), json!(false));
-            flags.push(Flag {
-                json: m,
-                command,
+            let flag = Flag {
+                name: name.value,
+                shorthand: form
+                    .shorthand
+                    .and_then(&arg_string)
+                    .map(|s| s.value)
+                    .filter(|s| !s.is_empty()),
+                ty: form.ty,
+                method: method.clone(),
+                default,
+                usage: usage.value,
+                usage_via: usage.via,
+                usage_expr: usage.expr,
+                file: cx.path(file).to_string(),
+                line: call.line,
+                function: cx.func_name(decl),
+                persistent,
+                flag_set,
                 options_type,
-            });
+                field,
+                deprecated: None,
+                shorthand_deprecated: None,
+                hidden: false,
+                command: None,
+            };
+            flags.push((flag, command));
         }
     }
     for (file, name, method, message) in marks {
-        for f in flags
-            .iter_mut()
-            .filter(|f| f.json["name"] == name.as_str() && f.json["file"] == cx.path(file))
-        {
+        let path = cx.path(file);
+        for (f, _) in flags.iter_mut().filter(|(f, _)| f.name == name && f.file == path) {
             match method.as_str() {
-                "MarkDeprecated" => {
-                    f.json
-                        .insert("deprecated".into(), json!(message.clone().unwrap_or_default()));
-                }
-                "MarkHidden" => {
-                    f.json.insert("hidden".into(), json!(true));
-                }
-                _ => {
-                    f.json.insert(
-                        "shorthand_deprecated".into(),
-                        json!(message.clone().unwrap_or_default()),
-                    );
-                }
+                "MarkDeprecated" => f.deprecated = Some(message.clone().unwrap_or_default()),
+                "MarkHidden" => f.hidden = true,
+                _ => f.shorthand_deprecated = Some(message.clone().unwrap_or_default()),
             }
         }
     }
@@ -688,7 +898,7 @@ fn flag_set_of<'m>(
                     let name = args
                         .first()
                         .and_then(|a| cx.string(func.pkg, func.file(), a, &[]))
-                        .map(|s| s.0);
+                        .map(|s| s.value);
                     (None, false, name)
                 }
                 _ => (None, false, None),
@@ -771,56 +981,56 @@ fn type_id_of(cx: &Cx, func: &FuncRef, ty: &TypeExpr) -> Option<String> {
 }
 
 /// Types with an `AddFlags` method (and which of the other options methods they have), with their flags.
-fn options_structs(cx: &Cx, topic: &TopicDef, flags: &[Flag]) -> Value {
+fn options_structs(cx: &Cx, def: &CommandsDef, flags: &[(Flag, Option<usize>)]) -> Vec<OptionsStruct> {
     let mut out = Vec::new();
     for pkg in &cx.model.packages {
         for (name, ids) in &pkg.method_index {
-            let methods: Vec<&str> = topic
+            let methods: Vec<String> = def
                 .options_methods
                 .iter()
-                .map(String::as_str)
-                .filter(|m| ids.iter().any(|&i| pkg.methods[i].decl.name == *m))
+                .filter(|m| ids.iter().any(|&i| pkg.methods[i].decl.name == **m))
+                .cloned()
                 .collect();
-            if !methods.contains(&"AddFlags") {
+            if !methods.iter().any(|m| m == "AddFlags") {
                 continue;
             }
             let Some(decl) = pkg.type_index.get(name).and_then(|t| t.first()).map(|&i| &pkg.types[i]) else {
                 continue;
             };
             let id = format!("{}.{}", pkg.import_path, name);
-            let names: Vec<&Value> = flags
+            let names = flags
                 .iter()
-                .filter(|f| f.options_type.as_deref() == Some(id.as_str()))
-                .map(|f| &f.json["name"])
+                .filter(|(f, _)| f.options_type.as_deref() == Some(id.as_str()))
+                .map(|(f, _)| f.name.clone())
                 .collect();
-            out.push(json!({
-                "type": id,
-                "file": cx.path(decl.file),
-                "line": decl.decl.line,
-                "methods": methods,
-                "flags": names,
-            }));
+            out.push(OptionsStruct {
+                ty: id,
+                file: cx.path(decl.file).to_string(),
+                line: decl.decl.line,
+                methods,
+                flags: names,
+            });
         }
     }
-    out.sort_by(|a, b| a["type"].as_str().cmp(&b["type"].as_str()));
-    Value::Array(out)
+    out.sort_by(|a, b| a.ty.cmp(&b.ty));
+    out
 }
 
 /// A command's name as cobra's `Name()` gives it: `Use` up to its first space. It is known even when `Use` is not a
 /// constant, as long as a constant prefix reaches past that space: `fmt.Sprintf("get [%s] TYPE", ...)`,
 /// `"get " + usage`.
 fn command_name(cx: &Cx, pkg: PkgId, file: FileId, expr: &Expr, wrappers: &[String]) -> Option<String> {
-    if let Some((value, _)) = cx.string(pkg, file, expr, wrappers) {
-        return Some(value.split(' ').next().unwrap_or_default().to_string());
+    if let Some(text) = cx.string(pkg, file, expr, wrappers) {
+        return Some(text.value.split(' ').next().unwrap_or_default().to_string());
     }
     let prefix = match expr {
         Expr::Paren(inner) => return command_name(cx, pkg, file, inner, wrappers),
         Expr::Call { fun, args, .. } if cx.callee(pkg, file, fun) == Some(("fmt".into(), "Sprintf".into())) => {
-            let (format, _) = cx.string(pkg, file, args.first()?, &[])?;
+            let format = cx.string(pkg, file, args.first()?, &[])?.value;
             // The output is the format up to its first verb (`%%` included, which only shortens the prefix).
             format.split('%').next().unwrap_or_default().to_string()
         }
-        Expr::Binary(left, op, _) if op == "+" => cx.string(pkg, file, left, &[])?.0,
+        Expr::Binary(left, op, _) if op == "+" => cx.string(pkg, file, left, &[])?.value,
         _ => return None,
     };
     prefix.split_once(' ').map(|(name, _)| name.to_string())

@@ -3,22 +3,215 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
 
-use super::{text_fields, Cx, FuncRef, TopicDef};
+use super::binaries::MainPackages;
+use super::{add_call, last_name, Cx, FuncRef};
+use crate::lower::BodyQuery;
 use crate::model::{MethodEntry, TypeRef};
 use crate::syntax::{Expr, TypeExpr};
 
+/// An `implementers` topic.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImplementersDef {
+    /// `import/path.Interface`.
+    pub interface: String,
+    /// The method whose returned string names each implementer.
+    pub name_method: Option<String>,
+    /// Which other interfaces of the interface's package each implementer satisfies: names matching this
+    /// `*Pattern*`.
+    pub capabilities: Option<String>,
+    /// Methods whose returned composite literals are the types the implementer constructs.
+    #[serde(default)]
+    pub constructors: Vec<String>,
+    /// Result type names of constructors (`Mounter`): returns of any function with such a result are kept, to
+    /// follow constructors through helpers.
+    #[serde(default)]
+    pub constructor_results: Vec<String>,
+    /// Which methods of the constructed types to list.
+    #[serde(default)]
+    pub constructed_methods: Vec<String>,
+    /// Switch statements in these methods (of the implementer or of the types it constructs) are summarised.
+    #[serde(default)]
+    pub dispatch_methods: Vec<String>,
+    /// The package function whose calls in a binary register a package's implementers (`ProbeVolumePlugins`).
+    pub registration: Option<String>,
+    /// List the functions that build slice literals of the interface type (`[]Checker{...}`).
+    #[serde(default)]
+    pub assembled_in_slices: bool,
+    /// What one implementer is called in the site and the diff report (`volume plugin`); default from the title.
+    pub noun: Option<String>,
+    /// A page per implementer, below the topic's page.
+    #[serde(default)]
+    pub entry_pages: bool,
+    /// How a removed implementer counts in a diff: `breaking` (the default) or `notable`.
+    #[serde(default)]
+    pub removed: RemovedSeverity,
+    /// What matches an implementer of one release with one of another: its `type` name (the default), or its
+    /// static `name` where it has one.
+    #[serde(default)]
+    pub key: EntryKey,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKey {
+    #[default]
+    Type,
+    Name,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovedSeverity {
+    #[default]
+    Breaking,
+    Notable,
+}
+
+impl ImplementersDef {
+    pub fn key_by_name(&self) -> bool {
+        self.key == EntryKey::Name
+    }
+
+    pub(super) fn add_to_query(&self, query: &mut BodyQuery) {
+        query.returns_of.extend(self.name_method.iter().cloned());
+        query.returns_of.extend(self.constructors.iter().cloned());
+        query
+            .returns_for_results
+            .extend(self.constructor_results.iter().cloned());
+        query.switches_of.extend(self.dispatch_methods.iter().cloned());
+        if let Some(r) = &self.registration {
+            add_call(query, r, 0);
+        }
+        if self.assembled_in_slices {
+            query.literal_types.insert(last_name(&self.interface));
+        }
+    }
+}
+
+/// What an implementers topic finds. In the scan JSON: `topics.<id>` (the implementers) and, with
+/// `assembled_in_slices`, `topics.<id>_assembled`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ImplementersReport {
+    pub implementers: Vec<Implementer>,
+    pub assembled: Option<Vec<Assembled>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Implementer {
+    /// `import/path.Name`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub dir: String,
+    pub file: String,
+    pub line: u32,
+    pub pointer_only: bool,
+    pub platforms: Vec<String>,
+    /// With a `name_method`: the static name, or null with `name_expr`, and where the method is.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::present_or_null"
+    )]
+    pub name: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_expr: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::present_or_null"
+    )]
+    pub name_method: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implements: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constructs: Option<Vec<Constructed>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch: Option<Vec<Dispatch>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered: Option<Vec<Registration>>,
+}
+
+impl Implementer {
+    /// The static name, when the topic names its implementers.
+    pub fn static_name(&self) -> Option<&str> {
+        self.name.as_ref().and_then(|n| n.as_deref())
+    }
+}
+
+/// A type an implementer's constructor method returns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Constructed {
+    /// The constructor method (`NewMounter`).
+    pub role: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    /// `file:line` of the constructor.
+    pub constructed_at: String,
+    pub methods: Vec<ConstructedMethod>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConstructedMethod {
+    pub name: String,
+    pub owner: String,
+    pub promoted_via: Vec<String>,
+    /// `file:line` of each declaration.
+    pub locations: Vec<String>,
+}
+
+/// A switch statement in a dispatch method.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dispatch {
+    /// `import/path.Type.Method`.
+    pub method: String,
+    pub file: String,
+    pub line: u32,
+    pub subject: Option<String>,
+    pub type_switch: bool,
+    pub cases: Vec<DispatchCase>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DispatchCase {
+    pub line: u32,
+    pub labels: Vec<String>,
+    pub default: bool,
+    pub calls: Vec<String>,
+}
+
+/// A call of the registration function in a binary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Registration {
+    pub binary: Option<String>,
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+}
+
+/// A function that builds a slice literal of the interface type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Assembled {
+    pub function: String,
+    pub package: String,
+    pub file: String,
+    pub line: u32,
+    /// The element types (`import/path.Name`), else the expressions as written.
+    pub elements: Vec<String>,
+}
+
 /// The implementers, and when the topic asks for it, where slices of the interface are assembled.
-pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Option<Value>) {
+pub(crate) fn extract(cx: &Cx, def: &ImplementersDef, mains: &MainPackages) -> ImplementersReport {
     let model = cx.model;
-    let empty = || {
-        (
-            Value::Array(Vec::new()),
-            topic.assembled_in_slices.then(|| Value::Array(Vec::new())),
-        )
+    let empty = || ImplementersReport {
+        implementers: Vec::new(),
+        assembled: def.assembled_in_slices.then(Vec::new),
     };
-    let Some(iface) = topic.interface.as_deref().and_then(|id| type_ref(cx, id)) else {
+    let Some(iface) = type_ref(cx, &def.interface) else {
         return empty();
     };
     let iface_pkg = model.pkg(iface.pkg);
@@ -26,7 +219,7 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Option<Value>) {
         return empty();
     };
     // The other interfaces of the package a capability pattern selects.
-    let capabilities: Vec<String> = match &topic.capabilities {
+    let capabilities: Vec<String> = match &def.capabilities {
         Some(pattern) => iface_pkg
             .named
             .iter()
@@ -35,10 +228,10 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Option<Value>) {
             .collect(),
         None => Vec::new(),
     };
-    let registrations = topic
+    let registrations = def
         .registration
         .as_deref()
-        .map(|registration| registrations(cx, topic, registration));
+        .map(|registration| registrations(cx, mains, registration));
     let mut out = Vec::new();
     for imp in &info.implemented_by {
         let ty = &imp.ty;
@@ -50,17 +243,19 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Option<Value>) {
             .as_ref()
             .map(|s| s.pointer.as_slice())
             .unwrap_or_default();
-        let mut m = Map::new();
-        m.insert("type".into(), json!(model.type_id(ty)));
-        m.insert("dir".into(), json!(pkg.dir));
-        m.insert("file".into(), json!(cx.path(decl.file)));
-        m.insert("line".into(), json!(decl.decl.line));
-        m.insert("pointer_only".into(), json!(imp.pointer_only));
-        m.insert("platforms".into(), json!(imp.platforms.names()));
-        if let Some(name_method) = &topic.name_method {
-            let (resolved, expr, location) = match method_returns(cx, methods, name_method) {
+        let mut entry = Implementer {
+            ty: model.type_id(ty),
+            dir: pkg.dir.clone(),
+            file: cx.path(decl.file).to_string(),
+            line: decl.decl.line,
+            pointer_only: imp.pointer_only,
+            platforms: imp.platforms.names().iter().map(|p| p.to_string()).collect(),
+            ..Implementer::default()
+        };
+        if let Some(name_method) = &def.name_method {
+            let (name, expr, location) = match method_returns(cx, methods, name_method) {
                 Some((func, Some(expr))) => (
-                    cx.string(func.pkg, func.file(), &expr, &[]),
+                    cx.string(func.pkg, func.file(), &expr, &[]).map(|t| t.value),
                     Some(expr),
                     Some(format!("{}:{}", cx.path(func.file()), func.func.decl.line)),
                 ),
@@ -71,11 +266,16 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Option<Value>) {
                 ),
                 None => (None, None, None),
             };
-            text_fields(&mut m, "name", resolved, expr.as_ref());
-            m.insert("name_method".into(), json!(location));
+            entry.name_expr = if name.is_none() {
+                expr.map(|e| e.to_string())
+            } else {
+                None
+            };
+            entry.name = Some(name);
+            entry.name_method = Some(location);
         }
         if !capabilities.is_empty() {
-            let has: Vec<&String> = capabilities
+            let has = capabilities
                 .iter()
                 .filter(|c| {
                     named
@@ -83,23 +283,25 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> (Value, Option<Value>) {
                         .iter()
                         .any(|i| i.interface.pkg == iface.pkg && &&i.interface.name == c)
                 })
+                .cloned()
                 .collect();
-            m.insert("implements".into(), json!(has));
+            entry.implements = Some(has);
         }
-        if !topic.constructors.is_empty() {
-            m.insert("constructs".into(), constructs(cx, topic, methods));
+        if !def.constructors.is_empty() {
+            entry.constructs = Some(constructs(cx, def, methods));
         }
-        if !topic.dispatch_methods.is_empty() {
-            m.insert("dispatch".into(), dispatch(cx, topic, ty, methods));
+        if !def.dispatch_methods.is_empty() {
+            entry.dispatch = Some(dispatch(cx, def, ty, methods));
         }
         if let Some(registrations) = &registrations {
-            let calls = registrations.get(&pkg.import_path).cloned().unwrap_or_default();
-            m.insert("registered".into(), Value::Array(calls));
+            entry.registered = Some(registrations.get(&pkg.import_path).cloned().unwrap_or_default());
         }
-        out.push(Value::Object(m));
+        out.push(entry);
     }
-    let assembled = topic.assembled_in_slices.then(|| assembled(cx, &iface));
-    (Value::Array(out), assembled)
+    ImplementersReport {
+        implementers: out,
+        assembled: def.assembled_in_slices.then(|| assembled(cx, &iface)),
+    }
 }
 
 fn type_ref(cx: &Cx, id: &str) -> Option<TypeRef> {
@@ -208,9 +410,9 @@ fn constructed_type_depth(
     }
 }
 
-fn constructs(cx: &Cx, topic: &TopicDef, methods: &[MethodEntry]) -> Value {
+fn constructs(cx: &Cx, def: &ImplementersDef, methods: &[MethodEntry]) -> Vec<Constructed> {
     let mut out = Vec::new();
-    for role in &topic.constructors {
+    for role in &def.constructors {
         let Some(entry) = methods.iter().find(|m| &m.name == role) else {
             continue;
         };
@@ -228,36 +430,40 @@ fn constructs(cx: &Cx, topic: &TopicDef, methods: &[MethodEntry]) -> Value {
                 .and_then(|n| n.method_set.as_ref())
                 .map(|s| s.pointer.as_slice())
                 .unwrap_or_default();
-            let listed: Vec<Value> = topic
+            let listed = def
                 .constructed_methods
                 .iter()
                 .filter_map(|name| {
                     let m = set.iter().find(|m| &m.name == name)?;
-                    Some(json!({
-                        "name": name,
-                        "owner": cx.model.type_id(&m.owner),
-                        "promoted_via": m.promoted_via,
-                        "locations": m.locations.iter().map(|(f, l)| format!("{}:{}", cx.path(*f), l)).collect::<Vec<_>>(),
-                    }))
+                    Some(ConstructedMethod {
+                        name: name.clone(),
+                        owner: cx.model.type_id(&m.owner),
+                        promoted_via: m.promoted_via.clone(),
+                        locations: m
+                            .locations
+                            .iter()
+                            .map(|(f, l)| format!("{}:{}", cx.path(*f), l))
+                            .collect(),
+                    })
                 })
                 .collect();
-            out.push(json!({
-                "role": role,
-                "type": cx.model.type_id(&ty),
-                "file": cx.model.type_decl(&ty).map(|d| cx.path(d.file)),
-                "line": cx.model.type_decl(&ty).map(|d| d.decl.line),
-                "constructed_at": format!("{}:{}", cx.path(func.file()), func.func.decl.line),
-                "methods": listed,
-            }));
+            out.push(Constructed {
+                role: role.clone(),
+                ty: cx.model.type_id(&ty),
+                file: cx.model.type_decl(&ty).map(|d| cx.path(d.file).to_string()),
+                line: cx.model.type_decl(&ty).map(|d| d.decl.line),
+                constructed_at: format!("{}:{}", cx.path(func.file()), func.func.decl.line),
+                methods: listed,
+            });
         }
     }
-    Value::Array(out)
+    out
 }
 
 /// Switch statements in the dispatch methods of the implementer and of the types it constructs.
-fn dispatch(cx: &Cx, topic: &TopicDef, ty: &TypeRef, methods: &[MethodEntry]) -> Value {
+fn dispatch(cx: &Cx, def: &ImplementersDef, ty: &TypeRef, methods: &[MethodEntry]) -> Vec<Dispatch> {
     let mut types: Vec<(TypeRef, Vec<MethodEntry>)> = vec![(ty.clone(), methods.to_vec())];
-    for role in &topic.constructors {
+    for role in &def.constructors {
         let Some(entry) = methods.iter().find(|m| &m.name == role) else {
             continue;
         };
@@ -281,7 +487,7 @@ fn dispatch(cx: &Cx, topic: &TopicDef, ty: &TypeRef, methods: &[MethodEntry]) ->
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for (_, set) in &types {
-        for name in &topic.dispatch_methods {
+        for name in &def.dispatch_methods {
             let Some(entry) = set.iter().find(|m| &m.name == name) else {
                 continue;
             };
@@ -290,54 +496,49 @@ fn dispatch(cx: &Cx, topic: &TopicDef, ty: &TypeRef, methods: &[MethodEntry]) ->
                 continue;
             }
             for sw in &func.func.decl.body.switches {
-                out.push(json!({
-                    "method": format!("{}.{}", cx.model.type_id(&entry.owner), name),
-                    "file": cx.path(func.file()),
-                    "line": sw.line,
-                    "subject": sw.subject.as_ref().map(|s| s.to_string()),
-                    "type_switch": sw.type_switch,
-                    "cases": sw.cases.iter().map(|c| json!({
-                        "line": c.line,
-                        "labels": c.labels.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
-                        "default": c.labels.is_empty(),
-                        "calls": c.calls.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
-                    })).collect::<Vec<_>>(),
-                }));
+                out.push(Dispatch {
+                    method: format!("{}.{}", cx.model.type_id(&entry.owner), name),
+                    file: cx.path(func.file()).to_string(),
+                    line: sw.line,
+                    subject: sw.subject.as_ref().map(|s| s.to_string()),
+                    type_switch: sw.type_switch,
+                    cases: sw
+                        .cases
+                        .iter()
+                        .map(|c| DispatchCase {
+                            line: c.line,
+                            labels: c.labels.iter().map(|l| l.to_string()).collect(),
+                            default: c.labels.is_empty(),
+                            calls: c.calls.iter().map(|f| f.to_string()).collect(),
+                        })
+                        .collect(),
+                });
             }
         }
     }
-    Value::Array(out)
+    out
 }
 
-/// Calls of a registration function (`emptydir.ProbeVolumePlugins()`) in the registration folders, by the import
-/// path of the package that declares the function called.
-fn registrations(cx: &Cx, topic: &TopicDef, registration: &str) -> HashMap<String, Vec<Value>> {
-    let mut out: HashMap<String, Vec<Value>> = HashMap::new();
+/// Calls of a registration function (`emptydir.ProbeVolumePlugins()`) in the binaries, by the import path of the
+/// package that declares the function called.
+fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<String, Vec<Registration>> {
+    let mut out: HashMap<String, Vec<Registration>> = HashMap::new();
     for func in cx.all_funcs() {
         let file_path = cx.path(func.file());
-        let Some(dir) = topic
-            .registration_dirs
-            .iter()
-            .find(|d| file_path.starts_with(&format!("{d}/")))
-        else {
+        let Some(binary) = mains.binary_of(file_path) else {
             continue;
         };
-        // The binary: the folder right below the registration folder (`cmd/kubelet`).
-        let binary = file_path[dir.len() + 1..]
-            .split('/')
-            .next()
-            .map(|b| format!("{dir}/{b}"));
         for call in &func.func.decl.body.calls {
             let Some((path, name)) = cx.callee(func.pkg, func.file(), &call.fun) else {
                 continue;
             };
             if name == registration {
-                out.entry(path).or_default().push(json!({
-                    "binary": binary,
-                    "function": cx.func_name(&func.func.decl),
-                    "file": file_path,
-                    "line": call.line,
-                }));
+                out.entry(path).or_default().push(Registration {
+                    binary: Some(binary.clone()),
+                    function: cx.func_name(&func.func.decl),
+                    file: file_path.to_string(),
+                    line: call.line,
+                });
             }
         }
     }
@@ -345,7 +546,7 @@ fn registrations(cx: &Cx, topic: &TopicDef, registration: &str) -> HashMap<Strin
 }
 
 /// Functions that build slice literals of the interface type, with the element types.
-fn assembled(cx: &Cx, iface: &TypeRef) -> Value {
+fn assembled(cx: &Cx, iface: &TypeRef) -> Vec<Assembled> {
     let mut out = Vec::new();
     for func in cx.all_funcs() {
         for lit in &func.func.decl.body.literals {
@@ -361,24 +562,24 @@ fn assembled(cx: &Cx, iface: &TypeRef) -> Value {
             {
                 continue;
             }
-            let checks: Vec<Value> = lit
+            let elements = lit
                 .elements
                 .iter()
                 .map(|e| match constructed_type(cx, &func, e, &[]) {
-                    Some(t) => json!(cx.model.type_id(&t)),
-                    None => json!(e.to_string()),
+                    Some(t) => cx.model.type_id(&t),
+                    None => e.to_string(),
                 })
                 .collect();
-            out.push(json!({
-                "function": cx.func_name(&func.func.decl),
-                "package": cx.model.pkg(func.pkg).import_path,
-                "file": cx.path(func.file()),
-                "line": lit.line,
-                "elements": checks,
-            }));
+            out.push(Assembled {
+                function: cx.func_name(&func.func.decl),
+                package: cx.model.pkg(func.pkg).import_path.clone(),
+                file: cx.path(func.file()).to_string(),
+                line: lit.line,
+                elements,
+            });
         }
     }
-    Value::Array(out)
+    out
 }
 
 #[cfg(test)]

@@ -1,94 +1,100 @@
 //! Topics: the subsystem facts walkthroughs are made of, each found by what it is (an interface's
-//! implementers, a type's composite literals, a function's callers). Built-in topics are defined in
-//! `builtin.toml`, in the same form a user writes in `kubewalk.toml`.
+//! implementers, a type's composite literals, a function's callers). A topic is a definition of a kind, read from
+//! `builtin.toml` or a user's `kubewalk.toml`, and a typed report of that kind; the site renders and the diff
+//! compares each report by its kind, so a topic a user defines gets a page and diff rules with no Rust written.
 
-mod binaries;
-mod calls;
-mod commands;
-mod implementers;
-mod workqueue;
+pub mod binaries;
+pub mod calls;
+pub mod commands;
+pub mod implementers;
+pub mod workqueue;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize};
 
-use crate::consteval::{self, ConstValue};
+use crate::consteval::{ConstValue, Consts, Evaluator};
 use crate::lower::BodyQuery;
 use crate::model::{FileId, Located, Model, PkgId};
 use crate::syntax::{Expr, FuncDecl};
 
+pub use binaries::{BinariesDef, BinariesReport};
+pub use calls::{CallsDef, CallsReport, LiteralsDef, LiteralsReport};
+pub use commands::{CommandsDef, CommandsReport};
+pub use implementers::{ImplementersDef, ImplementersReport};
+pub use workqueue::{WorkqueueDef, WorkqueueReport};
+
 const BUILTIN: &str = include_str!("builtin.toml");
 
-/// A set of topic definitions.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopicConfig {
-    #[serde(rename = "topic", default)]
-    pub topics: Vec<TopicDef>,
-}
-
-/// One topic. `kind` says what it finds; the other keys configure that kind (see README, "Topics").
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One topic: an id (its key in the scan JSON and its page's name), what the site calls it, and its kind.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TopicDef {
     pub id: String,
-    pub kind: String,
-    pub title: Option<String>,
-    // binaries
-    pub dir: Option<String>,
-    // commands
-    pub command_type: Option<String>,
-    pub add_method: Option<String>,
-    /// Types that group commands (kubectl's `templates.CommandGroups`), and the method that adds a group's
-    /// commands to a parent (`groups.Add(cmd)`).
-    #[serde(default)]
-    pub group_types: Vec<String>,
-    pub group_add_method: Option<String>,
-    #[serde(default)]
-    pub string_wrappers: Vec<String>,
-    #[serde(default)]
-    pub flag_packages: Vec<String>,
-    #[serde(default)]
-    pub options_methods: Vec<String>,
-    // workqueue
-    pub package: Option<String>,
-    #[serde(default)]
-    pub fifo_types: Vec<String>,
-    #[serde(default)]
-    pub interfaces: Vec<Vec<String>>,
-    #[serde(default)]
-    pub rate_limiter_interfaces: Vec<String>,
-    #[serde(default)]
-    pub constructors: Vec<String>,
-    /// Config structs passed to constructors, whose `Name` field names the queue.
-    #[serde(default)]
-    pub config_types: Vec<String>,
-    // implementers
-    pub interface: Option<String>,
-    pub name_method: Option<String>,
-    pub capabilities: Option<String>,
-    #[serde(default)]
-    pub constructed_methods: Vec<String>,
-    /// Result type names of the constructors (`Mounter`): the returns of any function with such a result are
-    /// kept, to follow constructors through helpers such as `newMounterInternal`.
-    #[serde(default)]
-    pub constructor_results: Vec<String>,
-    #[serde(default)]
-    pub dispatch_methods: Vec<String>,
-    pub registration: Option<String>,
-    #[serde(default)]
-    pub registration_dirs: Vec<String>,
-    #[serde(default)]
-    pub assembled_in_slices: bool,
-    // calls
-    #[serde(default)]
-    pub functions: Vec<String>,
-    // literals
-    #[serde(rename = "type")]
-    pub literal_type: Option<String>,
+    pub title: String,
+    /// One line for the home page.
+    pub summary: Option<String>,
+    #[serde(flatten)]
+    pub kind: Kind,
+}
+
+impl TopicDef {
+    /// What one entry of the topic is called in pages and in the diff report: an implementers topic's `noun`, else
+    /// its title in the singular (`Volume plugins` -> `volume plugin`).
+    pub fn noun(&self) -> String {
+        if let Kind::Implementers(d) = &self.kind {
+            if let Some(noun) = &d.noun {
+                return noun.clone();
+            }
+        }
+        let title = self.title.to_lowercase();
+        title.strip_suffix('s').unwrap_or(&title).to_string()
+    }
+}
+
+/// What a topic finds, with the keys of that kind. Each kind's keys are checked: a key of another kind, or a
+/// misspelt one, is an error.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    Binaries(BinariesDef),
+    Commands(CommandsDef),
+    Workqueue(WorkqueueDef),
+    Implementers(ImplementersDef),
+    Calls(CallsDef),
+    Literals(LiteralsDef),
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Binaries(_) => "binaries",
+            Kind::Commands(_) => "commands",
+            Kind::Workqueue(_) => "workqueue",
+            Kind::Implementers(_) => "implementers",
+            Kind::Calls(_) => "calls",
+            Kind::Literals(_) => "literals",
+        }
+    }
+
+    /// The body facts this kind needs, added to `query`.
+    fn add_to_query(&self, query: &mut BodyQuery) {
+        match self {
+            Kind::Binaries(_) => {}
+            Kind::Commands(def) => def.add_to_query(query),
+            Kind::Workqueue(def) => def.add_to_query(query),
+            Kind::Implementers(def) => def.add_to_query(query),
+            Kind::Calls(def) => def.add_to_query(query),
+            Kind::Literals(def) => def.add_to_query(query),
+        }
+    }
+}
+
+/// A set of topic definitions, built-in first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TopicConfig {
+    pub topics: Vec<TopicDef>,
 }
 
 impl TopicConfig {
@@ -104,8 +110,10 @@ impl TopicConfig {
             let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
             let user = parse_config(&text, &path.display().to_string())?;
             for topic in user.topics {
-                merged.topics.retain(|t| t.id != topic.id);
-                merged.topics.push(topic);
+                match merged.topics.iter_mut().find(|t| t.id == topic.id) {
+                    Some(slot) => *slot = topic,
+                    None => merged.topics.push(topic),
+                }
             }
         }
         Ok(merged)
@@ -114,153 +122,266 @@ impl TopicConfig {
     /// The body facts the topics need, by name.
     pub fn body_query(&self) -> BodyQuery {
         let mut query = BodyQuery::default();
-        let last = |path: &str| path.rsplit(['.', '/']).next().unwrap_or(path).to_string();
         for topic in &self.topics {
-            match topic.kind.as_str() {
-                "commands" => {
-                    if let Some(t) = &topic.command_type {
-                        query.literal_types.insert(last(t));
-                    }
-                    if let Some(m) = &topic.add_method {
-                        add_call(&mut query, m, 1);
-                    }
-                    query.literal_types.extend(topic.group_types.iter().map(|t| last(t)));
-                    for (name, min_args) in commands::flag_vocabulary() {
-                        add_call(&mut query, &name, min_args);
-                    }
-                }
-                "workqueue" => {
-                    for c in &topic.constructors {
-                        add_call(&mut query, c, 0);
-                    }
-                    query.literal_types.extend(topic.config_types.iter().cloned());
-                    query
-                        .returns_for_results
-                        .extend(topic.rate_limiter_interfaces.iter().cloned());
-                }
-                "implementers" => {
-                    query.returns_of.extend(topic.name_method.iter().cloned());
-                    query.returns_of.extend(topic.constructors.iter().cloned());
-                    query
-                        .returns_for_results
-                        .extend(topic.constructor_results.iter().cloned());
-                    query.switches_of.extend(topic.dispatch_methods.iter().cloned());
-                    if let Some(r) = &topic.registration {
-                        add_call(&mut query, r, 0);
-                    }
-                    if topic.assembled_in_slices {
-                        if let Some(i) = &topic.interface {
-                            query.literal_types.insert(last(i));
-                        }
-                    }
-                }
-                "calls" => {
-                    for f in &topic.functions {
-                        add_call(&mut query, &last(f), 0);
-                    }
-                }
-                "literals" => query.literal_types.extend(topic.literal_type.iter().map(|t| last(t))),
-                _ => {}
-            }
+            topic.kind.add_to_query(&mut query);
         }
         query
     }
+
+    pub fn get(&self, id: &str) -> Option<&TopicDef> {
+        self.topics.iter().find(|t| t.id == id)
+    }
 }
 
-fn add_call(query: &mut BodyQuery, name: &str, min_args: usize) {
+pub(crate) fn add_call(query: &mut BodyQuery, name: &str, min_args: usize) {
     let entry = query.calls.entry(name.to_string()).or_insert(min_args);
     *entry = (*entry).min(min_args);
 }
 
-fn parse_config(text: &str, name: &str) -> Result<TopicConfig> {
-    let config: TopicConfig = toml::from_str(text).map_err(|err| {
-        let line = err
-            .span()
-            .map(|span| text[..span.start].matches('\n').count() + 1)
-            .unwrap_or(1);
-        anyhow::anyhow!("{name}:{line}: {}", err.message())
-    })?;
-    let mut ids = BTreeSet::new();
-    for topic in &config.topics {
-        if !ids.insert(&topic.id) {
-            bail!("{name}: topic {:?} is defined twice", topic.id);
-        }
-        let missing = |what: &str| anyhow::anyhow!("{name}: topic {:?} (kind {}) needs `{what}`", topic.id, topic.kind);
-        match topic.kind.as_str() {
-            "binaries" => {}
-            "commands" => {
-                topic.command_type.as_ref().ok_or_else(|| missing("command_type"))?;
-            }
-            "workqueue" => {
-                topic.package.as_ref().ok_or_else(|| missing("package"))?;
-            }
-            "implementers" => {
-                topic.interface.as_ref().ok_or_else(|| missing("interface"))?;
-            }
-            "calls" => {
-                if topic.functions.is_empty() {
-                    return Err(missing("functions"));
-                }
-            }
-            "literals" => {
-                topic.literal_type.as_ref().ok_or_else(|| missing("type"))?;
-            }
-            other => bail!(
-                "{name}: topic {:?} has unknown kind {other:?} (binaries, commands, workqueue, implementers, calls, literals)",
-                topic.id
-            ),
-        }
-    }
-    Ok(config)
+/// The last element of `import/path.Name`: what the lowering matches names by.
+pub(crate) fn last_name(path: &str) -> String {
+    path.rsplit(['.', '/']).next().unwrap_or(path).to_string()
 }
 
-/// Every topic's facts, keyed by topic id. A `commands` topic also writes its flags and options structs, under
-/// `flags` and `options_structs` for the built-in `cobra_commands`, else under `ID_flags` and `ID_options_structs`.
-pub fn extract(model: &Model, config: &TopicConfig) -> Value {
-    let mut out = Map::new();
-    let cx = Cx {
-        model,
-        consts: std::cell::RefCell::new(consteval::Evaluator::new(model)),
-    };
-    // Commands first: binaries are summarised by their root command.
-    let mut roots = commands::Roots::default();
-    for topic in config.topics.iter().filter(|t| t.kind == "commands") {
-        let (commands, flags, options, topic_roots) = commands::extract(&cx, topic);
-        let (flags_key, options_key) = if topic.id == "cobra_commands" {
-            ("flags".to_string(), "options_structs".to_string())
-        } else {
-            (format!("{}_flags", topic.id), format!("{}_options_structs", topic.id))
+/// The file of `kubewalk.toml` as written: `[[topic]]` tables, each kept with where it is, so that an error in
+/// one names its line.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    topic: Vec<toml::Spanned<toml::Table>>,
+}
+
+fn parse_config(text: &str, name: &str) -> Result<TopicConfig> {
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let raw: RawConfig = toml::from_str(text).map_err(|err| {
+        let line = err.span().map_or(1, |span| line_of(span.start));
+        anyhow::anyhow!("{name}:{line}: {}", err.message().trim_end())
+    })?;
+    let mut topics = Vec::new();
+    let mut ids = BTreeSet::new();
+    for spanned in raw.topic {
+        let span = spanned.span();
+        let at = line_of(span.start);
+        let mut table = spanned.into_inner();
+        // The line of a key of this topic, for an error about it: from the table's header to the next header.
+        let key_line = |key: &str| {
+            let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+            text[start..]
+                .lines()
+                .enumerate()
+                .take_while(|(i, l)| *i == 0 || !l.trim_start().starts_with('['))
+                .find(|(_, l)| {
+                    l.trim_start()
+                        .strip_prefix(key)
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
+                .map_or(at, |(i, _)| line_of(start) + i)
         };
-        out.insert(topic.id.clone(), commands);
-        out.insert(flags_key, flags);
-        out.insert(options_key, options);
-        roots.extend(topic_roots);
-    }
-    for topic in &config.topics {
-        let value = match topic.kind.as_str() {
-            "commands" => continue,
-            "binaries" => binaries::extract(&cx, topic, &roots),
-            "workqueue" => workqueue::extract(&cx, topic),
-            "implementers" => {
-                let (list, assembled) = implementers::extract(&cx, topic);
-                if let Some(assembled) = assembled {
-                    out.insert(format!("{}_assembled", topic.id), assembled);
-                }
-                list
+        let mut string = |key: &str, required: bool| -> Result<Option<String>> {
+            match table.remove(key) {
+                Some(toml::Value::String(s)) => Ok(Some(s)),
+                Some(other) => bail!(
+                    "{name}:{}: `{key}` must be a string, not {}",
+                    key_line(key),
+                    other.type_str()
+                ),
+                None if required => bail!("{name}:{at}: a topic needs an `{key}`"),
+                None => Ok(None),
             }
-            "calls" => calls::extract_calls(&cx, topic),
-            "literals" => calls::extract_literals(&cx, topic),
-            _ => Value::Null,
         };
-        out.insert(topic.id.clone(), value);
+        let id = string("id", true)?.expect("required");
+        let title = string("title", false)?;
+        let summary = string("summary", false)?;
+        match table.get("kind") {
+            None => bail!("{name}:{at}: topic {id:?} needs a `kind` ({})", KINDS.join(", ")),
+            Some(toml::Value::String(kind)) if KINDS.contains(&kind.as_str()) => {}
+            Some(other) => bail!(
+                "{name}:{}: topic {id:?} has unknown kind {} ({})",
+                key_line("kind"),
+                other
+                    .as_str()
+                    .map_or_else(|| other.type_str().to_string(), |k| format!("{k:?}")),
+                KINDS.join(", ")
+            ),
+        }
+        let kind = Kind::deserialize(toml::Value::Table(table)).map_err(|err| {
+            let message = err.message().trim_end().to_string();
+            // serde names the offending key in backticks: `unknown field `x``, `missing field `x``.
+            let key = message.split('`').nth(1).unwrap_or("");
+            let line = if message.starts_with("unknown field") || message.starts_with("invalid type") {
+                key_line(key)
+            } else {
+                at
+            };
+            anyhow::anyhow!("{name}:{line}: topic {id:?}: {message}")
+        })?;
+        if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') || id.is_empty() {
+            bail!("{name}:{at}: topic id {id:?}: use letters, digits, `_` and `-`, it names a page");
+        }
+        if !ids.insert(id.clone()) {
+            bail!("{name}:{at}: topic {id:?} is defined twice");
+        }
+        let title = title.unwrap_or_else(|| default_title(&id));
+        topics.push(TopicDef {
+            id,
+            title,
+            summary,
+            kind,
+        });
     }
-    Value::Object(out)
+    Ok(TopicConfig { topics })
+}
+
+const KINDS: &[&str] = &["binaries", "commands", "workqueue", "implementers", "calls", "literals"];
+
+/// `filter_plugins` -> `Filter plugins`.
+fn default_title(id: &str) -> String {
+    let words = id.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// One topic's definition and what it found.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub def: TopicDef,
+    pub report: Report,
+}
+
+/// A topic's findings, typed by its kind.
+#[derive(Debug, Clone)]
+pub enum Report {
+    Binaries(BinariesReport),
+    Commands(CommandsReport),
+    Workqueue(Option<Box<WorkqueueReport>>),
+    Implementers(ImplementersReport),
+    Calls(CallsReport),
+    Literals(LiteralsReport),
+}
+
+impl Report {
+    pub fn binaries(&self) -> Option<&BinariesReport> {
+        match self {
+            Report::Binaries(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn commands(&self) -> Option<&CommandsReport> {
+        match self {
+            Report::Commands(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn workqueue(&self) -> Option<&WorkqueueReport> {
+        match self {
+            Report::Workqueue(r) => r.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn implementers(&self) -> Option<&ImplementersReport> {
+        match self {
+            Report::Implementers(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn calls(&self) -> Option<&CallsReport> {
+        match self {
+            Report::Calls(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn literals(&self) -> Option<&LiteralsReport> {
+        match self {
+            Report::Literals(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// Every topic's report, in the order of the definitions.
+#[derive(Debug, Clone, Default)]
+pub struct Topics {
+    pub list: Vec<Topic>,
+}
+
+impl Topics {
+    pub fn get(&self, id: &str) -> Option<&Topic> {
+        self.list.iter().find(|t| t.def.id == id)
+    }
+
+    /// The binaries of the tree: the first binaries topic's.
+    pub fn binaries(&self) -> Option<(&TopicDef, &BinariesReport)> {
+        self.list.iter().find_map(|t| match &t.report {
+            Report::Binaries(r) => Some((&t.def, r)),
+            _ => None,
+        })
+    }
+
+    /// Every commands topic's report.
+    pub fn commands(&self) -> impl Iterator<Item = (&TopicDef, &CommandsReport)> {
+        self.list.iter().filter_map(|t| match &t.report {
+            Report::Commands(r) => Some((&t.def, r)),
+            _ => None,
+        })
+    }
+}
+
+/// Every topic's facts. Binaries are found first (commands and registrations belong to them), then commands
+/// (a binary is summarised by its root command), then the rest.
+pub fn extract(model: &Model, consts: &Consts, config: &TopicConfig) -> Topics {
+    let cx = Cx::new(model, consts);
+    let binaries_def = config.topics.iter().find_map(|t| match &t.kind {
+        Kind::Binaries(def) => Some(def),
+        _ => None,
+    });
+    let mains = binaries::main_packages(&cx, binaries_def);
+    let mut commands: Vec<(usize, CommandsReport)> = Vec::new();
+    for (i, topic) in config.topics.iter().enumerate() {
+        if let Kind::Commands(def) = &topic.kind {
+            commands.push((i, commands::extract(&cx, def, &mains)));
+        }
+    }
+    let list = config
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, topic)| {
+            let report = match &topic.kind {
+                Kind::Binaries(def) => {
+                    let roots: Vec<binaries::Root> = commands.iter().flat_map(|(_, r)| r.roots.clone()).collect();
+                    Report::Binaries(binaries::extract(&cx, def, &mains, &roots))
+                }
+                Kind::Commands(_) => {
+                    let at = commands.iter().position(|(j, _)| *j == i).expect("extracted above");
+                    Report::Commands(commands[at].1.clone())
+                }
+                Kind::Workqueue(def) => Report::Workqueue(workqueue::extract(&cx, def).map(Box::new)),
+                Kind::Implementers(def) => Report::Implementers(implementers::extract(&cx, def, &mains)),
+                Kind::Calls(def) => Report::Calls(calls::extract_calls(&cx, def)),
+                Kind::Literals(def) => Report::Literals(calls::extract_literals(&cx, def)),
+            };
+            Topic {
+                def: topic.clone(),
+                report,
+            }
+        })
+        .collect();
+    Topics { list }
 }
 
 /// Shared look-ups for topic extractors.
 pub(crate) struct Cx<'m> {
     pub model: &'m Model,
-    consts: std::cell::RefCell<consteval::Evaluator<'m>>,
+    consts: std::cell::RefCell<Evaluator<'m>>,
 }
 
 /// A function or method and where it lives.
@@ -277,19 +398,44 @@ impl<'m> FuncRef<'m> {
 }
 
 impl<'m> Cx<'m> {
+    pub fn new(model: &'m Model, consts: &'m Consts) -> Cx<'m> {
+        Cx {
+            model,
+            consts: std::cell::RefCell::new(Evaluator::with_values(model, consts)),
+        }
+    }
+
     pub fn path(&self, file: FileId) -> &'m str {
         &self.model.file(file).path
     }
 
-    /// Every function and method of the tree, in package order.
+    /// Every function and method of the tree, and the initialisers of package-level variables, in package order.
     pub fn all_funcs(&self) -> impl Iterator<Item = FuncRef<'m>> + '_ {
         let model = self.model;
         model.packages.iter().enumerate().flat_map(move |(p, pkg)| {
             pkg.funcs
                 .iter()
                 .chain(pkg.methods.iter())
+                .chain(pkg.var_inits.iter())
                 .map(move |func| FuncRef { pkg: PkgId(p), func })
         })
+    }
+
+    /// The initialiser of a package-level variable: `var rootCmd = &cobra.Command{...}`.
+    pub fn var_init(&self, pkg: PkgId, name: &str) -> Option<FuncRef<'m>> {
+        let package = self.model.pkg(pkg);
+        package
+            .var_inits
+            .iter()
+            .find(|f| {
+                f.decl
+                    .body
+                    .literals
+                    .iter()
+                    .any(|l| l.assigned_to.as_deref() == Some(name))
+                    || f.decl.body.calls.iter().any(|c| c.assigned_to.as_deref() == Some(name))
+            })
+            .map(|func| FuncRef { pkg, func })
     }
 
     /// `Func`, or `(*T).Method` / `(T).Method`.
@@ -342,46 +488,70 @@ impl<'m> Cx<'m> {
     }
 
     /// A static string, also through calls of `wrappers` (`i18n.T("...")`): the value and the wrapper used.
-    pub fn string(
-        &self,
-        pkg: PkgId,
-        file: FileId,
-        expr: &Expr,
-        wrappers: &[String],
-    ) -> Option<(String, Option<String>)> {
+    pub fn string(&self, pkg: PkgId, file: FileId, expr: &Expr, wrappers: &[String]) -> Option<Text> {
         if let Some(ConstValue::String(s)) = self.value(pkg, file, expr) {
-            return Some((s, None));
+            return Some(Text { value: s, via: None });
         }
         if let Expr::Call { fun, args, .. } = expr {
             let wrapper = fun.to_string();
             if args.len() == 1 && wrappers.contains(&wrapper) {
-                let (s, _) = self.string(pkg, file, &args[0], wrappers)?;
-                return Some((s, Some(wrapper)));
+                let text = self.string(pkg, file, &args[0], wrappers)?;
+                return Some(Text {
+                    value: text.value,
+                    via: Some(wrapper),
+                });
             }
         }
         None
     }
-}
 
-/// `{"value": ..., "expr": ...}`-style pair: the static string, and the expression as written when it is not.
-pub(crate) fn text_fields(
-    map: &mut Map<String, Value>,
-    key: &str,
-    resolved: Option<(String, Option<String>)>,
-    expr: Option<&Expr>,
-) {
-    match resolved {
-        Some((value, wrapper)) => {
-            map.insert(key.to_string(), Value::String(value));
-            if let Some(w) = wrapper {
-                map.insert(format!("{key}_via"), Value::String(w));
-            }
-        }
-        None => {
-            map.insert(key.to_string(), Value::Null);
-            if let Some(e) = expr {
-                map.insert(format!("{key}_expr"), Value::String(e.to_string()));
-            }
+    /// A text field: its static value, else the expression as written.
+    pub fn text(&self, pkg: PkgId, file: FileId, expr: Option<&Expr>, wrappers: &[String]) -> TextField {
+        match expr.and_then(|e| self.string(pkg, file, e, wrappers)) {
+            Some(text) => TextField {
+                value: Some(text.value),
+                via: text.via,
+                expr: None,
+            },
+            None => TextField {
+                value: None,
+                via: None,
+                expr: expr.map(|e| e.to_string()),
+            },
         }
     }
+}
+
+/// A static string and the wrapper call it was found in.
+pub(crate) struct Text {
+    pub value: String,
+    pub via: Option<String>,
+}
+
+/// A text a topic reports: the static value, the wrapper it came through (`i18n.T`), or the expression when it
+/// is not static. In the JSON, `KEY`, `KEY_via` and `KEY_expr` (the last two only when set).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextField {
+    pub value: Option<String>,
+    pub via: Option<String>,
+    pub expr: Option<String>,
+}
+
+impl TextField {
+    pub fn map(self, f: impl FnOnce(String) -> String) -> TextField {
+        TextField {
+            value: self.value.map(f),
+            ..self
+        }
+    }
+}
+
+/// For a key that is absent when a fact does not apply and null when it applies but is not static: a present
+/// key, null included, is `Some`.
+pub(crate) fn present_or_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }

@@ -4,36 +4,205 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
 
-use super::{Cx, TopicDef};
+use super::{add_call, Cx};
+use crate::lower::BodyQuery;
 use crate::model::{PkgId, TypeRef};
 use crate::syntax::{Access, Expr, TypeExpr};
 
-pub fn extract(cx: &Cx, topic: &TopicDef) -> Value {
-    let Some(path) = topic.package.as_deref() else {
-        return Value::Null;
-    };
-    let Some(pkg_id) = cx.model.package_by_path(path) else {
-        return Value::Null;
-    };
+/// A `workqueue` topic.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkqueueDef {
+    /// The queue's package.
+    pub package: String,
+    /// The FIFO queue whose methods get a field-access table (the first that exists).
+    #[serde(default)]
+    pub fifo_types: Vec<String>,
+    /// The queue interfaces, outermost last (the forms of each that exist).
+    #[serde(default)]
+    pub interfaces: Vec<Vec<String>>,
+    #[serde(default)]
+    pub rate_limiter_interfaces: Vec<String>,
+    #[serde(default)]
+    pub constructors: Vec<String>,
+    /// Config structs passed to constructors, whose `Name` field names the queue.
+    #[serde(default)]
+    pub config_types: Vec<String>,
+}
+
+impl WorkqueueDef {
+    pub(super) fn add_to_query(&self, query: &mut BodyQuery) {
+        for c in &self.constructors {
+            add_call(query, c, 0);
+        }
+        query.literal_types.extend(self.config_types.iter().cloned());
+        query
+            .returns_for_results
+            .extend(self.rate_limiter_interfaces.iter().cloned());
+    }
+}
+
+/// What a workqueue topic finds; null in the JSON when the tree has no such package.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkqueueReport {
+    pub package: String,
+    pub dir: String,
+    /// The interface chain from the FIFO queue outwards, each group the forms (typed, untyped) present.
+    pub interfaces: Vec<Vec<QueueInterface>>,
+    pub implementations: Vec<QueueImplementation>,
+    pub constructors: Vec<QueueConstructor>,
+    pub fifo: Option<Fifo>,
+    pub rate_limiters: Vec<RateLimiter>,
+    pub consumers: Vec<Consumer>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueInterface {
+    pub name: String,
+    pub type_params: Option<String>,
+    pub declared_as: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub doc: Option<String>,
+    pub embeds: Vec<String>,
+    pub methods: Vec<InterfaceMethod>,
+    pub method_set: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InterfaceMethod {
+    pub name: String,
+    pub signature: String,
+    pub doc: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueImplementation {
+    /// The type's name in the package.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `alias` or `defined`.
+    pub kind: Option<String>,
+    pub declared_as: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub implements: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueConstructor {
+    pub name: String,
+    pub type_params: Option<String>,
+    pub signature: String,
+    pub file: String,
+    pub line: u32,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fifo {
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub type_params: Option<String>,
+    pub file: String,
+    pub line: u32,
+    pub doc: Option<String>,
+    pub fields: Vec<FifoField>,
+    pub methods: Vec<FifoMethod>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FifoField {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub doc: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FifoMethod {
+    pub name: String,
+    pub receiver: Option<String>,
+    pub signature: String,
+    pub file: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub doc: Option<String>,
+    /// The queue's fields it touches, in declaration order.
+    pub fields: Vec<FieldAccess>,
+    /// Other methods of the queue it calls.
+    pub calls_methods: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldAccess {
+    pub field: String,
+    pub reads: bool,
+    pub writes: bool,
+    /// Methods called on the field.
+    pub calls: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RateLimiter {
+    /// `import/path.Name`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub interface: String,
+    pub kind: String,
+    pub declared_as: String,
+    pub file: String,
+    pub line: u32,
+    pub doc: Option<String>,
+    pub pointer_only: bool,
+    pub constructors: Vec<LimiterConstructor>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LimiterConstructor {
+    pub name: String,
+    pub signature: String,
+    pub file: String,
+    pub line: u32,
+}
+
+/// A call of a queue constructor outside the queue's package.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Consumer {
+    pub constructor: String,
+    pub file: String,
+    pub line: u32,
+    pub package: String,
+    pub function: String,
+    pub queue_name: Option<String>,
+    pub rate_limiter: Option<String>,
+    pub args: Vec<String>,
+}
+
+pub(crate) fn extract(cx: &Cx, def: &WorkqueueDef) -> Option<WorkqueueReport> {
+    let path = def.package.as_str();
+    let pkg_id = cx.model.package_by_path(path)?;
     let pkg = cx.model.pkg(pkg_id);
     let exists = |name: &str| pkg.type_index.contains_key(name);
 
     // The interface chain, typed and untyped forms side by side.
     let mut chain = Vec::new();
     let mut queue_interfaces: Vec<String> = Vec::new();
-    for group in &topic.interfaces {
-        let forms: Vec<Value> = group
+    for group in &def.interfaces {
+        let forms: Vec<QueueInterface> = group
             .iter()
             .filter(|n| exists(n))
             .map(|name| {
                 queue_interfaces.push(name.clone());
-                interface_json(cx, pkg_id, name)
+                interface(cx, pkg_id, name)
             })
             .collect();
         if !forms.is_empty() {
-            chain.push(Value::Array(forms));
+            chain.push(forms);
         }
     }
 
@@ -56,33 +225,31 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> Value {
             pkg: pkg_id,
             name: name.clone(),
         });
-        implementations.push(json!({
-            "type": name,
-            "kind": decl.map(|d| if d.decl.alias { "alias" } else { "defined" }),
-            "declared_as": decl.map(|d| d.decl.ty.to_string()),
-            "file": decl.map(|d| cx.path(d.file)),
-            "line": decl.map(|d| d.decl.line),
-            "implements": implements,
-        }));
+        implementations.push(QueueImplementation {
+            ty: name.clone(),
+            kind: decl.map(|d| if d.decl.alias { "alias" } else { "defined" }.to_string()),
+            declared_as: decl.map(|d| d.decl.ty.to_string()),
+            file: decl.map(|d| cx.path(d.file).to_string()),
+            line: decl.map(|d| d.decl.line),
+            implements,
+        });
     }
 
-    let constructors: Vec<Value> = topic
+    let constructors = def
         .constructors
         .iter()
         .filter_map(|name| pkg.funcs.iter().find(|f| &f.decl.name == name))
-        .map(|f| {
-            json!({
-                "name": f.decl.name,
-                "type_params": crate::syntax::type_params_string(&f.decl.type_params),
-                "signature": f.decl.sig.to_string(),
-                "file": cx.path(f.file),
-                "line": f.decl.line,
-                "doc": f.decl.doc,
-            })
+        .map(|f| QueueConstructor {
+            name: f.decl.name.clone(),
+            type_params: crate::syntax::type_params_string(&f.decl.type_params),
+            signature: f.decl.sig.to_string(),
+            file: cx.path(f.file).to_string(),
+            line: f.decl.line,
+            doc: f.decl.doc.clone(),
         })
         .collect();
 
-    let fifo = topic
+    let fifo = def
         .fifo_types
         .iter()
         .find(|n| {
@@ -93,17 +260,17 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> Value {
                 })
                 .is_some_and(|d| !d.decl.alias && matches!(d.decl.ty, TypeExpr::Struct(_)))
         })
-        .map(|name| fifo_json(cx, pkg_id, name));
+        .and_then(|name| fifo(cx, pkg_id, name));
 
     let mut rate_limiters = Vec::new();
-    for iface in &topic.rate_limiter_interfaces {
+    for iface in &def.rate_limiter_interfaces {
         let Some(info) = pkg.named.get(iface) else { continue };
         for imp in &info.implemented_by {
             let Some(decl) = cx.model.type_decl(&imp.ty) else {
                 continue;
             };
             let imp_pkg = cx.model.pkg(imp.ty.pkg);
-            let ctors: Vec<Value> = imp_pkg
+            let ctors = imp_pkg
                 .funcs
                 .iter()
                 .filter(|f| {
@@ -114,42 +281,40 @@ pub fn extract(cx: &Cx, topic: &TopicDef) -> Value {
                             .iter()
                             .any(|(_, e)| e.first().is_some_and(|e| constructs(e, &imp.ty.name)))
                 })
-                .map(|f| {
-                    json!({
-                        "name": f.decl.name,
-                        "signature": f.decl.sig.to_string(),
-                        "file": cx.path(f.file),
-                        "line": f.decl.line,
-                    })
+                .map(|f| LimiterConstructor {
+                    name: f.decl.name.clone(),
+                    signature: f.decl.sig.to_string(),
+                    file: cx.path(f.file).to_string(),
+                    line: f.decl.line,
                 })
                 .collect();
-            rate_limiters.push(json!({
-                "type": cx.model.type_id(&imp.ty),
-                "interface": iface,
-                "kind": if decl.decl.alias { "alias" } else { "defined" },
-                "declared_as": decl.decl.ty.to_string(),
-                "file": cx.path(decl.file),
-                "line": decl.decl.line,
-                "doc": decl.decl.doc,
-                "pointer_only": imp.pointer_only,
-                "constructors": ctors,
-            }));
+            rate_limiters.push(RateLimiter {
+                ty: cx.model.type_id(&imp.ty),
+                interface: iface.clone(),
+                kind: if decl.decl.alias { "alias" } else { "defined" }.to_string(),
+                declared_as: decl.decl.ty.to_string(),
+                file: cx.path(decl.file).to_string(),
+                line: decl.decl.line,
+                doc: decl.decl.doc.clone(),
+                pointer_only: imp.pointer_only,
+                constructors: ctors,
+            });
         }
     }
 
-    json!({
-        "package": path,
-        "dir": pkg.dir,
-        "interfaces": chain,
-        "implementations": implementations,
-        "constructors": constructors,
-        "fifo": fifo,
-        "rate_limiters": rate_limiters,
-        "consumers": consumers(cx, topic, path),
+    Some(WorkqueueReport {
+        package: path.to_string(),
+        dir: pkg.dir.clone(),
+        interfaces: chain,
+        implementations,
+        constructors,
+        fifo,
+        rate_limiters,
+        consumers: consumers(cx, def, path),
     })
 }
 
-fn interface_json(cx: &Cx, pkg: PkgId, name: &str) -> Value {
+fn interface(cx: &Cx, pkg: PkgId, name: &str) -> QueueInterface {
     let ty = TypeRef {
         pkg,
         name: name.to_string(),
@@ -157,19 +322,22 @@ fn interface_json(cx: &Cx, pkg: PkgId, name: &str) -> Value {
     let decl = cx.model.type_decl(&ty);
     let info = cx.model.pkg(pkg).named.get(name);
     let set = info.and_then(|i| i.interface.as_ref());
-    let own: Vec<Value> = match decl.map(|d| &d.decl.ty) {
+    let methods = match decl.map(|d| &d.decl.ty) {
         Some(TypeExpr::Interface(elems)) => elems
             .iter()
             .filter_map(|e| match e {
-                crate::syntax::InterfaceElem::Method { name, sig, doc, line } => {
-                    Some(json!({ "name": name, "signature": sig.to_string(), "doc": doc, "line": line }))
-                }
+                crate::syntax::InterfaceElem::Method { name, sig, doc, line } => Some(InterfaceMethod {
+                    name: name.clone(),
+                    signature: sig.to_string(),
+                    doc: doc.clone(),
+                    line: *line,
+                }),
                 crate::syntax::InterfaceElem::Embed(_) => None,
             })
             .collect(),
         _ => Vec::new(),
     };
-    let embeds: Vec<String> = match decl.map(|d| &d.decl.ty) {
+    let embeds = match decl.map(|d| &d.decl.ty) {
         Some(TypeExpr::Interface(elems)) => elems
             .iter()
             .filter_map(|e| match e {
@@ -180,33 +348,33 @@ fn interface_json(cx: &Cx, pkg: PkgId, name: &str) -> Value {
         Some(other) => vec![other.to_string()],
         None => Vec::new(),
     };
-    json!({
-        "name": name,
-        "type_params": decl.and_then(|d| crate::syntax::type_params_string(&d.decl.type_params)),
-        "declared_as": decl.map(|d| d.decl.ty.to_string()),
-        "file": decl.map(|d| cx.path(d.file)),
-        "line": decl.map(|d| d.decl.line),
-        "doc": decl.and_then(|d| d.decl.doc.clone()),
-        "embeds": embeds,
-        "methods": own,
-        "method_set": set.map(|s| s.methods.iter().map(|m| m.name.clone()).collect::<Vec<_>>()),
-    })
+    QueueInterface {
+        name: name.to_string(),
+        type_params: decl.and_then(|d| crate::syntax::type_params_string(&d.decl.type_params)),
+        declared_as: decl.map(|d| d.decl.ty.to_string()),
+        file: decl.map(|d| cx.path(d.file).to_string()),
+        line: decl.map(|d| d.decl.line),
+        doc: decl.and_then(|d| d.decl.doc.clone()),
+        embeds,
+        methods,
+        method_set: set.map(|s| s.methods.iter().map(|m| m.name.clone()).collect()),
+    }
 }
 
 /// The FIFO queue: its fields with their docs, and for each method which fields it reads, writes, or calls a
 /// method on.
-fn fifo_json(cx: &Cx, pkg_id: PkgId, name: &str) -> Value {
+fn fifo(cx: &Cx, pkg_id: PkgId, name: &str) -> Option<Fifo> {
     let pkg = cx.model.pkg(pkg_id);
     let ty = TypeRef {
         pkg: pkg_id,
         name: name.to_string(),
     };
-    let decl = cx.model.type_decl(&ty).expect("the caller checked the type exists");
+    let decl = cx.model.type_decl(&ty)?;
     let TypeExpr::Struct(fields) = &decl.decl.ty else {
-        return Value::Null;
+        return None;
     };
     let field_names: Vec<&str> = fields.iter().flat_map(|f| f.names.iter().map(String::as_str)).collect();
-    let fields_json: Vec<Value> = fields
+    let fifo_fields = fields
         .iter()
         .flat_map(|f| {
             let names = if f.names.is_empty() {
@@ -214,74 +382,65 @@ fn fifo_json(cx: &Cx, pkg_id: PkgId, name: &str) -> Value {
             } else {
                 f.names.clone()
             };
-            names
-                .into_iter()
-                .map(move |n| json!({ "name": n, "type": f.ty.to_string(), "doc": f.doc, "line": f.line }))
+            names.into_iter().map(move |n| FifoField {
+                name: n,
+                ty: f.ty.to_string(),
+                doc: f.doc.clone(),
+                line: f.line,
+            })
         })
         .collect();
     let mut methods = Vec::new();
     for &i in pkg.method_index.get(name).into_iter().flatten() {
         let m = &pkg.methods[i];
-        let mut by_field: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
-        let mut calls_own: Vec<&str> = Vec::new();
+        let mut by_field: BTreeMap<&str, FieldAccess> = BTreeMap::new();
+        let mut calls_own: Vec<String> = Vec::new();
         for usage in &m.decl.body.receiver_fields {
             if !field_names.contains(&usage.field.as_str()) {
                 if usage.access == Access::CallMethod && usage.method.is_none() {
-                    calls_own.push(&usage.field);
+                    calls_own.push(usage.field.clone());
                 }
                 continue;
             }
-            let entry = by_field.entry(&usage.field).or_insert_with(|| {
-                let mut e = Map::new();
-                e.insert("field".into(), json!(usage.field));
-                e.insert("reads".into(), json!(false));
-                e.insert("writes".into(), json!(false));
-                e.insert("calls".into(), json!([]));
-                e
+            let entry = by_field.entry(&usage.field).or_insert_with(|| FieldAccess {
+                field: usage.field.clone(),
+                ..FieldAccess::default()
             });
             match usage.access {
-                Access::Read => {
-                    entry.insert("reads".into(), json!(true));
-                }
-                Access::Write => {
-                    entry.insert("writes".into(), json!(true));
-                }
+                Access::Read => entry.reads = true,
+                Access::Write => entry.writes = true,
                 Access::CallMethod => {
-                    if let (Some(method), Some(Value::Array(calls))) = (&usage.method, entry.get_mut("calls")) {
-                        if !calls.iter().any(|c| c == method.as_str()) {
-                            calls.push(json!(method));
+                    if let Some(method) = &usage.method {
+                        if !entry.calls.contains(method) {
+                            entry.calls.push(method.clone());
                         }
                     }
                 }
             }
         }
         // Fields in declaration order.
-        let touches: Vec<Value> = field_names
-            .iter()
-            .filter_map(|f| by_field.remove(f))
-            .map(Value::Object)
-            .collect();
+        let touches = field_names.iter().filter_map(|f| by_field.remove(f)).collect();
         calls_own.dedup();
-        methods.push(json!({
-            "name": m.decl.name,
-            "receiver": m.decl.receiver.as_ref().map(|r| r.ty.to_string()),
-            "signature": m.decl.sig.to_string(),
-            "file": cx.path(m.file),
-            "line": m.decl.line,
-            "end_line": m.decl.end_line,
-            "doc": m.decl.doc,
-            "fields": touches,
-            "calls_methods": calls_own,
-        }));
+        methods.push(FifoMethod {
+            name: m.decl.name.clone(),
+            receiver: m.decl.receiver.as_ref().map(|r| r.ty.to_string()),
+            signature: m.decl.sig.to_string(),
+            file: cx.path(m.file).to_string(),
+            line: m.decl.line,
+            end_line: m.decl.end_line,
+            doc: m.decl.doc.clone(),
+            fields: touches,
+            calls_methods: calls_own,
+        });
     }
-    json!({
-        "type": name,
-        "type_params": crate::syntax::type_params_string(&decl.decl.type_params),
-        "file": cx.path(decl.file),
-        "line": decl.decl.line,
-        "doc": decl.decl.doc,
-        "fields": fields_json,
-        "methods": methods,
+    Some(Fifo {
+        ty: name.to_string(),
+        type_params: crate::syntax::type_params_string(&decl.decl.type_params),
+        file: cx.path(decl.file).to_string(),
+        line: decl.decl.line,
+        doc: decl.decl.doc.clone(),
+        fields: fifo_fields,
+        methods,
     })
 }
 
@@ -305,7 +464,7 @@ fn mentions(ty: &TypeExpr, name: &str) -> bool {
 
 /// Every call of a workqueue constructor in the tree, with the queue's name when it is static and the rate
 /// limiter argument.
-fn consumers(cx: &Cx, topic: &TopicDef, path: &str) -> Value {
+fn consumers(cx: &Cx, def: &WorkqueueDef, path: &str) -> Vec<Consumer> {
     let queue_pkg = cx.model.package_by_path(path);
     let mut out = Vec::new();
     // Calls inside the workqueue package are its own wiring, not consumers.
@@ -314,7 +473,7 @@ fn consumers(cx: &Cx, topic: &TopicDef, path: &str) -> Value {
             let Some((callee_path, name)) = cx.callee(func.pkg, func.file(), &call.fun) else {
                 continue;
             };
-            if callee_path != path || !topic.constructors.contains(&name) {
+            if callee_path != path || !def.constructors.contains(&name) {
                 continue;
             }
             // Parameter names of the constructor tell which argument is the name and which the limiter.
@@ -334,28 +493,28 @@ fn consumers(cx: &Cx, topic: &TopicDef, path: &str) -> Value {
             for (i, arg) in call.args.iter().enumerate() {
                 let (param, ty) = params.get(i).cloned().unwrap_or_default();
                 if param == "name" {
-                    queue_name = cx.string(func.pkg, func.file(), arg, &[]).map(|s| s.0);
+                    queue_name = cx.string(func.pkg, func.file(), arg, &[]).map(|s| s.value);
                 } else if ty.contains("RateLimiter") {
                     limiter = Some(arg.to_string());
                 } else if let Expr::CompositeLit(_, line) = arg {
                     // A config struct: its Name field.
                     let lit = func.func.decl.body.literals.iter().find(|l| l.line == *line);
                     if let Some(field) = lit.and_then(|l| l.fields.iter().find(|f| f.key == "Name")) {
-                        queue_name = cx.string(func.pkg, func.file(), &field.value, &[]).map(|s| s.0);
+                        queue_name = cx.string(func.pkg, func.file(), &field.value, &[]).map(|s| s.value);
                     }
                 }
             }
-            out.push(json!({
-                "constructor": name,
-                "file": cx.path(func.file()),
-                "line": call.line,
-                "package": cx.model.pkg(func.pkg).import_path,
-                "function": cx.func_name(&func.func.decl),
-                "queue_name": queue_name,
-                "rate_limiter": limiter,
-                "args": call.args.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
-            }));
+            out.push(Consumer {
+                constructor: name,
+                file: cx.path(func.file()).to_string(),
+                line: call.line,
+                package: cx.model.pkg(func.pkg).import_path.clone(),
+                function: cx.func_name(&func.func.decl),
+                queue_name,
+                rate_limiter: limiter,
+                args: call.args.iter().map(|a| a.to_string()).collect(),
+            });
         }
     }
-    Value::Array(out)
+    out
 }

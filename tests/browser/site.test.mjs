@@ -59,9 +59,9 @@ await check("home page renders the guides", async () => {
 
 await check("a link leads to the emptyDir page", async () => {
   await page.click("article a:has-text('Volume plugins')");
-  await page.waitForURL(/volume\/index\.html$/);
+  await page.waitForURL(/volume_plugins\/index\.html$/);
   await page.click("article a:has-text('kubernetes.io/empty-dir')");
-  await page.waitForURL(/volume\/emptydir\.html$/);
+  await page.waitForURL(/volume_plugins\/emptydir\.html$/);
   const heading = await page.locator("article h1").innerText();
   assert(heading.includes("kubernetes.io/empty-dir"), `heading was ${heading}`);
   assert(await page.locator("article td:has-text('ed.setupTmpfs')").count() > 0, "the medium switch is missing");
@@ -72,7 +72,7 @@ await check("search finds the emptyDir plugin", async () => {
   const result = page.locator("#search-results a", { hasText: "kubernetes.io/empty-dir" });
   await result.first().waitFor({ timeout: 5000 });
   await result.first().click();
-  await page.waitForURL(/volume\/emptydir\.html/);
+  await page.waitForURL(/volume_plugins\/emptydir\.html/);
 });
 
 await check("search finds a flag", async () => {
@@ -89,7 +89,7 @@ await check("the theme toggle switches to dark", async () => {
 
 await check("search works from file://", async () => {
   const local = await browser.newPage();
-  await local.goto("file://" + path.join(siteDir, "cmd/index.html"));
+  await local.goto("file://" + path.join(siteDir, "binaries/index.html"));
   await local.fill("#search", "kube-widget");
   await local.locator("#search-results a", { hasText: "kube-widget" }).first().waitFor({ timeout: 5000 });
   await local.close();

@@ -1,0 +1,610 @@
+//! The change rules of each kind of topic, generated from a topic's definition, and the comparisons that fire
+//! them. A rule's id is `<topic id>.<what>`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Class, Collector, Location, Rule, Side};
+use crate::scan::PackageDoc;
+use crate::topics::binaries::BinariesReport;
+use crate::topics::calls::{CallsReport, LiteralsReport};
+use crate::topics::commands::CommandsReport;
+use crate::topics::implementers::{ImplementersReport, RemovedSeverity};
+use crate::topics::workqueue::WorkqueueReport;
+use crate::topics::{Kind, Report, TopicDef};
+
+use super::Severity::{self, Breaking, Info, Notable};
+use Class::{Added, Changed, Removed};
+
+fn rule(def_id: &str, what: &str, class: Class, severity: Severity, message: String) -> Rule {
+    Rule {
+        id: format!("{def_id}.{what}"),
+        section: def_id.to_string(),
+        class,
+        severity,
+        message,
+    }
+}
+
+/// The rules of one topic, from its kind and its keys.
+pub fn of_topic(def: &TopicDef) -> Vec<Rule> {
+    let id = def.id.as_str();
+    let r = |what: &str, class, severity, message: &str| rule(id, what, class, severity, message.to_string());
+    match &def.kind {
+        Kind::Binaries(_) => vec![
+            r("added", Added, Notable, "binary {subject} added"),
+            r("removed", Removed, Breaking, "binary {subject} removed"),
+        ],
+        Kind::Commands(_) => vec![
+            r("command-added", Added, Notable, "command {subject} added"),
+            r("command-removed", Removed, Breaking, "command {subject} removed"),
+            r(
+                "command-moved",
+                Changed,
+                Info,
+                "command {subject} moved from {old} to {new}",
+            ),
+            r("flag-added", Added, Notable, "flag {subject} added"),
+            r("flag-removed", Removed, Breaking, "flag {subject} removed"),
+            r(
+                "flag-type-changed",
+                Changed,
+                Breaking,
+                "flag {subject} changed type from {old} to {new}",
+            ),
+            r(
+                "flag-default-changed",
+                Changed,
+                Notable,
+                "flag {subject} changed default from {old} to {new}",
+            ),
+            r(
+                "flag-usage-changed",
+                Changed,
+                Info,
+                "flag {subject} changed usage from {old} to {new}",
+            ),
+            r("flag-deprecated", Changed, Notable, "flag {subject} deprecated: {new}"),
+        ],
+        Kind::Workqueue(_) => {
+            let mut out = api_rules(id, &ApiRules::WORKQUEUE, Notable);
+            out.extend([
+                r(
+                    "kind-changed",
+                    Changed,
+                    Breaking,
+                    "{subject} changed from {old} to {new}",
+                ),
+                r("rate-limiter-added", Added, Notable, "rate limiter {subject} added"),
+                r(
+                    "rate-limiter-removed",
+                    Removed,
+                    Breaking,
+                    "rate limiter {subject} removed",
+                ),
+                r("consumer-added", Added, Info, "{subject} now builds a queue"),
+                r("consumer-removed", Removed, Info, "{subject} no longer builds a queue"),
+            ]);
+            out
+        }
+        Kind::Implementers(kind) => {
+            let noun = def.noun();
+            let removed = match kind.removed {
+                RemovedSeverity::Breaking => Breaking,
+                RemovedSeverity::Notable => Notable,
+            };
+            let mut out = vec![
+                rule(id, "added", Added, Notable, format!("{noun} {{subject}} added")),
+                rule(id, "removed", Removed, removed, format!("{noun} {{subject}} removed")),
+                rule(
+                    id,
+                    "platforms-changed",
+                    Changed,
+                    Notable,
+                    format!("{noun} {{subject}} platforms changed from {{old}} to {{new}}"),
+                ),
+            ];
+            if kind.capabilities.is_some() {
+                out.push(rule(
+                    id,
+                    "capabilities-changed",
+                    Changed,
+                    Notable,
+                    format!("{noun} {{subject}} capabilities changed from {{old}} to {{new}}"),
+                ));
+            }
+            if kind.registration.is_some() {
+                out.push(rule(
+                    id,
+                    "registration-changed",
+                    Changed,
+                    Notable,
+                    format!("{noun} {{subject}} registration changed from {{old}} to {{new}}"),
+                ));
+            }
+            out
+        }
+        Kind::Calls(_) => vec![
+            r("added", Added, Info, "call of {subject} added"),
+            r("removed", Removed, Info, "call of {subject} removed"),
+            r(
+                "values-changed",
+                Changed,
+                Notable,
+                "call of {subject} changed from {old} to {new}",
+            ),
+        ],
+        Kind::Literals(_) => vec![
+            r("added", Added, Info, "literal in {subject} added"),
+            r("removed", Removed, Info, "literal in {subject} removed"),
+            r(
+                "fields-changed",
+                Changed,
+                Notable,
+                "literal in {subject} changed from {old} to {new}",
+            ),
+        ],
+    }
+}
+
+/// The rules of a package's exported API in a section (`<section>.<prefix>added`, ...); what an addition counts
+/// as.
+pub fn api_rules(section: &str, rules: &ApiRules, added: Severity) -> Vec<Rule> {
+    let p = rules.prefix;
+    let r = |what: &str, class, severity, message: &str| rule(section, what, class, severity, message.to_string());
+    vec![
+        r(&format!("{p}added"), Added, added, "{subject} added"),
+        r(&format!("{p}removed"), Removed, Breaking, "{subject} removed"),
+        r(
+            &format!("{p}changed"),
+            Changed,
+            Breaking,
+            "{subject} changed from {old} to {new}",
+        ),
+    ]
+}
+
+/// Which rules a package comparison fires: the API section's (`api.added`), or a workqueue topic's
+/// (`workqueue.api-added`, and `kind-changed` for a type that changes kind).
+pub struct ApiRules {
+    pub prefix: &'static str,
+    pub kind_changed: &'static str,
+}
+
+impl ApiRules {
+    pub const API: ApiRules = ApiRules {
+        prefix: "",
+        kind_changed: "changed",
+    };
+    const WORKQUEUE: ApiRules = ApiRules {
+        prefix: "api-",
+        kind_changed: "kind-changed",
+    };
+}
+
+/// Compares one topic's reports (either may be missing: a topic only one side has).
+pub fn compare(c: &mut Collector, def: &TopicDef, old: Option<&Report>, new: Option<&Report>, o: &Side, n: &Side) {
+    match &def.kind {
+        Kind::Binaries(_) => binaries(c, old.and_then(Report::binaries), new.and_then(Report::binaries)),
+        Kind::Commands(_) => commands(c, old.and_then(Report::commands), new.and_then(Report::commands)),
+        Kind::Workqueue(w) => workqueue(
+            c,
+            &w.package,
+            old.and_then(Report::workqueue),
+            new.and_then(Report::workqueue),
+            o,
+            n,
+        ),
+        Kind::Implementers(kind) => implementers(
+            c,
+            kind.key_by_name(),
+            old.and_then(Report::implementers),
+            new.and_then(Report::implementers),
+        ),
+        Kind::Calls(_) => calls(c, old.and_then(Report::calls), new.and_then(Report::calls)),
+        Kind::Literals(_) => literals(c, old.and_then(Report::literals), new.and_then(Report::literals)),
+    }
+}
+
+/// Entries of both sides by key: the added and removed ones fire `added`/`removed` (with the rule prefix), the
+/// pairs present on both sides are returned.
+fn added_removed<'a, T>(
+    c: &mut Collector,
+    prefix: &str,
+    old: &BTreeMap<String, &'a T>,
+    new: &BTreeMap<String, &'a T>,
+    at: impl Fn(&T) -> Option<Location>,
+    about: impl Fn(&str, &T) -> BTreeMap<&'static str, String>,
+) -> Vec<(String, &'a T, &'a T)> {
+    for (k, v) in new {
+        if !old.contains_key(k) {
+            c.push(&format!("{prefix}added"), k, (None, None), (None, at(v)), about(k, v));
+        }
+    }
+    let mut both = Vec::new();
+    for (k, v) in old {
+        match new.get(k) {
+            Some(n) => both.push((k.clone(), *v, *n)),
+            None => c.push(&format!("{prefix}removed"), k, (None, None), (at(v), None), about(k, v)),
+        }
+    }
+    both
+}
+
+fn none<T>(_: &str, _: &T) -> BTreeMap<&'static str, String> {
+    BTreeMap::new()
+}
+
+fn join(list: &[String]) -> Option<String> {
+    Some(list.join(", "))
+}
+
+fn binaries(c: &mut Collector, old: Option<&BinariesReport>, new: Option<&BinariesReport>) {
+    fn key(r: Option<&BinariesReport>) -> BTreeMap<String, &crate::topics::binaries::Binary> {
+        r.iter().flat_map(|r| &r.binaries).map(|b| (b.dir.clone(), b)).collect()
+    }
+    let at = |b: &crate::topics::binaries::Binary| Some(Location::new(b.main_file.as_deref()?, b.main_line?));
+    let about = |k: &str, _: &crate::topics::binaries::Binary| BTreeMap::from([("binary", k.to_string())]);
+    added_removed(c, "", &key(old), &key(new), at, about);
+}
+
+/// Commands by `binary command path` (the Use words from the root), flags by `owner --name` where the owner is
+/// the command's key, else the options type, else the function that registers it.
+fn commands(c: &mut Collector, old: Option<&CommandsReport>, new: Option<&CommandsReport>) {
+    use crate::topics::commands::{Command, Flag};
+    fn command_keys(r: &CommandsReport) -> BTreeMap<String, String> {
+        let by_id: BTreeMap<&str, &Command> = r.commands.iter().map(|c| (c.id.as_str(), c)).collect();
+        let mut out = BTreeMap::new();
+        for cmd in &r.commands {
+            let mut words = Vec::new();
+            let mut cur = Some(cmd);
+            let mut guard = 0;
+            while let Some(x) = cur {
+                words.push(x.name.clone().unwrap_or_else(|| "?".to_string()));
+                cur = x.parent.as_deref().and_then(|p| by_id.get(p).copied());
+                guard += 1;
+                if guard > 32 {
+                    break;
+                }
+            }
+            words.reverse();
+            let binary = cmd.binary.as_deref().unwrap_or(&cmd.package);
+            out.insert(cmd.id.clone(), format!("{binary} {}", words.join(" ")));
+        }
+        out
+    }
+    let empty = CommandsReport::default();
+    let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+    let (ok, nk) = (command_keys(old), command_keys(new));
+    fn commands<'r>(r: &'r CommandsReport, keys: &BTreeMap<String, String>) -> BTreeMap<String, &'r Command> {
+        r.commands
+            .iter()
+            .filter_map(|cmd| Some((keys.get(&cmd.id)?.clone(), cmd)))
+            .collect()
+    }
+    let (oc, nc) = (commands(old, &ok), commands(new, &nk));
+    let at = |cmd: &Command| Some(Location::new(&cmd.file, cmd.line));
+    let about = |k: &str, cmd: &Command| {
+        let mut m = BTreeMap::new();
+        if let Some(b) = &cmd.binary {
+            m.insert("binary", b.clone());
+        }
+        m.insert("command", k.to_string());
+        m
+    };
+    for (k, o, n) in added_removed(c, "command-", &oc, &nc, at, about) {
+        if o.file != n.file {
+            c.push(
+                "command-moved",
+                &k,
+                (Some(o.file.clone()), Some(n.file.clone())),
+                (at(o), at(n)),
+                about(&k, n),
+            );
+        }
+    }
+    fn flags<'r>(r: &'r CommandsReport, keys: &BTreeMap<String, String>) -> BTreeMap<String, &'r Flag> {
+        let mut out = BTreeMap::new();
+        for f in &r.flags {
+            let owner = f
+                .command
+                .as_deref()
+                .and_then(|id| keys.get(id).cloned())
+                .or_else(|| f.options_type.clone())
+                .unwrap_or_else(|| format!("{} {}", f.file, f.function));
+            out.entry(format!("{owner} --{}", f.name)).or_insert(f);
+        }
+        out
+    }
+    let (of, nf) = (flags(old, &ok), flags(new, &nk));
+    let at = |f: &Flag| Some(Location::new(&f.file, f.line));
+    let about = |_: &str, f: &Flag| BTreeMap::from([("flag", f.name.clone())]);
+    for (k, o, n) in added_removed(c, "flag-", &of, &nf, at, about) {
+        let compared = [
+            ("flag-type-changed", Some(o.ty.clone()), Some(n.ty.clone())),
+            ("flag-default-changed", o.default.clone(), n.default.clone()),
+            ("flag-usage-changed", o.usage.clone(), n.usage.clone()),
+        ];
+        for (what, ov, nv) in compared {
+            if ov != nv {
+                c.push(what, &k, (ov, nv), (at(o), at(n)), about(&k, n));
+            }
+        }
+        if o.deprecated != n.deprecated && n.deprecated.is_some() {
+            c.push(
+                "flag-deprecated",
+                &k,
+                (o.deprecated.clone(), n.deprecated.clone()),
+                (at(o), at(n)),
+                about(&k, n),
+            );
+        }
+    }
+}
+
+fn workqueue(
+    c: &mut Collector,
+    package: &str,
+    old: Option<&WorkqueueReport>,
+    new: Option<&WorkqueueReport>,
+    o: &Side,
+    n: &Side,
+) {
+    use crate::topics::workqueue::{Consumer, RateLimiter};
+    let path = new
+        .map(|w| w.package.as_str())
+        .or(old.map(|w| w.package.as_str()))
+        .unwrap_or(package);
+    if old.is_some() && new.is_some() {
+        package_api(c, o.package(path), n.package(path), path, ApiRules::WORKQUEUE);
+    }
+    fn limiters(w: Option<&WorkqueueReport>) -> BTreeMap<String, &RateLimiter> {
+        w.iter()
+            .flat_map(|w| &w.rate_limiters)
+            .filter_map(|l| Some((l.ty.rsplit('/').next()?.to_string(), l)))
+            .collect()
+    }
+    let at = |l: &RateLimiter| Some(Location::new(&l.file, l.line));
+    added_removed(c, "rate-limiter-", &limiters(old), &limiters(new), at, none);
+    // Consumers by package and function; a function that builds several queues counts each constructor once.
+    fn consumers(w: Option<&WorkqueueReport>) -> BTreeMap<String, &Consumer> {
+        let mut out = BTreeMap::new();
+        for x in w.iter().flat_map(|w| &w.consumers) {
+            out.entry(format!("{}.{} ({})", x.package, x.function, x.constructor))
+                .or_insert(x);
+        }
+        out
+    }
+    let at = |x: &Consumer| Some(Location::new(&x.file, x.line));
+    added_removed(c, "consumer-", &consumers(old), &consumers(new), at, none);
+}
+
+fn implementers(c: &mut Collector, by_name: bool, old: Option<&ImplementersReport>, new: Option<&ImplementersReport>) {
+    use crate::topics::implementers::Implementer;
+    // By static name when the topic says so and there is one, else by type name.
+    fn entries(r: Option<&ImplementersReport>, by_name: bool) -> BTreeMap<String, &Implementer> {
+        r.iter()
+            .flat_map(|r| &r.implementers)
+            .map(|i| {
+                let name = i.static_name().filter(|_| by_name).map(str::to_string);
+                let key = name.unwrap_or_else(|| i.ty.rsplit('/').next().unwrap_or(&i.ty).to_string());
+                (key, i)
+            })
+            .collect()
+    }
+    let at = |i: &Implementer| Some(Location::new(&i.file, i.line));
+    let about = |k: &str, _: &Implementer| BTreeMap::from([("entry", k.to_string())]);
+    for (k, o, n) in added_removed(c, "", &entries(old, by_name), &entries(new, by_name), at, about) {
+        if o.implements.is_some() && o.implements != n.implements {
+            let list = |i: &Implementer| join(i.implements.as_deref().unwrap_or_default());
+            c.push(
+                "capabilities-changed",
+                &k,
+                (list(o), list(n)),
+                (at(o), at(n)),
+                about(&k, n),
+            );
+        }
+        if o.platforms != n.platforms {
+            c.push(
+                "platforms-changed",
+                &k,
+                (join(&o.platforms), join(&n.platforms)),
+                (at(o), at(n)),
+                about(&k, n),
+            );
+        }
+        let reg = |i: &Implementer| -> Option<BTreeSet<String>> {
+            i.registered.as_ref().map(|list| {
+                list.iter()
+                    .map(|r| format!("{} {}", r.binary.as_deref().unwrap_or(""), r.function))
+                    .collect()
+            })
+        };
+        let (or, nr) = (reg(o), reg(n));
+        if or.is_some() && or != nr {
+            let text =
+                |s: Option<BTreeSet<String>>| Some(s.unwrap_or_default().into_iter().collect::<Vec<_>>().join(", "));
+            c.push(
+                "registration-changed",
+                &k,
+                (text(or), text(nr)),
+                (at(o), at(n)),
+                about(&k, n),
+            );
+        }
+    }
+}
+
+fn calls(c: &mut Collector, old: Option<&CallsReport>, new: Option<&CallsReport>) {
+    use crate::topics::calls::CallSite;
+    // By function, caller and arguments as written; the n-th of several identical calls is its own entry.
+    fn entries(r: Option<&CallsReport>) -> BTreeMap<String, &CallSite> {
+        let mut out = BTreeMap::new();
+        for call in r.iter().flat_map(|r| &r.calls) {
+            let base = format!(
+                "{} in {}.{}({})",
+                call.function.rsplit('/').next().unwrap_or(&call.function),
+                call.package,
+                call.caller,
+                call.args.join(", ")
+            );
+            let mut key = base.clone();
+            let mut n = 1;
+            while out.contains_key(&key) {
+                n += 1;
+                key = format!("{base} #{n}");
+            }
+            out.insert(key, call);
+        }
+        out
+    }
+    let at = |x: &CallSite| Some(Location::new(&x.file, x.line));
+    for (k, o, n) in added_removed(c, "", &entries(old), &entries(new), at, none) {
+        if o.values != n.values {
+            let text = |x: &CallSite| {
+                Some(
+                    x.values
+                        .iter()
+                        .map(|v| v.clone().unwrap_or_else(|| "?".to_string()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            };
+            c.push(
+                "values-changed",
+                &k,
+                (text(o), text(n)),
+                (at(o), at(n)),
+                BTreeMap::new(),
+            );
+        }
+    }
+}
+
+fn literals(c: &mut Collector, old: Option<&LiteralsReport>, new: Option<&LiteralsReport>) {
+    use crate::topics::calls::LiteralSite;
+    // By package and function; the n-th literal of a function is its own entry.
+    fn entries(r: Option<&LiteralsReport>) -> BTreeMap<String, &LiteralSite> {
+        let mut out = BTreeMap::new();
+        for lit in r.iter().flat_map(|r| &r.literals) {
+            let base = format!("{}.{}", lit.package, lit.function);
+            let mut key = base.clone();
+            let mut n = 1;
+            while out.contains_key(&key) {
+                n += 1;
+                key = format!("{base} #{n}");
+            }
+            out.insert(key, lit);
+        }
+        out
+    }
+    let at = |x: &LiteralSite| Some(Location::new(&x.file, x.line));
+    let text = |x: &LiteralSite| {
+        Some(
+            x.fields
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.value.as_deref().unwrap_or(&v.expr)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    };
+    for (k, o, n) in added_removed(c, "", &entries(old), &entries(new), at, none) {
+        if text(o) != text(n) {
+            c.push(
+                "fields-changed",
+                &k,
+                (text(o), text(n)),
+                (at(o), at(n)),
+                BTreeMap::new(),
+            );
+        }
+    }
+}
+
+/// The exported API of a package: types (by kind and declaration), functions and methods (by signature).
+pub fn package_api(c: &mut Collector, old: Option<&PackageDoc>, new: Option<&PackageDoc>, path: &str, rules: ApiRules) {
+    let (Some(op), Some(np)) = (old, new) else {
+        return;
+    };
+    let exported = |name: &str| name.chars().next().is_some_and(char::is_uppercase);
+    let short = path.rsplit('/').next().unwrap_or(path);
+    // Each entry: its kind, what is compared, and where it is.
+    let entries = |p: &PackageDoc| -> BTreeMap<String, (String, String, Option<Location>)> {
+        let mut out = BTreeMap::new();
+        for t in p.types.iter().filter(|t| exported(&t.name)) {
+            let decl = format!("{} {}", t.kind, t.ty);
+            out.entry(format!("type {short}.{}", t.name)).or_insert((
+                t.kind.to_string(),
+                decl,
+                Some(Location::new(&t.file, t.line)),
+            ));
+        }
+        for f in p.funcs.iter().filter(|f| exported(&f.name)) {
+            let sig = format!("{}{}", f.type_params.as_deref().unwrap_or(""), f.signature);
+            out.entry(format!("func {short}.{}", f.name)).or_insert((
+                "func".to_string(),
+                sig,
+                Some(Location::new(&f.file, f.line)),
+            ));
+        }
+        // Methods from each exported type's method set, so that promoted methods and the methods an alias gets
+        // from the type it stands for count as that type's API.
+        for t in p.types.iter().filter(|t| exported(&t.name)) {
+            let set = t.method_set.as_ref().or(t.interface.as_ref().map(|i| &i.method_set));
+            for m in set.into_iter().flatten().filter(|m| exported(&m.name)) {
+                // Compared in canonical form (type arguments substituted).
+                let at = m.locations.first().and_then(|l| Location::parse(l));
+                out.entry(format!("method {short}.{}.{}", t.name, m.name)).or_insert((
+                    "method".to_string(),
+                    m.canonical.clone(),
+                    at,
+                ));
+            }
+        }
+        out
+    };
+    let (oe, ne) = (entries(op), entries(np));
+    let p = rules.prefix;
+    for (k, (_, _, at)) in &ne {
+        if !oe.contains_key(k) {
+            c.push(
+                &format!("{p}added"),
+                k,
+                (None, None),
+                (None, at.clone()),
+                BTreeMap::new(),
+            );
+        }
+    }
+    for (k, (okind, odecl, oat)) in &oe {
+        match ne.get(k) {
+            None => c.push(
+                &format!("{p}removed"),
+                k,
+                (None, None),
+                (oat.clone(), None),
+                BTreeMap::new(),
+            ),
+            Some((nkind, ndecl, nat)) => {
+                let at = (oat.clone(), nat.clone());
+                if okind != nkind {
+                    c.push(
+                        rules.kind_changed,
+                        k,
+                        (Some(okind.clone()), Some(nkind.clone())),
+                        at,
+                        BTreeMap::new(),
+                    );
+                } else if odecl != ndecl {
+                    c.push(
+                        &format!("{p}changed"),
+                        k,
+                        (Some(odecl.clone()), Some(ndecl.clone())),
+                        at,
+                        BTreeMap::new(),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! A binaries topic's pages: the index of binaries as an annotated tree, and a page per binary with its command
+//! tree, commands, flags, options structs and layout (from the commands topics).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{json, Value};
+
+use super::{crumbs, topic_value, Builder, PageSpec};
+use crate::render::diagram::{self, TreeNode};
+use crate::render::links::{binary_slugs, entry_page, rel, slug, topic_page, PageId};
+use crate::topics::binaries::{BinariesReport, Binary};
+use crate::topics::commands::{Command, Flag};
+use crate::topics::{Kind, Report, TopicDef};
+
+/// The page of the binary in folder `dir`.
+pub fn page_of(def: &TopicDef, report: &BinariesReport, dir: &str) -> Option<PageId> {
+    let slugs = slugs(report);
+    report
+        .binaries
+        .iter()
+        .position(|b| b.dir == dir)
+        .map(|i| entry_page(&def.id, &slugs[i]))
+}
+
+fn slugs(report: &BinariesReport) -> Vec<String> {
+    let entries: Vec<(&str, bool)> = report
+        .binaries
+        .iter()
+        .map(|b| (b.dir.as_str(), b.outside_dir))
+        .collect();
+    binary_slugs(&entries)
+}
+
+pub fn pages(b: &Builder, def: &TopicDef, report: &BinariesReport) -> Vec<PageSpec> {
+    let id = topic_page(&def.id, true);
+    let dir = match &def.kind {
+        Kind::Binaries(d) => d.dir.as_str(),
+        _ => "",
+    };
+    let slugs = slugs(report);
+    let row = |(i, bin): (usize, &Binary)| {
+        json!({
+            "dir": bin.dir,
+            "name": bin.name,
+            "summary": bin.summary,
+            "href": rel(&id, &entry_page(&def.id, &slugs[i]), None),
+            "packages": bin.packages.len(),
+        })
+    };
+    let own: Vec<Value> = report
+        .binaries
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| !x.outside_dir)
+        .map(row)
+        .collect();
+    let others: Vec<Value> = report
+        .binaries
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.outside_dir)
+        .map(row)
+        .collect();
+    let width = own
+        .iter()
+        .filter_map(|b| b["name"].as_str())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let tree: Vec<String> = own
+        .iter()
+        .enumerate()
+        .map(|(i, bin)| {
+            let branch = if i + 1 == own.len() { "└──" } else { "├──" };
+            let name = bin["name"].as_str().unwrap_or_default();
+            let summary = bin["summary"].as_str().unwrap_or("");
+            format!("{branch} {name:<width$}  {summary}").trim_end().to_string()
+        })
+        .collect();
+    let context = json!({
+        "topic": topic_value(def),
+        "dir": dir,
+        "binaries": own,
+        "others": others,
+        "tree": tree,
+    });
+    let mut pages = vec![b.page(&id, &def.title, &crumbs(def, None), "binaries.md", context)];
+    for (i, bin) in report.binaries.iter().enumerate() {
+        let mut page = binary_page(b, def, &id, &entry_page(&def.id, &slugs[i]), bin);
+        if bin.outside_dir {
+            page.section = super::Section::Entries(0, 1, "Other main packages".to_string());
+            page.title = bin.dir.clone();
+        }
+        pages.push(page);
+    }
+    pages
+}
+
+/// A command with its path from the root and its anchor on the binary's page.
+pub(super) struct Placed<'r> {
+    pub command: &'r Command,
+    pub path: Vec<String>,
+    pub anchor: String,
+}
+
+/// A binary's commands in tree order from its root, then the others of the binary, each with its anchor.
+pub(super) fn placed<'r>(commands: &[&'r Command], bin: &Binary) -> Vec<Placed<'r>> {
+    let by_id: BTreeMap<&str, &Command> = commands.iter().map(|c| (c.id.as_str(), *c)).collect();
+    let name_of = |c: &Command| c.name.clone().unwrap_or_else(|| "?".to_string());
+    let mut order: Vec<(&Command, Vec<String>)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    if let Some(root) = bin.root_command.as_deref().and_then(|r| by_id.get(r)) {
+        let mut stack = vec![(*root, Vec::<String>::new())];
+        while let Some((c, parent_path)) = stack.pop() {
+            if !seen.insert(c.id.as_str()) {
+                continue;
+            }
+            let mut path = parent_path.clone();
+            path.push(name_of(c));
+            for child in c.children.iter().rev().filter_map(|ch| by_id.get(ch.as_str())) {
+                stack.push((*child, path.clone()));
+            }
+            order.push((c, path));
+        }
+    }
+    for c in commands {
+        if c.binary.as_deref() == Some(bin.dir.as_str()) && !seen.contains(c.id.as_str()) {
+            order.push((c, vec![name_of(c)]));
+        }
+    }
+    // A command whose name is not static shows as `?`, which the slug drops: its line keeps its anchor apart.
+    let mut anchors = BTreeSet::new();
+    order
+        .into_iter()
+        .map(|(command, path)| {
+            let mut anchor = format!("cmd-{}", slug(&path.join(" ")));
+            if !anchors.insert(anchor.clone()) {
+                anchor = format!("{anchor}-line-{}", command.line);
+                anchors.insert(anchor.clone());
+            }
+            Placed { command, path, anchor }
+        })
+        .collect()
+}
+
+fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary) -> PageSpec {
+    // The commands, flags and options structs of every commands topic.
+    let commands: Vec<&Command> = b.data.topics.commands().flat_map(|(_, r)| r.commands.iter()).collect();
+    let flags: Vec<&Flag> = b.data.topics.commands().flat_map(|(_, r)| r.flags.iter()).collect();
+    let options = b.data.topics.commands().flat_map(|(_, r)| r.options_structs.iter());
+    let by_id: BTreeMap<&str, &Command> = commands.iter().map(|c| (c.id.as_str(), *c)).collect();
+    let order = placed(&commands, bin);
+    let anchor_of: HashMap<&str, String> = order
+        .iter()
+        .map(|p| (p.command.id.as_str(), p.anchor.clone()))
+        .collect();
+    let command_values: Vec<Value> = order
+        .iter()
+        .map(|p| {
+            let c = p.command;
+            let anchor = p.anchor.clone();
+            let path = p.path.join(" ");
+            let own_flags: Vec<Value> = flags
+                .iter()
+                .filter(|f| f.command.as_deref() == Some(c.id.as_str()))
+                .map(|f| flag_value(b, id, f))
+                .collect();
+            b.search(&path, "command", c.short.as_deref().unwrap_or(""), id, &anchor);
+            for f in &own_flags {
+                b.search(
+                    &format!("--{}", f["name"].as_str().unwrap_or("")),
+                    "flag",
+                    &path,
+                    id,
+                    &anchor,
+                );
+            }
+            json!({
+                "anchor": anchor,
+                "path": path,
+                "use_full": c.use_full,
+                "use_full_expr": c.use_full_expr,
+                "short": c.short,
+                "long": c.long,
+                "example": c.example,
+                "aliases": c.aliases,
+                "hidden": c.hidden,
+                "deprecated": c.deprecated.clone().flatten(),
+                "parent": c.parent.as_deref().and_then(|p| anchor_of.get(p)).map(|a| format!("#{a}")),
+                "src": b.src(id, &c.file, c.line),
+                "location": format!("{}:{}", c.file, c.line),
+                "function": c.function,
+                "flags": own_flags,
+            })
+        })
+        .collect();
+    // The command tree, when the binary has a root.
+    let mut diagrams = HashMap::new();
+    let tree = bin.root_command.as_deref().and_then(|r| by_id.get(r)).map(|root| {
+        let node = command_tree(id, root, &by_id, &anchor_of, &mut BTreeSet::new());
+        let mermaid = diagram::mermaid(&node);
+        diagrams.insert(
+            mermaid.clone(),
+            diagram::svg(&node, &format!("{} command tree", bin.name)),
+        );
+        mermaid
+    });
+    let prefix = format!("{}/", bin.dir);
+    let option_values: Vec<Value> = options
+        .filter(|o| o.file.starts_with(&prefix))
+        .map(|o| {
+            let oflags: Vec<Value> = flags
+                .iter()
+                .filter(|f| f.options_type.as_deref() == Some(o.ty.as_str()))
+                .map(|f| flag_value(b, id, f))
+                .collect();
+            let anchor = format!("options-{}", slug(o.ty.rsplit('.').next().unwrap_or(&o.ty)));
+            for f in &oflags {
+                b.search(
+                    &format!("--{}", f["name"].as_str().unwrap_or("")),
+                    "flag",
+                    &o.ty,
+                    id,
+                    &anchor,
+                );
+            }
+            json!({
+                "anchor": anchor,
+                "type": b.type_value(id, &o.ty),
+                "methods": o.methods,
+                "src": b.src(id, &o.file, o.line),
+                "flags": oflags,
+            })
+        })
+        .collect();
+    let packages: Vec<Value> = bin
+        .packages
+        .iter()
+        .map(|p| {
+            json!({
+                "dir": p.dir, "name": p.name, "files": p.files, "summary": p.summary,
+                "href": b.package_link(id, &p.import_path),
+            })
+        })
+        .collect();
+    let context = json!({
+        "topic": topic_value(def),
+        "name": bin.name,
+        "dir": bin.dir,
+        "summary": bin.summary,
+        "summary_source": bin.summary_source,
+        "main_src": bin.main_file.as_deref().map(|f| b.src(id, f, bin.main_line.unwrap_or(1))),
+        "main_file": bin.main_file,
+        "tree": tree,
+        "commands": command_values,
+        "options": option_values,
+        "packages": packages,
+        "related": related(b, id, bin),
+    });
+    let mut page = b.page(id, &bin.name, &crumbs(def, Some(index)), "binary.md", context);
+    page.diagrams = diagrams;
+    page
+}
+
+/// Guides of other topics about this binary: implementers of an interface of one of its packages (kubeadm's
+/// preflight checks).
+fn related(b: &Builder, from: &str, bin: &Binary) -> Vec<Value> {
+    let prefix = format!("{}/", bin.import_path);
+    let mut out = Vec::new();
+    for topic in &b.data.topics.list {
+        let (Kind::Implementers(def), Report::Implementers(report)) = (&topic.def.kind, &topic.report) else {
+            continue;
+        };
+        let path = def.interface.rsplit_once('.').map_or("", |(p, _)| p);
+        if path.starts_with(&prefix) && !report.implementers.is_empty() {
+            out.push(json!({
+                "title": topic.def.title,
+                "href": rel(from, &topic_page(&topic.def.id, def.entry_pages), None),
+            }));
+        }
+    }
+    out
+}
+
+fn command_tree(
+    page: &str,
+    c: &Command,
+    by_id: &BTreeMap<&str, &Command>,
+    anchors: &HashMap<&str, String>,
+    seen: &mut BTreeSet<String>,
+) -> TreeNode {
+    seen.insert(c.id.clone());
+    let children: Vec<&Command> = c
+        .children
+        .iter()
+        .filter_map(|ch| by_id.get(ch.as_str()).copied())
+        .filter(|ch| !seen.contains(&ch.id))
+        .collect();
+    let children = children
+        .into_iter()
+        .map(|ch| command_tree(page, ch, by_id, anchors, seen))
+        .collect();
+    TreeNode {
+        label: c.name.clone().unwrap_or_else(|| "?".to_string()),
+        note: c.short.clone(),
+        href: anchors.get(c.id.as_str()).map(|a| rel(page, page, Some(a))),
+        children,
+    }
+}
+
+fn flag_value(b: &Builder, page: &str, f: &Flag) -> Value {
+    json!({
+        "name": f.name,
+        "shorthand": f.shorthand,
+        "type": f.ty,
+        "default": f.default,
+        "usage": f.usage.clone().or_else(|| f.usage_expr.as_ref().map(|e| format!("({e})"))),
+        "deprecated": f.deprecated,
+        "hidden": f.hidden,
+        "persistent": f.persistent,
+        "field": f.field,
+        "src": b.src(page, &f.file, f.line),
+    })
+}

@@ -1,0 +1,336 @@
+//! Page contexts: Rust computes every fact, link and order; templates only format. Each topic's pages are built
+//! by its kind's module from its definition and its typed report.
+
+mod binaries;
+mod calls;
+mod commands;
+mod home;
+mod implementers;
+mod reference;
+mod workqueue;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::links::{func_anchor, method_anchor, ref_page, rel, type_anchor, Mentions, PageId, SourceLinks};
+use crate::scan::PackageDoc;
+use crate::scanner::{Scan, Stats};
+use crate::topics::{Report, TopicDef, Topics};
+
+/// A page before rendering: which template, with what context.
+pub struct PageSpec {
+    pub id: PageId,
+    pub title: String,
+    /// `(title, page id)` from the home page down, the page itself excluded.
+    pub breadcrumbs: Vec<(String, PageId)>,
+    pub template: String,
+    pub context: Value,
+    /// Mermaid text to SVG, for the HTML conversion.
+    pub diagrams: HashMap<String, String>,
+    /// The sidebar section the page is listed in: `Guides`, a topic's entries, or `Reference`.
+    pub section: Section,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    Guides,
+    /// A topic's entry pages, by the topic's position, a group within the topic, and a title.
+    Entries(usize, u8, String),
+    Reference,
+}
+
+/// One search entry: `[name, kind, detail, page id, anchor]`.
+pub type SearchEntry = [String; 5];
+
+/// The packages of what a site is built from: a scan's model, or the packages of a saved scan.
+pub enum Packages<'a> {
+    Scan(&'a Scan),
+    Saved {
+        docs: &'a [PackageDoc<'static>],
+        by_path: HashMap<&'a str, usize>,
+    },
+}
+
+/// A package's size, for the home page.
+pub struct PackageSize {
+    pub import_path: String,
+    pub files: usize,
+    pub types: usize,
+    pub funcs: usize,
+    pub methods: usize,
+}
+
+impl<'a> Packages<'a> {
+    pub fn saved(docs: &'a [PackageDoc<'static>]) -> Packages<'a> {
+        let mut by_path: HashMap<&str, usize> = HashMap::new();
+        for (i, doc) in docs.iter().enumerate() {
+            // As in the model: of two package clauses in one folder, the one with more files owns the path.
+            match by_path.get(doc.import_path.as_ref()) {
+                Some(&j) if docs[j].files.len() >= doc.files.len() => {}
+                _ => {
+                    by_path.insert(doc.import_path.as_ref(), i);
+                }
+            }
+        }
+        Packages::Saved { docs, by_path }
+    }
+
+    pub fn has_package(&self, path: &str) -> bool {
+        match self {
+            Packages::Scan(scan) => scan.model.package_by_path(path).is_some(),
+            Packages::Saved { by_path, .. } => by_path.contains_key(path),
+        }
+    }
+
+    pub fn has_type(&self, path: &str, name: &str) -> bool {
+        match self {
+            Packages::Scan(scan) => scan
+                .model
+                .package_by_path(path)
+                .is_some_and(|p| scan.model.pkg(p).type_index.contains_key(name)),
+            Packages::Saved { docs, by_path } => by_path
+                .get(path)
+                .is_some_and(|&i| docs[i].types.iter().any(|t| t.name == name)),
+        }
+    }
+
+    /// Every package but external test packages, with its size.
+    pub fn sizes(&self) -> Vec<PackageSize> {
+        match self {
+            Packages::Scan(scan) => scan
+                .model
+                .packages
+                .iter()
+                .filter(|p| !p.import_path.ends_with("_test"))
+                .map(|p| PackageSize {
+                    import_path: p.import_path.clone(),
+                    files: p.files.len(),
+                    types: p.types.len(),
+                    funcs: p.funcs.len(),
+                    methods: p.methods.len(),
+                })
+                .collect(),
+            Packages::Saved { docs, .. } => docs
+                .iter()
+                .filter(|p| !p.import_path.ends_with("_test"))
+                .map(|p| PackageSize {
+                    import_path: p.import_path.to_string(),
+                    files: p.files.len(),
+                    types: p.types.len(),
+                    funcs: p.funcs.len(),
+                    methods: p.methods.len(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The documentation of a package, as the scan JSON holds it.
+    pub fn doc(&self, path: &str) -> Option<PackageDoc<'a>> {
+        match self {
+            Packages::Scan(scan) => {
+                let id = scan.model.package_by_path(path)?;
+                Some(crate::scan::package_doc(&scan.model, &scan.consts, id))
+            }
+            Packages::Saved { docs, by_path } => by_path.get(path).map(|&i| docs[i].clone()),
+        }
+    }
+}
+
+/// What a site is built from.
+pub struct SiteData<'a> {
+    pub stats: &'a Stats,
+    pub packages: Packages<'a>,
+    pub topics: &'a Topics,
+    /// The scanned tree, for source excerpts; none when the site is built from a saved scan.
+    pub root: Option<&'a Path>,
+}
+
+pub struct Builder<'a> {
+    pub data: SiteData<'a>,
+    pub source: SourceLinks,
+    pub mentions: Mentions,
+    pub title: String,
+    pub search: RefCell<Vec<SearchEntry>>,
+}
+
+impl<'a> Builder<'a> {
+    fn src(&self, from: &str, path: &str, line: u32) -> Option<String> {
+        self.source.url(from, path, line)
+    }
+
+    /// `file:line` to a source link.
+    fn src_at(&self, from: &str, location: &str) -> Option<String> {
+        let (file, line) = location.rsplit_once(':').unwrap_or((location, "0"));
+        self.src(from, file, line.parse().unwrap_or(0))
+    }
+
+    /// A link to a type's reference entry (`import/path.Name`), recorded as a mention; `None` when the type is not
+    /// in the scanned tree.
+    fn type_link(&self, from: &str, id: &str) -> Option<String> {
+        let (path, name) = id.rsplit_once('.')?;
+        if !self.data.packages.has_type(path, name) {
+            return None;
+        }
+        let anchor = type_anchor(name);
+        self.mentions.add(path, &anchor, from);
+        Some(rel(from, &ref_page(path), Some(&anchor)))
+    }
+
+    fn package_link(&self, from: &str, path: &str) -> Option<String> {
+        if !self.data.packages.has_package(path) {
+            return None;
+        }
+        self.mentions.add(path, "", from);
+        Some(rel(from, &ref_page(path), None))
+    }
+
+    fn method_link(&self, from: &str, path: &str, ty: &str, name: &str) -> Option<String> {
+        if !self.data.packages.has_package(path) {
+            return None;
+        }
+        let anchor = method_anchor(ty, name);
+        self.mentions.add(path, &anchor, from);
+        Some(rel(from, &ref_page(path), Some(&anchor)))
+    }
+
+    fn func_link(&self, from: &str, path: &str, name: &str) -> Option<String> {
+        if !self.data.packages.has_package(path) {
+            return None;
+        }
+        let anchor = func_anchor(name);
+        self.mentions.add(path, &anchor, from);
+        Some(rel(from, &ref_page(path), Some(&anchor)))
+    }
+
+    fn type_value(&self, from: &str, id: &str) -> Value {
+        let short = id.rsplit('/').next().unwrap_or(id);
+        let name = short.rsplit('.').next().unwrap_or(short);
+        json!({ "id": id, "short": short, "name": name, "href": self.type_link(from, id) })
+    }
+
+    fn search(&self, name: &str, kind: &str, detail: &str, page: &str, anchor: &str) {
+        self.search.borrow_mut().push([
+            name.to_string(),
+            kind.to_string(),
+            detail.to_string(),
+            page.to_string(),
+            anchor.to_string(),
+        ]);
+    }
+
+    /// Lines `line..=end` of a file of the scanned tree; `None` without the tree.
+    fn excerpt(&self, path: &str, line: u32, end: u32) -> Option<String> {
+        let root = self.data.root?;
+        let text = std::fs::read_to_string(root.join(path)).ok()?;
+        let lines: Vec<&str> = text
+            .lines()
+            .skip(line.saturating_sub(1) as usize)
+            .take((end + 1).saturating_sub(line) as usize)
+            .collect();
+        Some(lines.join("\n"))
+    }
+
+    /// Whether source excerpts can be shown: not from a saved scan.
+    fn has_sources(&self) -> bool {
+        self.data.root.is_some()
+    }
+
+    /// The page of a binary, by its folder, when the site has one.
+    fn binary_page(&self, dir: &str) -> Option<PageId> {
+        let (def, report) = self.data.topics.binaries()?;
+        binaries::page_of(def, report, dir)
+    }
+
+    fn page(&self, id: &str, title: &str, crumbs: &[(String, PageId)], template: &str, context: Value) -> PageSpec {
+        PageSpec {
+            id: id.to_string(),
+            title: title.to_string(),
+            breadcrumbs: crumbs.to_vec(),
+            template: template.to_string(),
+            context,
+            diagrams: HashMap::new(),
+            section: Section::Guides,
+        }
+    }
+
+    /// Every guide page (the home page, then each topic's pages in the order of the definitions), then the
+    /// reference pages of the packages they mention.
+    pub fn pages(&self) -> Vec<PageSpec> {
+        let mut topic_pages: Vec<(usize, Vec<PageSpec>)> = Vec::new();
+        for (i, topic) in self.data.topics.list.iter().enumerate() {
+            let pages = match &topic.report {
+                Report::Binaries(r) => binaries::pages(self, &topic.def, r),
+                Report::Commands(r) => commands::pages(self, &topic.def, r),
+                Report::Workqueue(r) => workqueue::pages(self, &topic.def, r.as_deref()),
+                Report::Implementers(r) => implementers::pages(self, &topic.def, r),
+                Report::Calls(r) => calls::calls_pages(self, &topic.def, r),
+                Report::Literals(r) => calls::literals_pages(self, &topic.def, r),
+            };
+            topic_pages.push((i, pages));
+        }
+        let guides: Vec<home::Guide> = topic_pages
+            .iter()
+            .filter_map(|(i, pages)| {
+                let topic = &self.data.topics.list[*i];
+                let main = pages.first()?;
+                Some(home::Guide {
+                    def: &topic.def,
+                    page: main.id.clone(),
+                    count: count(&topic.report),
+                })
+            })
+            .collect();
+        let mut pages = vec![home::page(self, &guides)];
+        for (i, mut list) in topic_pages {
+            let title = self.data.topics.list[i].def.title.clone();
+            for page in list.iter_mut().skip(1) {
+                page.section = match std::mem::replace(&mut page.section, Section::Guides) {
+                    // A group the kind chose, placed at its topic.
+                    Section::Entries(_, group, title) => Section::Entries(i, group, title),
+                    _ => Section::Entries(i, 0, title.clone()),
+                };
+            }
+            pages.extend(list);
+        }
+        pages.extend(reference::pages(self));
+        pages
+    }
+}
+
+/// How many entries a report holds, for `{count}` in a topic's summary.
+fn count(report: &Report) -> usize {
+    match report {
+        Report::Binaries(r) => r.binaries.len(),
+        Report::Commands(r) => r.commands.len(),
+        Report::Workqueue(r) => r.as_ref().map_or(0, |w| w.consumers.len()),
+        Report::Implementers(r) => r.implementers.len(),
+        Report::Calls(r) => r.calls.len(),
+        Report::Literals(r) => r.literals.len(),
+    }
+}
+
+/// The breadcrumbs of a topic's pages: home, then the topic's own page for its entries.
+fn crumbs(def: &TopicDef, topic_page: Option<&str>) -> Vec<(String, PageId)> {
+    let mut out = vec![("Home".to_string(), super::links::home())];
+    if let Some(page) = topic_page {
+        out.push((def.title.clone(), page.to_string()));
+    }
+    out
+}
+
+/// The topic's definition as a template sees it.
+fn topic_value(def: &TopicDef) -> Value {
+    serde_json::to_value(def).expect("a definition is plain data")
+}
+
+/// Items grouped by a key, keys in order.
+fn group_by<T, K: Ord>(items: impl IntoIterator<Item = T>, key: impl Fn(&T) -> K) -> BTreeMap<K, Vec<T>> {
+    let mut out: BTreeMap<K, Vec<T>> = BTreeMap::new();
+    for item in items {
+        out.entry(key(&item)).or_default().push(item);
+    }
+    out
+}
