@@ -23,7 +23,7 @@ use crate::syntax::FileSyntax;
 /// lowered by other code are never read as current.
 fn format_id() -> String {
     let code = [
-        include_str!("lower.rs"),
+        include_str!("lower/mod.rs"),
         include_str!("syntax.rs"),
         include_str!("platform.rs"),
     ]

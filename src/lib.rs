@@ -2,8 +2,10 @@
 
 pub mod cache;
 pub mod cli;
+pub mod code;
 pub mod consteval;
 pub mod diff;
+pub mod eval;
 pub mod git;
 pub mod lower;
 pub mod model;
@@ -12,6 +14,7 @@ pub mod platform;
 pub mod render;
 pub mod scan;
 pub mod scanner;
+pub mod sources;
 pub mod syntax;
 pub mod topics;
 pub mod walk;

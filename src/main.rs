@@ -170,7 +170,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
         for diagnostic in &result.diagnostics {
             warn(format_args!("warning: {diagnostic}"));
         }
-        let topics = topics::extract(&result.model, &result.consts, &config);
+        let topics = topics::extract(&result.model, &result.consts, &result.sources, &config);
         let data = render::pages::SiteData {
             stats: &result.stats,
             packages: render::pages::Packages::Scan(&result),
@@ -227,7 +227,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         warn(format_args!("warning: {diagnostic}"));
     }
     if let Some(target) = &args.json {
-        let topics = topics::extract(&result.model, &result.consts, &config);
+        let topics = topics::extract(&result.model, &result.consts, &result.sources, &config);
         let doc = scan::document(&result, &topics, &config.topics);
         write_json(target, &doc)?;
     }
@@ -353,11 +353,11 @@ fn diff_side(
     for diagnostic in &result.diagnostics {
         warn(format_args!("warning: {spec}: {diagnostic}"));
     }
-    let topics = topics::extract(&result.model, &result.consts, config);
+    let topics = topics::extract(&result.model, &result.consts, &result.sources, config);
     // Only what the comparison reads: the topics, and the packages whose API it compares, owned.
     let packages = wanted
         .iter()
-        .filter_map(|path| result.model.package_by_path(path))
+        .filter_map(|path| result.tree_package(path))
         .map(|id| scan::package_doc(&result.model, &result.consts, id).into_owned())
         .collect();
     let counts = SideCounts::of(&result);

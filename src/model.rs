@@ -79,6 +79,9 @@ pub struct Package {
     pub named: BTreeMap<String, NamedInfo>,
     /// The canonical signature of each method (indices as `methods`), its receiver's type parameters numbered.
     pub method_canonical: Vec<String>,
+    /// A vendored package scanned only so that the evaluator can run it (it registers flags): not part of the
+    /// tree's facts, its pages or its JSON.
+    pub support: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -178,7 +181,8 @@ const STD_INTERFACES: &[(&str, &[(&str, &str)])] = &[
 
 impl Model {
     /// Builds the model from files sorted by path.
-    pub fn build(mut files: Vec<FileFacts>, modules: Vec<Module>) -> Model {
+    /// The model of a tree's files; the packages of `support` folders are marked (`Package::support`).
+    pub fn build(mut files: Vec<FileFacts>, modules: Vec<Module>, support: &[String]) -> Model {
         let mut groups: BTreeMap<(String, String), Vec<FileId>> = BTreeMap::new();
         for (i, file) in files.iter().enumerate() {
             let Some(syntax) = &file.syntax else { continue };
@@ -200,7 +204,9 @@ impl Model {
         }
         let mut packages = Vec::with_capacity(groups.len());
         for ((path, name), file_ids) in groups {
-            packages.push(Package::new(&mut files, path, name, file_ids));
+            let mut package = Package::new(&mut files, path, name, file_ids);
+            package.support = support.contains(&package.dir);
+            packages.push(package);
         }
         // Several package clauses under one import path happen for `package main` generators beside a library:
         // the package with the most files owns the import path.
@@ -786,6 +792,7 @@ impl Package {
             method_index: HashMap::new(),
             named: BTreeMap::new(),
             method_canonical: Vec::new(),
+            support: false,
         };
         // The package doc: `doc.go` first, as godoc prefers it, then the first file that has one.
         let mut docs: Vec<(bool, String)> = Vec::new();

@@ -208,6 +208,7 @@ pub fn document<'a>(scan: &'a Scan, topics: &'a Topics, definitions: &'a [TopicD
             })
             .collect(),
         packages: (0..model.packages.len())
+            .filter(|&p| !model.packages[p].support)
             .map(|p| package_doc(model, &scan.consts, PkgId(p)))
             .collect(),
         diagnostics: scan.diagnostics.iter().map(|d| d.to_string()).collect(),

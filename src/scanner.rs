@@ -14,6 +14,7 @@ use crate::lower::{lower_revision, BodyQuery, DeclIndex, Previous};
 use crate::model::{FileFacts, Model};
 use crate::parse::{parse, reparse};
 use crate::platform::{platforms, read_constraints};
+use crate::sources::Sources;
 use crate::syntax::FileSyntax;
 use crate::walk::{check_root, walk, Module, SourceFile, WalkOptions, Walked};
 use tree_sitter::Tree;
@@ -62,6 +63,8 @@ pub struct Stats {
 
 pub struct Scan {
     pub model: Model,
+    /// Where the scanned files can be read again.
+    pub sources: Sources,
     /// The static values of the model's constants and variables.
     pub consts: Consts,
     pub stats: Stats,
@@ -74,6 +77,13 @@ impl Scan {
     /// True when some file could not be read or fully parsed.
     pub fn had_problems(&self) -> bool {
         self.stats.parse_error_files > 0 || self.stats.unreadable_files > 0
+    }
+
+    /// A package of the tree by import path; not a support package (`Package::support`).
+    pub fn tree_package(&self, import_path: &str) -> Option<crate::model::PkgId> {
+        self.model
+            .package_by_path(import_path)
+            .filter(|&p| !self.model.pkg(p).support)
     }
 }
 
@@ -152,6 +162,8 @@ pub fn scan_walked(
         processed,
         walk_errors: walked.errors,
         modules: walked.modules,
+        sources: walked.sources,
+        support: walked.support,
         root: root.to_path_buf(),
         start,
         cache_error: None,
@@ -165,6 +177,9 @@ pub struct Lowered {
     processed: Vec<Processed>,
     walk_errors: Vec<String>,
     modules: Vec<Module>,
+    sources: Sources,
+    /// Folders scanned only for the evaluator (`walk::support_packages`): not in the statistics.
+    support: Vec<String>,
     root: PathBuf,
     start: Instant,
     /// The cache could not take the files parsed.
@@ -237,10 +252,12 @@ pub fn lower_revisions(
     for (j, processed) in rest {
         new_processed[j] = Some(processed);
     }
-    let lowered = |processed, errors: Vec<String>, modules, root: &Path| Lowered {
+    let lowered = |processed, errors: Vec<String>, modules, sources, support, root: &Path| Lowered {
         processed,
         walk_errors: errors,
         modules,
+        sources,
+        support,
         root: root.to_path_buf(),
         start,
         cache_error: None,
@@ -249,9 +266,24 @@ pub fn lower_revisions(
         .into_iter()
         .map(|p| p.expect("every new file is lowered"))
         .collect();
-    let mut old = lowered(old_processed, old.errors, old.modules, old_root);
+    let mut old = lowered(
+        old_processed,
+        old.errors,
+        old.modules,
+        old.sources,
+        old.support,
+        old_root,
+    );
     old.cache_error = cache_error;
-    Ok((old, lowered(new_processed, new.errors, new.modules, new_root)))
+    let new = lowered(
+        new_processed,
+        new.errors,
+        new.modules,
+        new.sources,
+        new.support,
+        new_root,
+    );
+    Ok((old, new))
 }
 
 impl Lowered {
@@ -274,10 +306,17 @@ impl Lowered {
         let mut stats = Stats::default();
         let mut dirs = std::collections::BTreeSet::new();
         for processed in self.processed {
+            diagnostics.extend(processed.diagnostics);
+            if matches!(processed.cached, Cached::Hit) {
+                cache_hits += 1;
+            }
+            if self.support.iter().any(|d| d == processed.facts.dir()) {
+                facts.push(processed.facts);
+                continue;
+            }
             stats.files += 1;
             stats.bytes += processed.facts.size;
             dirs.insert(processed.facts.dir().to_string());
-            diagnostics.extend(processed.diagnostics);
             match &processed.facts.syntax {
                 Some(syntax) => {
                     stats.types += syntax.types.len();
@@ -289,20 +328,18 @@ impl Lowered {
                 }
                 None => stats.unreadable_files += 1,
             }
-            if matches!(processed.cached, Cached::Hit) {
-                cache_hits += 1;
-            }
             facts.push(processed.facts);
         }
         stats.packages = dirs.len();
         diagnostics.sort();
         let (model, consts) = pool.install(|| {
-            let model = Model::build(facts, self.modules);
+            let model = Model::build(facts, self.modules, &self.support);
             let consts = consteval::evaluate(&model);
             (model, consts)
         });
         Ok(Scan {
             model,
+            sources: self.sources,
             consts,
             stats,
             diagnostics,

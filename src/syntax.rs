@@ -200,6 +200,9 @@ pub struct ValueDecl {
     pub kind: ValueKind,
     pub name: String,
     pub line: u32,
+    /// The lines of its spec (`a, b = f()` is one spec for two names): where the evaluator reads its code.
+    pub spec_line: u32,
+    pub spec_end_line: u32,
     pub doc: Option<String>,
     pub ty: Option<TypeExpr>,
     /// The expression this name is bound to; for a const spec without one, the repeated expression of the
@@ -681,12 +684,16 @@ impl ShiftLines for ValueDecl {
             kind: _,
             name: _,
             line,
+            spec_line,
+            spec_end_line,
             doc: _,
             ty,
             value,
             iota: _,
         } = self;
         shift(line, by);
+        shift(spec_line, by);
+        shift(spec_end_line, by);
         ty.shift_lines(by);
         value.shift_lines(by);
     }

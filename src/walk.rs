@@ -65,12 +65,129 @@ pub struct Module {
     pub path: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Walked {
     pub files: Vec<SourceFile>,
     pub modules: Vec<Module>,
     /// Entries the walk could not read, as `path: reason`.
     pub errors: Vec<String>,
+    /// Where the tree's files can be read again.
+    pub sources: crate::sources::Sources,
+    /// Folders of `vendor/` scanned although vendor is not (`support_packages`).
+    pub support: Vec<String>,
+}
+
+/// The packages that register flags with the standard library's `flag` or with pflag: those of the libraries
+/// the evaluator models itself (pflag, cobra) aside.
+const REGISTRATION_IMPORTS: &[&str] = &["flag", "github.com/spf13/pflag"];
+const MODELLED: &[&str] = &["github.com/spf13/pflag", "github.com/spf13/cobra"];
+
+/// Of a tree's `vendor/` files (path and text), the folders of the vendored packages that register flags
+/// themselves (klog's `InitFlags`, cadvisor's package-level `flag.Duration`s). A scan that skips `vendor/` still
+/// scans these, so that the binaries' flags that come from them are found; the rest of `vendor/` is read by the
+/// evaluator only as far as import lists (`sources::Sources::vendored_imports`).
+pub fn support_packages<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> std::collections::BTreeSet<String> {
+    let mut dirs = std::collections::BTreeSet::new();
+    for (path, bytes) in files {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let import = dir.strip_prefix("vendor/").unwrap_or(dir);
+        if dirs.contains(dir)
+            || MODELLED
+                .iter()
+                .any(|m| import == *m || import.starts_with(&format!("{m}/")))
+        {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        if go_imports(&text)
+            .iter()
+            .any(|i| REGISTRATION_IMPORTS.contains(&i.as_str()))
+        {
+            dirs.insert(dir.to_string());
+        }
+    }
+    dirs
+}
+
+/// The import paths of a Go file, read from its import declarations without parsing the rest.
+pub fn go_imports(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = src.as_bytes();
+    let mut i = 0;
+    // Skips spaces and comments.
+    let skip = |mut i: usize| -> usize {
+        loop {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if b[i..].starts_with(b"//") {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            } else if b[i..].starts_with(b"/*") {
+                i = src[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            } else {
+                return i;
+            }
+        }
+    };
+    let word = |i: usize| -> &str {
+        let end = b[i..]
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.'))
+            .map_or(b.len(), |e| i + e);
+        &src[i..end]
+    };
+    i = skip(i);
+    if word(i) != "package" {
+        return out;
+    }
+    i += "package".len();
+    i = skip(i);
+    i += word(i).len();
+    // One import spec: an optional name, then the quoted path.
+    let spec = |mut i: usize, out: &mut Vec<String>| -> usize {
+        i = skip(i);
+        if i < b.len() && b[i] != b'"' && b[i] != b'`' {
+            i += word(i).len().max(1);
+            i = skip(i);
+        }
+        if i < b.len() && (b[i] == b'"' || b[i] == b'`') {
+            let quote = b[i] as char;
+            if let Some(end) = src[i + 1..].find(quote) {
+                out.push(src[i + 1..i + 1 + end].to_string());
+                return i + 1 + end + 1;
+            }
+        }
+        b.len()
+    };
+    loop {
+        i = skip(i);
+        if i >= b.len() || word(i) != "import" {
+            return out;
+        }
+        i = skip(i + "import".len());
+        if i < b.len() && b[i] == b'(' {
+            i += 1;
+            loop {
+                i = skip(i);
+                if i >= b.len() {
+                    return out;
+                }
+                if b[i] == b')' {
+                    i += 1;
+                    break;
+                }
+                if b[i] == b';' {
+                    i += 1;
+                    continue;
+                }
+                i = spec(i, &mut out);
+            }
+        } else {
+            i = spec(i, &mut out);
+        }
+    }
 }
 
 /// Lists the Go files under `root` as the Go tool sees a tree: no `vendor` (unless asked), no `testdata`, no
@@ -124,9 +241,58 @@ pub fn walk(root: &Path, options: WalkOptions) -> Result<Walked> {
             size,
         });
     }
+    if !options.include_vendor {
+        add_support_packages(root, &mut walked, options);
+    }
     walked.files.sort_by(|a, b| a.path.cmp(&b.path));
     walked.modules.sort_by(|a, b| a.dir.cmp(&b.dir));
+    walked.sources = crate::sources::Sources::Folder(root.to_path_buf());
     Ok(walked)
+}
+
+/// The files of the flag-registering packages of the tree's `vendor/` (`support_packages`).
+fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) {
+    let vendor = root.join("vendor");
+    if !vendor.is_dir() {
+        return;
+    }
+    let mut candidates: Vec<(String, PathBuf, Vec<u8>)> = Vec::new();
+    let walker = ignore::WalkBuilder::new(&vendor)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(move |e| {
+            e.depth() == 0
+                || !e.file_type().is_some_and(|t| t.is_dir())
+                || !skips_dir(
+                    &e.file_name().to_string_lossy(),
+                    WalkOptions {
+                        include_vendor: true,
+                        ..options
+                    },
+                )
+        })
+        .build();
+    for entry in walker.flatten() {
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !takes_file(&name, WalkOptions::default()) {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            candidates.push((relative(root, entry.path()), entry.path().to_path_buf(), bytes));
+        }
+    }
+    let dirs = support_packages(candidates.iter().map(|(p, _, b)| (p.as_str(), b.as_slice())));
+    for (path, disk, bytes) in candidates {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        if dirs.contains(dir) && (options.include_tests || !path.ends_with("_test.go")) {
+            walked.files.push(SourceFile {
+                path,
+                content: Content::Disk(disk),
+                size: bytes.len() as u64,
+            });
+        }
+    }
+    walked.support = dirs.into_iter().collect();
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -219,6 +385,25 @@ mod tests {
             "k8s.io/kubernetes/pkg/vendorfoo/x"
         );
         assert_eq!(import_path("a/b", &[]), "a/b");
+    }
+
+    #[test]
+    fn import_declarations_are_read_without_parsing() {
+        let src = "// Copyright\n/* x */ package klog // c\n\nimport \"flag\"\nimport (\n\t\"bufio\" // b\n\tgo \"fmt\"\n\t_ \"embed\"; . `os`\n)\n\nfunc f() { import_ := 1 }\n";
+        assert_eq!(go_imports(src), ["flag", "bufio", "fmt", "embed", "os"]);
+        assert!(go_imports("package p\n\nfunc main() {}\n").is_empty());
+        assert!(go_imports("not go").is_empty());
+        let files = [
+            ("vendor/k8s.io/klog/v2/klog.go", "package klog\nimport (\n\"flag\"\n)\n"),
+            ("vendor/k8s.io/klog/v2/other.go", "package klog\n"),
+            (
+                "vendor/github.com/spf13/pflag/golangflag.go",
+                "package pflag\nimport goflag \"flag\"\n",
+            ),
+            ("vendor/github.com/x/y/y.go", "package y\nimport \"fmt\"\n"),
+        ];
+        let dirs = support_packages(files.iter().map(|(p, t)| (*p, t.as_bytes())));
+        assert_eq!(dirs.into_iter().collect::<Vec<_>>(), ["vendor/k8s.io/klog/v2"]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ fn topics_of(root: &Path, config: &TopicConfig) -> Value {
         ..ScanOptions::default()
     };
     let result = scan(root, &options).unwrap();
-    topics_json(&extract(&result.model, &result.consts, config))
+    topics_json(&extract(&result.model, &result.consts, &result.sources, config))
 }
 
 fn topics_with(config: &TopicConfig) -> Value {
@@ -51,7 +51,7 @@ fn builtin_topics_of_the_fixture() {
 }
 
 #[test]
-fn a_command_name_is_known_when_the_first_word_of_its_use_is() {
+fn command_texts_computed_by_the_program_are_evaluated() {
     let config = TopicConfig::load(&fixture(), None).unwrap();
     let topics = topics_with(&config);
     let commands = topics["cobra_commands"].as_array().unwrap();
@@ -61,13 +61,14 @@ fn a_command_name_is_known_when_the_first_word_of_its_use_is() {
             .find(|c| c["short"] == short)
             .unwrap_or_else(|| panic!("no command {short:?}"))
     };
-    // fmt.Sprintf("dump-keys [--%s=N] PREFIX", ...) and "dump-workers " + workerUsage: the name, not the whole Use.
+    // fmt.Sprintf("dump-keys [--%s=N] PREFIX", limitFlag), "dump-workers " + workerUsage and
+    // fmt.Sprintf("dump-%s", strings.ToLower(limitFlag)): what the program makes of them.
     let keys = by_short("Print the keys that start with PREFIX");
     assert_eq!(keys["use"], "dump-keys");
-    assert_eq!(keys["use_full"], Value::Null);
+    assert_eq!(keys["use_full"], "dump-keys [--limit=N] PREFIX");
+    assert_eq!(keys["path"], "kube-widget dump-keys");
     assert_eq!(by_short("Print what each worker is doing")["use"], "dump-workers");
-    // fmt.Sprintf("dump-%s", ...): a verb inside the first word leaves the name unknown.
-    assert_eq!(by_short("Print the current limit")["use"], Value::Null);
+    assert_eq!(by_short("Print the current limit")["use"], "dump-limit");
 }
 
 #[test]
@@ -162,5 +163,15 @@ fn a_command_tree_built_by_several_binaries_belongs_to_the_one_named_like_its_ro
         .iter()
         .map(|c| (c["use"].as_str().unwrap(), c["binary"].as_str().unwrap()))
         .collect();
-    assert_eq!(binaries, [("ctl", "cmd/ctl"), ("get", "cmd/ctl")]);
+    assert_eq!(binaries, [("ctl", "cmd/ctl"), ("get", "cmd/ctl"), ("help", "cmd/ctl")]);
+    // The checker points to the tree it builds, and is not described by its root's text.
+    let checker = topics["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["dir"] == "cmd/checker")
+        .unwrap();
+    assert_eq!(checker["root_command"], commands[0]["id"]);
+    assert_eq!(checker["summary"], Value::Null);
+    assert_eq!(checker["summary_source"], "none");
 }

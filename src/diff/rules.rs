@@ -7,7 +7,7 @@ use super::{Class, Collector, Location, Rule, Side};
 use crate::scan::PackageDoc;
 use crate::topics::binaries::BinariesReport;
 use crate::topics::calls::{CallsReport, LiteralsReport};
-use crate::topics::commands::CommandsReport;
+use crate::topics::commands::{CommandFlag, CommandsReport};
 use crate::topics::implementers::{ImplementersReport, RemovedSeverity};
 use crate::topics::workqueue::WorkqueueReport;
 use crate::topics::{Kind, Report, TopicDef};
@@ -25,46 +25,61 @@ fn rule(def_id: &str, what: &str, class: Class, severity: Severity, message: Str
     }
 }
 
+/// The rules of the flags of a topic's commands (or binaries).
+fn flag_rules(id: &str) -> Vec<Rule> {
+    let r = |what: &str, class, severity, message: &str| rule(id, what, class, severity, message.to_string());
+    vec![
+        r("flag-added", Added, Notable, "flag {subject} added"),
+        r("flag-removed", Removed, Breaking, "flag {subject} removed"),
+        r(
+            "flag-type-changed",
+            Changed,
+            Breaking,
+            "flag {subject} changed type from {old} to {new}",
+        ),
+        r(
+            "flag-default-changed",
+            Changed,
+            Notable,
+            "flag {subject} changed default from {old} to {new}",
+        ),
+        r(
+            "flag-usage-changed",
+            Changed,
+            Info,
+            "flag {subject} changed usage from {old} to {new}",
+        ),
+        r("flag-deprecated", Changed, Notable, "flag {subject} deprecated: {new}"),
+    ]
+}
+
 /// The rules of one topic, from its kind and its keys.
 pub fn of_topic(def: &TopicDef) -> Vec<Rule> {
     let id = def.id.as_str();
     let r = |what: &str, class, severity, message: &str| rule(id, what, class, severity, message.to_string());
     match &def.kind {
-        Kind::Binaries(_) => vec![
-            r("added", Added, Notable, "binary {subject} added"),
-            r("removed", Removed, Breaking, "binary {subject} removed"),
-        ],
-        Kind::Commands(_) => vec![
-            r("command-added", Added, Notable, "command {subject} added"),
-            r("command-removed", Removed, Breaking, "command {subject} removed"),
-            r(
-                "command-moved",
-                Changed,
-                Info,
-                "command {subject} moved from {old} to {new}",
-            ),
-            r("flag-added", Added, Notable, "flag {subject} added"),
-            r("flag-removed", Removed, Breaking, "flag {subject} removed"),
-            r(
-                "flag-type-changed",
-                Changed,
-                Breaking,
-                "flag {subject} changed type from {old} to {new}",
-            ),
-            r(
-                "flag-default-changed",
-                Changed,
-                Notable,
-                "flag {subject} changed default from {old} to {new}",
-            ),
-            r(
-                "flag-usage-changed",
-                Changed,
-                Info,
-                "flag {subject} changed usage from {old} to {new}",
-            ),
-            r("flag-deprecated", Changed, Notable, "flag {subject} deprecated: {new}"),
-        ],
+        Kind::Binaries(_) => {
+            let mut out = vec![
+                r("added", Added, Notable, "binary {subject} added"),
+                r("removed", Removed, Breaking, "binary {subject} removed"),
+            ];
+            out.extend(flag_rules(id));
+            out
+        }
+        Kind::Commands(_) => {
+            let mut out = vec![
+                r("command-added", Added, Notable, "command {subject} added"),
+                r("command-removed", Removed, Breaking, "command {subject} removed"),
+                r(
+                    "command-moved",
+                    Changed,
+                    Info,
+                    "command {subject} moved from {old} to {new}",
+                ),
+            ];
+            out.extend(flag_rules(id));
+            out
+        }
         Kind::Workqueue(_) => {
             let mut out = api_rules(id, &ApiRules::WORKQUEUE, Notable);
             out.extend([
@@ -239,49 +254,101 @@ fn join(list: &[String]) -> Option<String> {
 }
 
 fn binaries(c: &mut Collector, old: Option<&BinariesReport>, new: Option<&BinariesReport>) {
-    fn key(r: Option<&BinariesReport>) -> BTreeMap<String, &crate::topics::binaries::Binary> {
+    use crate::topics::binaries::Binary;
+    fn key(r: Option<&BinariesReport>) -> BTreeMap<String, &Binary> {
         r.iter().flat_map(|r| &r.binaries).map(|b| (b.dir.clone(), b)).collect()
     }
-    let at = |b: &crate::topics::binaries::Binary| Some(Location::new(b.main_file.as_deref()?, b.main_line?));
-    let about = |k: &str, _: &crate::topics::binaries::Binary| BTreeMap::from([("binary", k.to_string())]);
-    added_removed(c, "", &key(old), &key(new), at, about);
+    let at = |b: &Binary| Some(Location::new(b.main_file.as_deref()?, b.main_line?));
+    let about = |k: &str, _: &Binary| BTreeMap::from([("binary", k.to_string())]);
+    for (dir, o, n) in added_removed(c, "", &key(old), &key(new), at, about) {
+        // A binary without commands has flags of its own.
+        fn flags(b: &Binary) -> BTreeMap<String, FlagAt<'_>> {
+            b.flags
+                .iter()
+                .map(|f| {
+                    (
+                        format!("{} --{}", b.name, f.name),
+                        FlagAt {
+                            flag: f,
+                            command: &b.name,
+                        },
+                    )
+                })
+                .collect()
+        }
+        flag_changes(c, &dir, &flags(o), &flags(n));
+    }
 }
 
-/// Commands by `binary command path` (the Use words from the root), flags by `owner --name` where the owner is
-/// the command's key, else the options type, else the function that registers it.
-fn commands(c: &mut Collector, old: Option<&CommandsReport>, new: Option<&CommandsReport>) {
-    use crate::topics::commands::{Command, Flag};
-    fn command_keys(r: &CommandsReport) -> BTreeMap<String, String> {
-        let by_id: BTreeMap<&str, &Command> = r.commands.iter().map(|c| (c.id.as_str(), c)).collect();
-        let mut out = BTreeMap::new();
-        for cmd in &r.commands {
-            let mut words = Vec::new();
-            let mut cur = Some(cmd);
-            let mut guard = 0;
-            while let Some(x) = cur {
-                words.push(x.name.clone().unwrap_or_else(|| "?".to_string()));
-                cur = x.parent.as_deref().and_then(|p| by_id.get(p).copied());
-                guard += 1;
-                if guard > 32 {
-                    break;
-                }
+/// A flag as one command (or a binary without commands) accepts it.
+struct FlagAt<'r> {
+    flag: &'r CommandFlag,
+    command: &'r str,
+}
+
+/// The changes of flags keyed by `path --name`: added, removed, type, default (only when both values are known: an
+/// expression that moved is not a change), usage, deprecation.
+fn flag_changes(c: &mut Collector, binary: &str, old: &BTreeMap<String, FlagAt>, new: &BTreeMap<String, FlagAt>) {
+    let at = |f: &FlagAt| Some(Location::new(f.flag.file.as_deref()?, f.flag.line?));
+    let about = |_: &str, f: &FlagAt| {
+        BTreeMap::from([
+            ("binary", binary.to_string()),
+            ("command", f.command.to_string()),
+            ("flag", f.flag.name.clone()),
+        ])
+    };
+    let old: BTreeMap<String, &FlagAt> = old.iter().map(|(k, v)| (k.clone(), v)).collect();
+    let new: BTreeMap<String, &FlagAt> = new.iter().map(|(k, v)| (k.clone(), v)).collect();
+    for (k, o, n) in added_removed(c, "flag-", &old, &new, at, about) {
+        let (of, nf) = (o.flag, n.flag);
+        let default = |f: &CommandFlag| f.default.clone().or_else(|| f.default_value.clone());
+        let compared = [
+            ("flag-type-changed", Some(of.ty.clone()), Some(nf.ty.clone()), true),
+            (
+                "flag-default-changed",
+                default(of),
+                default(nf),
+                // A default whose type changed is reported with the type.
+                of.default_value.is_some() && nf.default_value.is_some() && of.ty == nf.ty,
+            ),
+            (
+                "flag-usage-changed",
+                of.usage.clone(),
+                nf.usage.clone(),
+                of.usage.is_some() && nf.usage.is_some(),
+            ),
+        ];
+        for (what, ov, nv, known) in compared {
+            if known && ov != nv {
+                c.push(what, &k, (ov, nv), (at(o), at(n)), about(&k, n));
             }
-            words.reverse();
-            let binary = cmd.binary.as_deref().unwrap_or(&cmd.package);
-            out.insert(cmd.id.clone(), format!("{binary} {}", words.join(" ")));
+        }
+        if nf.deprecated.is_some() && of.deprecated.is_none() {
+            let message = nf.deprecated.clone().flatten();
+            c.push("flag-deprecated", &k, (None, message), (at(o), at(n)), about(&k, n));
+        }
+    }
+}
+
+/// Commands by their path as a user types it (`kubeadm init phase preflight`; a command no binary reaches by its
+/// package and name); flags by `path --name`, over every flag each command accepts as its own, so a flag that
+/// moved between helpers is unchanged. The flags of a command added or removed come and go with it.
+fn commands(c: &mut Collector, old: Option<&CommandsReport>, new: Option<&CommandsReport>) {
+    use crate::topics::commands::Command;
+    fn key(cmd: &Command) -> String {
+        match &cmd.path {
+            Some(p) => p.clone(),
+            None => format!("{} {} (not reached)", cmd.package, cmd.name.as_deref().unwrap_or("?")),
+        }
+    }
+    fn commands(r: Option<&CommandsReport>) -> BTreeMap<String, &Command> {
+        let mut out = BTreeMap::new();
+        for cmd in r.iter().flat_map(|r| &r.commands) {
+            out.entry(key(cmd)).or_insert(cmd);
         }
         out
     }
-    let empty = CommandsReport::default();
-    let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
-    let (ok, nk) = (command_keys(old), command_keys(new));
-    fn commands<'r>(r: &'r CommandsReport, keys: &BTreeMap<String, String>) -> BTreeMap<String, &'r Command> {
-        r.commands
-            .iter()
-            .filter_map(|cmd| Some((keys.get(&cmd.id)?.clone(), cmd)))
-            .collect()
-    }
-    let (oc, nc) = (commands(old, &ok), commands(new, &nk));
+    let (oc, nc) = (commands(old), commands(new));
     let at = |cmd: &Command| Some(Location::new(&cmd.file, cmd.line));
     let about = |k: &str, cmd: &Command| {
         let mut m = BTreeMap::new();
@@ -291,6 +358,13 @@ fn commands(c: &mut Collector, old: Option<&CommandsReport>, new: Option<&Comman
         m.insert("command", k.to_string());
         m
     };
+    fn flags<'c>(cmd: &'c Command, k: &'c str) -> BTreeMap<String, FlagAt<'c>> {
+        cmd.flags
+            .iter()
+            .filter(|f| !f.inherited && f.file.is_some())
+            .map(|f| (format!("{k} --{}", f.name), FlagAt { flag: f, command: k }))
+            .collect()
+    }
     for (k, o, n) in added_removed(c, "command-", &oc, &nc, at, about) {
         if o.file != n.file {
             c.push(
@@ -301,43 +375,8 @@ fn commands(c: &mut Collector, old: Option<&CommandsReport>, new: Option<&Comman
                 about(&k, n),
             );
         }
-    }
-    fn flags<'r>(r: &'r CommandsReport, keys: &BTreeMap<String, String>) -> BTreeMap<String, &'r Flag> {
-        let mut out = BTreeMap::new();
-        for f in &r.flags {
-            let owner = f
-                .command
-                .as_deref()
-                .and_then(|id| keys.get(id).cloned())
-                .or_else(|| f.options_type.clone())
-                .unwrap_or_else(|| format!("{} {}", f.file, f.function));
-            out.entry(format!("{owner} --{}", f.name)).or_insert(f);
-        }
-        out
-    }
-    let (of, nf) = (flags(old, &ok), flags(new, &nk));
-    let at = |f: &Flag| Some(Location::new(&f.file, f.line));
-    let about = |_: &str, f: &Flag| BTreeMap::from([("flag", f.name.clone())]);
-    for (k, o, n) in added_removed(c, "flag-", &of, &nf, at, about) {
-        let compared = [
-            ("flag-type-changed", Some(o.ty.clone()), Some(n.ty.clone())),
-            ("flag-default-changed", o.default.clone(), n.default.clone()),
-            ("flag-usage-changed", o.usage.clone(), n.usage.clone()),
-        ];
-        for (what, ov, nv) in compared {
-            if ov != nv {
-                c.push(what, &k, (ov, nv), (at(o), at(n)), about(&k, n));
-            }
-        }
-        if o.deprecated != n.deprecated && n.deprecated.is_some() {
-            c.push(
-                "flag-deprecated",
-                &k,
-                (o.deprecated.clone(), n.deprecated.clone()),
-                (at(o), at(n)),
-                about(&k, n),
-            );
-        }
+        let binary = n.binary.clone().unwrap_or_default();
+        flag_changes(c, &binary, &flags(o, &k), &flags(n, &k));
     }
 }
 

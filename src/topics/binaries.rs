@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::commands::CommandFlag;
 use super::Cx;
 use crate::model::PkgId;
+use crate::sources::Sources;
 
 /// A `binaries` topic.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,12 +32,16 @@ pub struct Binary {
     #[serde(default, skip_serializing_if = "is_false")]
     pub outside_dir: bool,
     pub summary: Option<String>,
-    /// Where the summary comes from: `package doc`, `root command`, `main.go doc`, or `none`.
+    /// Where the summary comes from: `package doc`, `root command`, `main doc` (the doc of `func main`), `main file
+    /// comment` (the comment the main file opens with), or `none`.
     pub summary_source: String,
     pub main_file: Option<String>,
     pub main_line: Option<u32>,
     /// The id of its root command.
     pub root_command: Option<String>,
+    /// The flags of a binary without commands (it parses `pflag.CommandLine` or `flag.CommandLine` itself).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<CommandFlag>,
     pub app: Option<String>,
     pub app_options: Option<String>,
     pub packages: Vec<BinaryPackage>,
@@ -55,12 +61,15 @@ pub struct BinaryPackage {
     pub summary: Option<String>,
 }
 
-/// A binary's root command, as a commands topic finds it: its id and its static `Short` (else `Long`).
+/// What a commands topic finds of a binary: its root command's id, the root's static `Short` (else `Long`) when
+/// the binary owns that tree (not when it builds another binary's, as the doc generators build kubectl's), and
+/// the flags of a binary without commands.
 #[derive(Debug, Clone)]
 pub struct Root {
     pub binary: String,
-    pub command: String,
+    pub command: Option<String>,
     pub text: Option<String>,
+    pub flags: Vec<CommandFlag>,
 }
 
 /// The main packages of the tree, which other topics attribute their facts to.
@@ -96,7 +105,7 @@ pub(crate) fn main_packages(cx: &Cx, def: Option<&BinariesDef>) -> MainPackages 
     let prefix = format!("{}/", def.dir);
     let mut list: Vec<MainPackage> = Vec::new();
     for (i, pkg) in cx.model.packages.iter().enumerate() {
-        if pkg.name != "main" || pkg.import_path.ends_with("_test") {
+        if pkg.name != "main" || pkg.import_path.ends_with("_test") || pkg.support {
             continue;
         }
         if !pkg.files.iter().any(|&f| cx.model.file(f).platforms.0 != 0) {
@@ -116,7 +125,13 @@ pub(crate) fn main_packages(cx: &Cx, def: Option<&BinariesDef>) -> MainPackages 
     MainPackages { list }
 }
 
-pub(crate) fn extract(cx: &Cx, _def: &BinariesDef, mains: &MainPackages, roots: &[Root]) -> BinariesReport {
+pub(crate) fn extract(
+    cx: &Cx,
+    _def: &BinariesDef,
+    mains: &MainPackages,
+    roots: &[Root],
+    sources: &Sources,
+) -> BinariesReport {
     let mut out = Vec::new();
     for main_pkg in &mains.list {
         let (bin_dir, pkg_id) = (&main_pkg.dir, main_pkg.pkg);
@@ -127,8 +142,13 @@ pub(crate) fn extract(cx: &Cx, _def: &BinariesDef, mains: &MainPackages, roots: 
             (Some(first_sentence(doc)), "package doc")
         } else if let Some(short) = root.and_then(|r| r.text.clone()) {
             (Some(first_sentence(&short)), "root command")
-        } else if let Some(doc) = main_file_doc(cx, pkg_id) {
-            (Some(first_sentence(&doc)), "main.go doc")
+        } else if let Some(doc) = main.and_then(|m| m.decl.doc.clone()) {
+            (Some(first_sentence(&doc)), "main doc")
+        } else if let Some(text) = main
+            .and_then(|m| sources.read(cx.path(m.file)))
+            .and_then(|t| leading_comment(&t))
+        {
+            (Some(first_sentence(&text)), "main file comment")
         } else {
             (None, "none")
         };
@@ -156,7 +176,8 @@ pub(crate) fn extract(cx: &Cx, _def: &BinariesDef, mains: &MainPackages, roots: 
             summary_source: source.to_string(),
             main_file: main.map(|m| cx.path(m.file).to_string()),
             main_line: main.map(|m| m.decl.line),
-            root_command: root.map(|r| r.command.clone()),
+            root_command: root.and_then(|r| r.command.clone()),
+            flags: root.map(|r| r.flags.clone()).unwrap_or_default(),
             app: has("app").then(|| format!("{bin_dir}/app")),
             app_options: has("app/options").then(|| format!("{bin_dir}/app/options")),
             packages,
@@ -176,20 +197,46 @@ fn binary_name(import_path: &str) -> String {
     }
 }
 
-/// The doc comment of `main.go`'s first documented declaration (usually `func main`).
-fn main_file_doc(cx: &Cx, pkg: PkgId) -> Option<String> {
-    let pkg = cx.model.pkg(pkg);
-    let main_file = pkg.funcs.iter().find(|f| f.decl.name == "main")?.file;
-    pkg.funcs
-        .iter()
-        .filter(|f| f.file == main_file)
-        .find_map(|f| f.decl.doc.clone())
-        .or_else(|| {
-            pkg.types
-                .iter()
-                .filter(|t| t.file == main_file)
-                .find_map(|t| t.decl.doc.clone())
-        })
+/// The comment a file opens with, before its package clause, that is not a licence header or a build
+/// constraint: what a tool's main file says it does (`// This tool extracts the links from ...`). Its text, with
+/// the comment markers removed.
+pub fn leading_comment(src: &str) -> Option<String> {
+    let mut groups: Vec<Vec<String>> = vec![Vec::new()];
+    let mut lines = src.lines();
+    while let Some(line) = lines.next() {
+        let t = line.trim();
+        if t.starts_with("package ") || t == "package" {
+            break;
+        }
+        if t.is_empty() {
+            groups.push(Vec::new());
+        } else if let Some(rest) = t.strip_prefix("//") {
+            if !rest.starts_with("go:") && !rest.trim_start().starts_with("+build") {
+                groups
+                    .last_mut()?
+                    .push(rest.strip_prefix(' ').unwrap_or(rest).to_string());
+            }
+        } else if let Some(rest) = t.strip_prefix("/*") {
+            let mut block = vec![rest.to_string()];
+            let mut closed = rest.contains("*/");
+            while !closed {
+                let Some(next) = lines.next() else { break };
+                closed = next.contains("*/");
+                block.push(next.to_string());
+            }
+            let text = block.join("\n");
+            let text = text.split("*/").next().unwrap_or_default();
+            groups.last_mut()?.extend(text.lines().map(|l| l.trim().to_string()));
+            groups.push(Vec::new());
+        } else {
+            return None;
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| g.join("\n").trim().to_string())
+        .filter(|g| !g.is_empty())
+        .find(|g| !g.contains("Copyright") && !g.contains("Licensed under") && !g.contains("SPDX-License"))
 }
 
 /// The first sentence of a doc comment, on one line.
@@ -204,7 +251,18 @@ pub fn first_sentence(doc: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::binary_name;
+    use super::{binary_name, leading_comment};
+
+    #[test]
+    fn a_main_files_leading_comment_skips_the_licence() {
+        let src = "/*\nCopyright 2015 The Authors.\n\nLicensed under the Apache License.\n*/\n\n//go:build linux\n\n// This tool checks links.\n// Usage: x\n\npackage main\n";
+        assert_eq!(
+            leading_comment(src).as_deref(),
+            Some("This tool checks links.\nUsage: x")
+        );
+        assert_eq!(leading_comment("// Copyright 2020 X\n\npackage main\n// after\n"), None);
+        assert_eq!(leading_comment("package main\n"), None);
+    }
 
     #[test]
     fn binary_names_skip_major_versions() {

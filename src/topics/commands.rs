@@ -1,60 +1,38 @@
-//! Commands (composite literals of a command type such as `cobra.Command`), the command tree made by
-//! `AddCommand` calls, flag registrations, and options structs.
+//! Commands and flags as the binaries build them: each binary's initialisers and `main` are run by the evaluator
+//! (`eval`), so a command made in a loop, a flag registered by a helper on a flag set it was passed, a default
+//! set by an options constructor and a deprecation made with `VisitAll` are what they are when the program runs.
+//! Each command of a binary's tree is listed with its path and every flag it accepts, as its `--help` shows them;
+//! command literals and flag registrations no binary reaches are run on their own, with unknown arguments.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use super::binaries::{MainPackages, Root};
-use super::{add_call, last_name, Cx, FuncRef};
+use super::{add_call, last_name, Cx};
+use crate::eval::{flag_form, CommandObj, Evaluator, FlagObj, Obj, ObjId, Val, World, FLAG_TYPES};
 use crate::lower::BodyQuery;
 use crate::model::{FileId, PkgId};
-use crate::syntax::{Expr, Literal, TypeExpr};
+use crate::sources::Sources;
+use crate::syntax::TypeExpr;
 
-/// A `commands` topic: which type is a command, and how commands, flags and options are put together.
+/// A `commands` topic: which type is a command, and how commands and flags are put together.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandsDef {
     /// Composite literals of this type (`github.com/spf13/cobra.Command`) are commands.
     pub command_type: String,
-    /// The method that makes a command a child of another.
-    #[serde(default = "default_add_method")]
-    pub add_method: String,
-    /// Types that group commands (kubectl's `templates.CommandGroups`), and the method that adds a group's
-    /// commands to a parent (`groups.Add(cmd)`).
-    #[serde(default)]
-    pub group_types: Vec<String>,
-    pub group_add_method: Option<String>,
-    /// The method that runs a command: a function a binary's main calls that runs a command makes it the root.
-    #[serde(default = "default_execute_method")]
-    pub execute_method: String,
     /// Calls whose string argument is shown as the field's text (`i18n.T`, `templates.LongDesc`).
     #[serde(default)]
     pub string_wrappers: Vec<String>,
-    /// Packages whose package-level functions register global flags (`pflag`, `flag`).
-    #[serde(default)]
-    pub flag_packages: Vec<String>,
     /// Options structs: types with any of these methods (one of them `AddFlags`) are listed with their flags.
     #[serde(default)]
     pub options_methods: Vec<String>,
 }
 
-fn default_add_method() -> String {
-    "AddCommand".to_string()
-}
-
-fn default_execute_method() -> String {
-    "Execute".to_string()
-}
-
 impl CommandsDef {
     pub(super) fn add_to_query(&self, query: &mut BodyQuery) {
         query.literal_types.insert(last_name(&self.command_type));
-        add_call(query, &self.add_method, 1);
-        add_call(query, &self.execute_method, 0);
-        query
-            .literal_types
-            .extend(self.group_types.iter().map(|t| last_name(t)));
         for (name, min_args) in flag_vocabulary() {
             add_call(query, &name, min_args);
         }
@@ -68,7 +46,8 @@ pub struct CommandsReport {
     pub commands: Vec<Command>,
     pub flags: Vec<Flag>,
     pub options_structs: Vec<OptionsStruct>,
-    /// Each binary's root command and the text that summarises it; not in the JSON (the binaries topic holds it).
+    /// Each binary's root command, its text and its flags when it has no command; not in the JSON (the binaries
+    /// topic holds it).
     #[serde(skip)]
     pub roots: Vec<Root>,
 }
@@ -84,10 +63,11 @@ impl CommandsReport {
     }
 }
 
-/// One command literal.
+/// One command: a command literal as one binary's tree holds it (a literal made in a loop is one command per
+/// iteration), or a literal no binary reaches.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Command {
-    /// `file:line` of the literal.
+    /// `file:line` of the literal; `file:line#2`, `#3`... for the further commands made from it.
     pub id: String,
     pub file: String,
     pub line: u32,
@@ -95,6 +75,8 @@ pub struct Command {
     pub function: String,
     /// The binary (its folder) whose command tree holds it, else whose folder does.
     pub binary: Option<String>,
+    /// The full command line as a user types it: `kubeadm init phase preflight`; null when no binary reaches it.
+    pub path: Option<String>,
     /// The name: `Use` up to its first space.
     #[serde(rename = "use")]
     pub name: Option<String>,
@@ -118,7 +100,7 @@ pub struct Command {
     pub example_via: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example_expr: Option<String>,
-    /// Present only when the literal sets `Deprecated`; null when its text is not static.
+    /// Present only when the command is deprecated; null when its message is not static.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -136,37 +118,97 @@ pub struct Command {
     /// `file:line` of the call that adds it to its parent.
     pub added_at: Option<String>,
     pub children: Vec<String>,
+    /// Every flag the command accepts, its own first, then those it inherits, each group by name.
+    pub flags: Vec<CommandFlag>,
 }
 
-/// One flag registration.
+/// A flag as a command accepts it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommandFlag {
+    pub name: String,
+    pub shorthand: Option<String>,
+    /// pflag's `Value.Type()`: `string`, `int32`, `duration`, `stringSlice`...; `func` and the like for the
+    /// standard library's flags.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The default as `--help` prints it (strings quoted); null when `--help` prints none (the zero value) or when
+    /// it is only known at run time.
+    pub default: Option<String>,
+    /// The default as pflag's `DefValue` holds it (unquoted), when known.
+    pub default_value: Option<String>,
+    /// The default's expression, when its value is only known at run time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_expr: Option<String>,
+    pub usage: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_expr: Option<String>,
+    /// Present when the flag is deprecated: the message, null when it is not static.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::present_or_null"
+    )]
+    pub deprecated: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::present_or_null"
+    )]
+    pub shorthand_deprecated: Option<Option<String>>,
+    pub hidden: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// From an ancestor's persistent flags (the global flag set included).
+    pub inherited: bool,
+    /// One of the command's own persistent flags, which its subcommands inherit.
+    pub persistent: bool,
+    /// `global` for `pflag.CommandLine` and `flag.CommandLine`, else the name of the flag set it was registered
+    /// on when that is not a command's own (a `NamedFlagSets` section: `etcd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag_set: Option<String>,
+    /// Where it is registered; null for cobra's own `--help` and for flags registered outside the tree.
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+/// One flag registration site, with every command that accepts the flag as its own.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Flag {
     pub name: String,
     pub shorthand: Option<String>,
-    /// `string`, `stringSlice`, `value` for `Var`.
     #[serde(rename = "type")]
     pub ty: String,
     pub method: String,
     pub default: Option<String>,
-    pub usage: Option<String>,
+    pub default_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_via: Option<String>,
+    pub default_expr: Option<String>,
+    pub usage: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_expr: Option<String>,
     pub file: String,
     pub line: u32,
     pub function: String,
     pub persistent: bool,
-    /// `global`, a named flag set, or the variable holding the flag set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag_set: Option<String>,
+    /// The struct field it binds (`&o.Field`): the struct's type and the field path.
     pub options_type: Option<String>,
     pub field: Option<String>,
-    pub deprecated: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shorthand_deprecated: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::present_or_null"
+    )]
+    pub deprecated: Option<Option<String>>,
     pub hidden: bool,
-    /// The id of the command whose flag set it is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// The first command that accepts it as its own, and all of them.
     pub command: Option<String>,
+    pub commands: Vec<String>,
+    /// The binaries that register it (their folders).
+    pub binaries: Vec<String>,
 }
 
 /// A type with an `AddFlags` method, and the flags bound to its fields.
@@ -180,140 +222,26 @@ pub struct OptionsStruct {
     pub flags: Vec<String>,
 }
 
-/// The value types pflag registers flags for; each has `T`, `TP`, `TVar` and `TVarP` methods.
-const FLAG_TYPES: &[&str] = &[
-    "Bool",
-    "BoolSlice",
-    "BytesBase64",
-    "BytesHex",
-    "Count",
-    "Duration",
-    "DurationSlice",
-    "Float32",
-    "Float32Slice",
-    "Float64",
-    "Float64Slice",
-    "IP",
-    "IPMask",
-    "IPNet",
-    "IPSlice",
-    "Int",
-    "Int16",
-    "Int32",
-    "Int32Slice",
-    "Int64",
-    "Int64Slice",
-    "Int8",
-    "IntSlice",
-    "String",
-    "StringArray",
-    "StringSlice",
-    "StringToInt",
-    "StringToInt64",
-    "StringToString",
-    "Uint",
-    "Uint16",
-    "Uint32",
-    "Uint64",
-    "Uint8",
-    "UintSlice",
-];
-
-/// Methods that give a flag set, and methods that mark a registered flag.
-const FLAG_SET_METHODS: &[&str] = &["Flags", "PersistentFlags", "LocalFlags", "FlagSet"];
+/// Methods that mark a registered flag, and the calls that give a command's flag sets.
 const MARK_METHODS: &[&str] = &["MarkDeprecated", "MarkHidden", "MarkShorthandDeprecated"];
 
-/// The call names (with their least argument count) flag registrations need kept.
+/// The call names (with their least argument count) flag registrations need kept: the sites a run that reaches
+/// none of them is started from.
 pub fn flag_vocabulary() -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = Vec::new();
     for t in FLAG_TYPES {
-        out.push((t.to_string(), 3));
-        out.push((format!("{t}P"), 4));
-        out.push((format!("{t}Var"), 4));
-        out.push((format!("{t}VarP"), 5));
+        for method in [t.to_string(), format!("{t}P"), format!("{t}Var"), format!("{t}VarP")] {
+            let arity = flag_form(&method, false).map_or(3, |f| f.arity);
+            out.push((method, arity));
+        }
     }
-    out.push(("Var".to_string(), 3));
-    out.push(("VarP".to_string(), 4));
-    out.push(("VarPF".to_string(), 4));
-    for m in FLAG_SET_METHODS {
-        out.push((m.to_string(), 0));
+    for m in ["Var", "VarP", "VarPF"] {
+        out.push((m.to_string(), flag_form(m, false).map_or(3, |f| f.arity)));
     }
     for m in MARK_METHODS {
         out.push((m.to_string(), 1));
     }
     out
-}
-
-/// How a registration method's arguments are laid out.
-struct FlagForm {
-    /// `string`, `stringSlice`, `value` for `Var`.
-    ty: String,
-    /// The argument that receives the value (`&o.Name`), for `...Var` forms.
-    target: Option<usize>,
-    name: usize,
-    shorthand: Option<usize>,
-    default: Option<usize>,
-    usage: usize,
-    arity: usize,
-}
-
-fn flag_form(method: &str) -> Option<FlagForm> {
-    let lower_first = |s: &str| {
-        let mut c = s.chars();
-        c.next()
-            .map(|f| f.to_ascii_lowercase().to_string() + c.as_str())
-            .unwrap_or_default()
-    };
-    match method {
-        "Var" => {
-            return Some(FlagForm {
-                ty: "value".into(),
-                target: Some(0),
-                name: 1,
-                shorthand: None,
-                default: None,
-                usage: 2,
-                arity: 3,
-            })
-        }
-        "VarP" | "VarPF" => {
-            return Some(FlagForm {
-                ty: "value".into(),
-                target: Some(0),
-                name: 1,
-                shorthand: Some(2),
-                default: None,
-                usage: 3,
-                arity: 4,
-            })
-        }
-        _ => {}
-    }
-    let (base, var, p) = if let Some(b) = method.strip_suffix("VarP") {
-        (b, true, true)
-    } else if let Some(b) = method.strip_suffix("Var") {
-        (b, true, false)
-    } else if let Some(b) = method.strip_suffix('P').filter(|b| FLAG_TYPES.contains(b)) {
-        (b, false, true)
-    } else {
-        (method, false, false)
-    };
-    if !FLAG_TYPES.contains(&base) {
-        return None;
-    }
-    let offset = usize::from(var);
-    let name = offset;
-    let shorthand = p.then_some(name + 1);
-    let default = name + 1 + usize::from(p);
-    Some(FlagForm {
-        ty: lower_first(base),
-        target: var.then_some(0),
-        name,
-        shorthand,
-        default: Some(default),
-        usage: default + 1,
-        arity: default + 2,
-    })
 }
 
 /// Text with its surrounding blank lines dropped and the indentation common to its lines removed, as
@@ -344,278 +272,589 @@ fn dedent(text: &str) -> String {
         .join("\n")
 }
 
-/// A command literal where it is written.
-struct Literal_<'m> {
-    func: FuncRef<'m>,
-    lit: &'m Literal,
+/// What the extraction accumulates across runs.
+struct Out {
+    commands: Vec<Command>,
+    /// Registration sites `(file, line, name)` and their flags.
+    flags: BTreeMap<(String, u32, String), Flag>,
+    /// How many commands each literal has made so far, for ids.
+    made: HashMap<(FileId, u32), usize>,
+    /// Literal and registration sites some run has reported.
+    seen_literals: BTreeSet<(FileId, u32)>,
+    seen_registrations: BTreeSet<(FileId, u32)>,
 }
 
-pub(crate) fn extract(cx: &Cx, def: &CommandsDef, mains: &MainPackages) -> CommandsReport {
+pub(crate) fn extract(cx: &Cx, def: &CommandsDef, mains: &MainPackages, sources: &Sources) -> CommandsReport {
+    let trace = std::env::var_os("KUBEWALK_TRACE_EVAL").is_some();
+    let mut ev = Evaluator::new(cx.model, cx.consts_table(), sources);
+    ev.text_wrappers = def.string_wrappers.clone();
+    let mut out = Out {
+        commands: Vec::new(),
+        flags: BTreeMap::new(),
+        made: HashMap::new(),
+        seen_literals: BTreeSet::new(),
+        seen_registrations: BTreeSet::new(),
+    };
+
+    // Each binary, run in a world of its own. A tree several binaries build belongs to the binary named like its
+    // root command (kubectl's is also built by the doc generators): those binaries claim their trees first, the
+    // others point to the tree, without its text. A world is emitted as soon as its run ends, but for those whose
+    // root is named otherwise, kept until every binary named like its root has claimed its tree.
+    let mut claimed: HashMap<(FileId, u32), String> = HashMap::new();
+    let mut roots = Vec::new();
+    let mut later = Vec::new();
+    for main in &mains.list {
+        let t = std::time::Instant::now();
+        ev.run_main(main.pkg);
+        if trace {
+            eprintln!(
+                "{}: {:?} {} objects {} steps",
+                main.dir,
+                t.elapsed(),
+                ev.heap.len(),
+                ev.steps()
+            );
+        }
+        let world = ev.take_world();
+        let root = root_of(&world);
+        let name = root.and_then(|r| command_name(&world, r));
+        if name.as_deref() == main.dir.rsplit('/').next() || root.is_none() {
+            roots.push(emit_run(cx, &mut out, &mut claimed, main, &world, root));
+        } else {
+            later.push((main, world, root));
+        }
+    }
+    for (main, world, root) in later {
+        roots.push(emit_run(cx, &mut out, &mut claimed, main, &world, root));
+    }
+    // Mains are listed in folder order.
+    roots.sort_by_key(|r| mains.list.iter().position(|m| m.dir == r.binary));
+
+    // Literals and registrations no binary reaches: their functions, run with unknown arguments.
     let (type_path, type_name) = def
         .command_type
         .rsplit_once('.')
         .unwrap_or(("", def.command_type.as_str()));
-    let mut tree = Tree {
-        cx,
-        commands: Vec::new(),
-        by_line: HashMap::new(),
-        returned: HashMap::new(),
-    };
-    let funcs: Vec<FuncRef> = cx.all_funcs().collect();
-    for func in &funcs {
-        for lit in &func.func.decl.body.literals {
-            if is_named(cx, func.pkg, func.file(), &lit.ty, type_path, type_name) {
-                tree.by_line.insert((func.file(), lit.line), tree.commands.len());
-                tree.commands.push(Literal_ { func: *func, lit });
+    let mut pending = Vec::new();
+    for func in cx.all_funcs() {
+        let file = func.file();
+        let body = &func.func.decl.body;
+        let literal = body.literals.iter().any(|l| {
+            is_named(cx, func.pkg, file, &l.ty, type_path, type_name) && !out.seen_literals.contains(&(file, l.line))
+        });
+        let registration = body.calls.iter().any(|c| match &c.fun {
+            crate::syntax::Expr::Selector(_, m) => {
+                flag_form(m, false).is_some() && !out.seen_registrations.contains(&(file, c.line))
             }
+            _ => false,
+        });
+        if (literal || registration) && !func.func.decl.name.starts_with("var ") {
+            pending.push((func.pkg, func.func));
         }
     }
-
-    // Parent and child edges from `parent.AddCommand(child...)`.
-    let mut parent: Vec<Option<(usize, FileId, u32)>> = vec![None; tree.commands.len()];
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); tree.commands.len()];
-    let group_add = def.group_add_method.as_deref();
-    for func in &funcs {
-        for call in &func.func.decl.body.calls {
-            let Expr::Selector(recv, method) = &call.fun else {
-                continue;
-            };
-            if Some(method.as_str()) == group_add {
-                // `groups.Add(parent)`: every command of the function's unassigned command slices joins parent.
-                let body = &func.func.decl.body;
-                let is_group = matches!(recv.as_ref(), Expr::Ident(g) if body.literals.iter().any(|l| {
-                    l.assigned_to.as_deref() == Some(g.as_str()) && is_group_type(cx, func, &l.ty, &def.group_types)
-                }));
-                let Some(p) = (if is_group { call.args.first() } else { None })
-                    .and_then(|a| tree.command_of(func, a).into_iter().next())
-                else {
-                    continue;
-                };
-                let slices: Vec<Expr> = body
-                    .literals
-                    .iter()
-                    .filter(|l| l.assigned_to.is_none() && matches!(l.ty, TypeExpr::Slice(_)) && !l.elements.is_empty())
-                    .filter(|l| !tree.by_line.contains_key(&(func.file(), l.line)))
-                    .flat_map(|l| l.elements.clone())
-                    .collect();
-                for element in &slices {
-                    for child in tree.command_of(func, element) {
-                        if child != p && parent[child].is_none() {
-                            parent[child] = Some((p, func.file(), call.line));
-                            children[p].push(child);
-                        }
-                    }
-                }
+    let t = std::time::Instant::now();
+    let n = pending.len();
+    for (pkg, func) in pending {
+        ev.run_with_unknown_args(pkg, func);
+        let world = ev.take_world();
+        let mut owners = HashMap::new();
+        // The commands made here that no run reported, at the top of what they are added to.
+        for &c in &world.commands {
+            let cmd = command(&world, c);
+            let unseen = |c: &CommandObj| !out.seen_literals.contains(&(c.file, c.line));
+            if !unseen(cmd) || cmd.parent.is_some_and(|p| unseen(command(&world, p))) {
                 continue;
             }
-            if *method != def.add_method {
-                continue;
-            }
-            let Some(p) = tree.command_of(func, recv).into_iter().next() else {
-                continue;
-            };
-            for arg in &call.args {
-                for child in tree.command_of(func, arg) {
-                    if child != p && parent[child].is_none() {
-                        parent[child] = Some((p, func.file(), call.line));
-                        children[p].push(child);
-                    }
-                }
-            }
+            let binary = mains.binary_of(cx.path(cmd.file)).cloned();
+            emit_tree(cx, &world, &mut out, &mut owners, c, binary.as_deref(), false);
         }
+        record_flags(cx, &world, &mut out, &owners, None);
     }
 
-    // Each binary's root command: a command its main package declares at package level, else what a call in it
-    // constructs; climbing to the top of that command's tree (`init` may add the constructed one to a root).
-    let mut binary_of: Vec<Option<String>> = vec![None; tree.commands.len()];
-    let mut roots: BTreeMap<String, usize> = BTreeMap::new();
-    for main in &mains.list {
-        let (dir, pkg) = (&main.dir, main.pkg);
-        let package = cx.model.pkg(pkg);
-        let declared = package
-            .var_inits
-            .iter()
-            .flat_map(|f| f.decl.body.literals.iter().map(move |l| (f.file, l.line)))
-            .find_map(|at| tree.by_line.get(&at).copied());
-        let root = declared.or_else(|| {
-            package
-                .funcs
-                .iter()
-                .flat_map(|f| f.decl.body.calls.iter().map(move |c| (f, c)))
-                .find_map(|(f, call)| {
-                    let func = FuncRef { pkg, func: f };
-                    tree.command_of(
-                        &func,
-                        &Expr::Call {
-                            fun: Box::new(call.fun.clone()),
-                            args: Vec::new(),
-                            ellipsis: false,
-                        },
-                    )
-                    .into_iter()
-                    .next()
-                })
-        });
-        // Else the command that a function main calls executes: `func Start() error { return rootCmd.Execute() }`.
-        let root = root.or_else(|| {
-            package
-                .funcs
-                .iter()
-                .flat_map(|f| f.decl.body.calls.iter().map(move |c| (f, c)))
-                .find_map(|(f, call)| {
-                    let (path, name) = cx.callee(pkg, f.file, &call.fun)?;
-                    let callee = cx.func_by_path(&path, &name)?;
-                    callee.func.decl.body.calls.iter().find_map(|c| match &c.fun {
-                        Expr::Selector(recv, method) if *method == def.execute_method => {
-                            tree.command_of(&callee, recv).into_iter().next()
-                        }
-                        _ => None,
-                    })
-                })
-        });
-        let root = root.map(|mut r| {
-            let mut steps = 0;
-            while let Some((p, _, _)) = parent[r] {
-                r = p;
-                steps += 1;
-                if steps > 64 {
-                    break;
-                }
-            }
-            r
-        });
-        // Else the parentless command in the binary's folder with the largest tree (kubeadm's main calls
-        // app.Run, which builds the root command).
-        let root = root.or_else(|| {
-            (0..tree.commands.len())
-                .filter(|&i| parent[i].is_none() && mains.binary_of(cx.path(tree.commands[i].func.file())) == Some(dir))
-                .max_by_key(|&i| (descendants(&children, i), std::cmp::Reverse(i)))
-        });
-        if let Some(root) = root {
-            roots.insert(dir.clone(), root);
-        }
+    if trace {
+        eprintln!("{n} functions no binary reaches: {:?}", t.elapsed());
     }
-    // A tree that several binaries build belongs to the one named like its root command (kubectl's is also built
-    // by cmd/clicheck and the doc generators); the others are visited after it, in folder order.
-    let wrappers = &def.string_wrappers;
-    let names: Vec<Option<String>> = tree
-        .commands
-        .iter()
-        .map(|c| {
-            let usage = c.lit.fields.iter().find(|f| f.key == "Use")?;
-            command_name(cx, c.func.pkg, c.func.file(), &usage.value, wrappers)
-        })
-        .collect();
-    let mut by_claim: Vec<(&String, usize)> = roots.iter().map(|(dir, &root)| (dir, root)).collect();
-    by_claim.sort_by_key(|&(dir, root)| names[root].as_deref() != dir.rsplit('/').next());
-    for (dir, root) in by_claim {
-        let mut stack = vec![root];
-        while let Some(c) = stack.pop() {
-            if binary_of[c].is_none() {
-                binary_of[c] = Some(dir.clone());
-                stack.extend(children[c].iter().copied());
-            }
-        }
+    let mut flags: Vec<Flag> = out.flags.into_values().collect();
+    // The binaries of a flag in folder order.
+    for flag in &mut flags {
+        flag.binaries
+            .sort_by_key(|b| mains.list.iter().position(|m| &m.dir == b));
     }
-    // Commands no binary reaches still belong to the binary whose folder holds them.
-    for (i, cmd) in tree.commands.iter().enumerate() {
-        if binary_of[i].is_none() {
-            binary_of[i] = mains.binary_of(cx.path(cmd.func.file())).cloned();
-        }
-    }
-
-    let flags = collect_flags(cx, def, &mut tree, &funcs);
-
-    let id = |i: usize| -> String {
-        let c = &tree.commands[i];
-        format!("{}:{}", cx.path(c.func.file()), c.lit.line)
-    };
-    let mut commands = Vec::new();
-    for (i, cmd) in tree.commands.iter().enumerate() {
-        let (pkg, file) = (cmd.func.pkg, cmd.func.file());
-        let field = |key: &str| cmd.lit.fields.iter().find(|f| f.key == key).map(|f| &f.value);
-        let text = |key: &str| cx.text(pkg, file, field(key), wrappers).map(|s| dedent(&s));
-        let use_full = cx.text(pkg, file, field("Use"), wrappers);
-        let (short, long, example) = (text("Short"), text("Long"), text("Example"));
-        let deprecated = field("Deprecated").map(|_| text("Deprecated"));
-        let aliases = cmd
-            .lit
-            .fields
-            .iter()
-            .find(|f| f.key == "Aliases")
-            .map(|f| {
-                f.elements
-                    .iter()
-                    .map(|e| cx.string(pkg, file, e, wrappers).map(|s| s.value))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let deprecated_parts = deprecated.clone().unwrap_or_default();
-        commands.push(Command {
-            id: id(i),
-            file: cx.path(file).to_string(),
-            line: cmd.lit.line,
-            package: cx.model.pkg(pkg).import_path.clone(),
-            function: cx.func_name(&cmd.func.func.decl),
-            binary: binary_of[i].clone(),
-            name: names[i].clone(),
-            use_full: use_full.value,
-            use_full_via: use_full.via,
-            use_full_expr: use_full.expr,
-            short: short.value,
-            short_via: short.via,
-            short_expr: short.expr,
-            long: long.value,
-            long_via: long.via,
-            long_expr: long.expr,
-            example: example.value,
-            example_via: example.via,
-            example_expr: example.expr,
-            deprecated: deprecated.map(|d| d.value),
-            deprecated_via: deprecated_parts.via,
-            deprecated_expr: deprecated_parts.expr,
-            aliases,
-            hidden: field("Hidden").is_some_and(|e| matches!(e, Expr::Ident(t) if t == "true")),
-            root: roots.values().any(|&r| r == i),
-            parent: parent[i].map(|(p, _, _)| id(p)),
-            added_at: parent[i].map(|(_, f, l)| format!("{}:{}", cx.path(f), l)),
-            children: children[i].iter().map(|&c| id(c)).collect(),
-        });
-    }
-
     let options_structs = options_structs(cx, def, &flags);
-    let flags = flags
-        .into_iter()
-        .map(|(mut flag, command)| {
-            flag.command = command.map(id);
-            flag
-        })
-        .collect();
-    let roots = roots
-        .iter()
-        .map(|(dir, &r)| {
-            let c = &commands[r];
-            let text = c.short.as_deref().filter(|s| !s.is_empty()).or(c.long.as_deref());
-            Root {
-                binary: dir.clone(),
-                command: id(r),
-                text: text.map(str::to_string),
-            }
-        })
-        .collect();
     CommandsReport {
-        commands,
+        commands: out.commands,
         flags,
         options_structs,
         roots,
     }
 }
 
-fn is_group_type(cx: &Cx, func: &FuncRef, ty: &TypeExpr, group_types: &[String]) -> bool {
-    group_types.iter().any(|g| {
-        let (path, name) = g.rsplit_once('.').unwrap_or(("", g));
-        is_named(cx, func.pkg, func.file(), ty, path, name)
+/// Emits one binary's run: its command tree, unless another binary claimed it, and its flags.
+fn emit_run(
+    cx: &Cx,
+    out: &mut Out,
+    claimed: &mut HashMap<(FileId, u32), String>,
+    main: &super::binaries::MainPackage,
+    world: &World,
+    root: Option<ObjId>,
+) -> Root {
+    let mut owners = HashMap::new();
+    let mut root_id = None;
+    let mut text = None;
+    if let Some(r) = root {
+        let c = command(world, r);
+        let site = (c.file, c.line);
+        match claimed.get(&site) {
+            Some(id) => root_id = Some(id.clone()),
+            None => {
+                let id = emit_tree(cx, world, out, &mut owners, r, Some(&main.dir), true);
+                claimed.insert(site, id.clone());
+                root_id = Some(id);
+                text = root_text(world, r);
+            }
+        }
+    }
+    record_flags(cx, world, out, &owners, Some(&main.dir));
+    Root {
+        binary: main.dir.clone(),
+        command: root_id,
+        text,
+        flags: if root.is_none() {
+            program_flags(cx, world)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// The root of the tree a run executed (climbed to the top: `init` may add the executed command to a root),
+/// else the parentless command with the largest tree.
+fn root_of(w: &World) -> Option<ObjId> {
+    let climb = |mut c: ObjId| {
+        for _ in 0..64 {
+            match &w.heap[c] {
+                Obj::Command(cmd) if cmd.parent.is_some() => c = cmd.parent.unwrap_or(c),
+                _ => break,
+            }
+        }
+        c
+    };
+    if let Some(&first) = w.executed.first() {
+        return Some(climb(first));
+    }
+    let size = |root: ObjId| {
+        let mut n = 0;
+        let mut stack = vec![root];
+        while let Some(c) = stack.pop() {
+            n += 1;
+            if let Obj::Command(cmd) = &w.heap[c] {
+                stack.extend(cmd.children.iter().copied());
+            }
+        }
+        n
+    };
+    w.commands
+        .iter()
+        .copied()
+        .filter(|&c| matches!(&w.heap[c], Obj::Command(cmd) if cmd.parent.is_none()))
+        .max_by_key(|&c| (size(c), std::cmp::Reverse(c)))
+}
+
+fn command(w: &World, c: ObjId) -> &CommandObj {
+    match &w.heap[c] {
+        Obj::Command(cmd) => cmd,
+        _ => unreachable!("a command id is a command"),
+    }
+}
+
+/// A command's name as cobra's `Name()` gives it: `Use` up to its first space.
+fn command_name(w: &World, c: ObjId) -> Option<String> {
+    match command(w, c).fields.get("Use") {
+        Some(Val::Str(u)) => Some(u.split(' ').next().unwrap_or_default().to_string()),
+        _ => None,
+    }
+}
+
+/// A root's text for its binary's summary: its `Short`, else its `Long`.
+fn root_text(w: &World, r: ObjId) -> Option<String> {
+    let c = command(w, r);
+    let text = |k: &str| {
+        c.fields
+            .get(k)
+            .and_then(Val::as_str)
+            .map(dedent)
+            .filter(|s| !s.is_empty())
+    };
+    text("Short").or_else(|| text("Long"))
+}
+
+/// A command's tree into the report, depth first: ids, paths and the flags each command accepts; `owners` gets
+/// the commands that accept each flag as their own. Returns the root's id. `reached`: a binary's tree, whose
+/// commands have paths.
+fn emit_tree(
+    cx: &Cx,
+    w: &World,
+    out: &mut Out,
+    owners: &mut HashMap<ObjId, Vec<String>>,
+    root: ObjId,
+    binary: Option<&str>,
+    reached: bool,
+) -> String {
+    let mut ids: HashMap<ObjId, String> = HashMap::new();
+    let mut order: Vec<(ObjId, Vec<String>)> = Vec::new();
+    let mut stack = vec![(root, Vec::<String>::new())];
+    let mut visited = BTreeSet::new();
+    while let Some((c, parent_path)) = stack.pop() {
+        if !visited.insert(c) {
+            continue;
+        }
+        let cmd = command(w, c);
+        let site = (cmd.file, cmd.line);
+        let n = out.made.entry(site).or_insert(0);
+        *n += 1;
+        let base = format!("{}:{}", cx.path(cmd.file), cmd.line);
+        ids.insert(c, if *n == 1 { base } else { format!("{base}#{n}") });
+        out.seen_literals.insert(site);
+        let mut path = parent_path;
+        path.push(command_name(w, c).unwrap_or_else(|| "?".to_string()));
+        for &child in cmd.children.iter().rev() {
+            stack.push((child, path.clone()));
+        }
+        order.push((c, path));
+    }
+    for (c, path) in &order {
+        let cmd = command(w, *c);
+        let pkg = cx.model.pkg(cmd.pkg);
+        let text = |key: &str| -> (Option<String>, Option<String>, Option<String>) {
+            match cmd.fields.get(key) {
+                Some(Val::Str(s)) => (Some(dedent(s)), cmd.via.get(key).cloned(), None),
+                Some(_) => (None, None, cmd.exprs.get(key).cloned()),
+                None => (None, None, None),
+            }
+        };
+        let (use_full, use_full_via, use_full_expr) = match cmd.fields.get("Use") {
+            Some(Val::Str(s)) => (Some(s.clone()), cmd.via.get("Use").cloned(), None),
+            Some(_) => (None, None, cmd.exprs.get("Use").cloned()),
+            None => (None, None, None),
+        };
+        let (short, short_via, short_expr) = text("Short");
+        let (long, long_via, long_expr) = text("Long");
+        let (example, example_via, example_expr) = text("Example");
+        let deprecated_set = cmd
+            .fields
+            .get("Deprecated")
+            .is_some_and(|v| !matches!(v, Val::Str(s) if s.is_empty()));
+        let (deprecated, deprecated_via, deprecated_expr) = text("Deprecated");
+        let aliases = match cmd.fields.get("Aliases").and_then(|v| w.deref(v)).map(|o| &w.heap[o]) {
+            Some(Obj::Slice { elems, .. }) => elems.iter().map(|e| e.as_str().map(str::to_string)).collect(),
+            _ => Vec::new(),
+        };
+        let hidden = cmd.fields.get("Hidden").and_then(Val::as_bool).unwrap_or(false);
+        let id = ids[c].clone();
+        let mut children: Vec<String> = cmd.children.iter().filter_map(|ch| ids.get(ch).cloned()).collect();
+        let is_root = *c == root;
+        if reached && is_root && !cmd.children.is_empty() && !children_named(w, *c, "help") {
+            children.push(format!("{id}/help"));
+        }
+        let flags = command_flags(cx, w, *c, is_root && reached)
+            .into_iter()
+            .map(|(f, flag)| {
+                if let (Some(f), false) = (f, flag.inherited) {
+                    owners.entry(f).or_default().push(id.clone());
+                }
+                flag
+            })
+            .collect();
+        out.commands.push(Command {
+            id: id.clone(),
+            file: cx.path(cmd.file).to_string(),
+            line: cmd.line,
+            package: pkg.import_path.clone(),
+            function: cmd.function.clone(),
+            binary: binary.map(str::to_string),
+            path: reached.then(|| path.join(" ")),
+            name: command_name(w, *c),
+            use_full,
+            use_full_via,
+            use_full_expr,
+            short,
+            short_via,
+            short_expr,
+            long,
+            long_via,
+            long_expr,
+            example,
+            example_via,
+            example_expr,
+            deprecated: deprecated_set.then_some(deprecated),
+            deprecated_via: deprecated_set.then_some(deprecated_via).flatten(),
+            deprecated_expr: deprecated_set.then_some(deprecated_expr).flatten(),
+            aliases,
+            hidden,
+            root: is_root && reached,
+            parent: cmd.parent.and_then(|p| ids.get(&p).cloned()),
+            added_at: cmd
+                .added_at
+                .filter(|_| cmd.parent.is_some_and(|p| ids.contains_key(&p)))
+                .map(|(f, l)| format!("{}:{l}", cx.path(f))),
+            children,
+            flags,
+        });
+    }
+    // cobra's `help` command, which a root gets when it has subcommands and no `help` of its own.
+    let cmd = command(w, root);
+    if reached && !cmd.children.is_empty() && !children_named(w, root, "help") {
+        let path = command_name(w, root).unwrap_or_else(|| "?".to_string());
+        out.commands.push(help_command(&ids[&root], &path, binary, cmd, cx));
+    }
+    ids[&root].clone()
+}
+
+fn children_named(w: &World, c: ObjId, name: &str) -> bool {
+    command(w, c)
+        .children
+        .iter()
+        .any(|&ch| command_name(w, ch).as_deref() == Some(name))
+}
+
+/// cobra's default `help` command of a root with subcommands.
+fn help_command(root_id: &str, root_path: &str, binary: Option<&str>, root: &CommandObj, cx: &Cx) -> Command {
+    Command {
+        id: format!("{root_id}/help"),
+        file: cx.path(root.file).to_string(),
+        line: root.line,
+        package: cx.model.pkg(root.pkg).import_path.clone(),
+        function: "(*cobra.Command).InitDefaultHelpCmd".to_string(),
+        binary: binary.map(str::to_string),
+        path: Some(format!("{root_path} help")),
+        name: Some("help".to_string()),
+        use_full: Some("help [command]".to_string()),
+        short: Some("Help about any command".to_string()),
+        long: Some(format!(
+            "Help provides help for any command in the application.\nSimply type {root_path} help [path to command] for full details."
+        )),
+        parent: Some(root_id.to_string()),
+        flags: vec![help_flag("help")],
+        ..Command::default()
+    }
+}
+
+/// cobra's `-h, --help` of a command.
+fn help_flag(name: &str) -> CommandFlag {
+    CommandFlag {
+        name: "help".to_string(),
+        shorthand: Some("h".to_string()),
+        ty: "bool".to_string(),
+        default: None,
+        default_value: Some("false".to_string()),
+        usage: Some(format!("help for {name}")),
+        ..CommandFlag::default()
+    }
+}
+
+/// The flags of a set, in the order they were added.
+fn set_flags(w: &World, set: ObjId) -> Vec<ObjId> {
+    match &w.heap[set] {
+        Obj::FlagSet(fs) => fs.flags.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn flag_obj(w: &World, f: ObjId) -> &FlagObj {
+    match &w.heap[f] {
+        Obj::Flag(flag) => flag,
+        _ => unreachable!("a flag id is a flag"),
+    }
+}
+
+/// Every flag a command accepts, as cobra merges them when it parses: its own flags and persistent flags, the
+/// persistent flags of its ancestors (nearest first; a name already taken is skipped), the global
+/// `pflag.CommandLine` as the root's persistent flags, and `--help`.
+fn command_flags(cx: &Cx, w: &World, c: ObjId, root: bool) -> Vec<(Option<ObjId>, CommandFlag)> {
+    let cmd = command(w, c);
+    // A command whose help prints flag sets of its own making (kubelet parses its `cleanFlagSet` itself): those.
+    if !cmd.usage_sets.is_empty() {
+        let mut names = BTreeSet::new();
+        let mut list: Vec<(Option<ObjId>, CommandFlag)> = cmd
+            .usage_sets
+            .iter()
+            .flat_map(|&set| set_flags(w, set))
+            .filter(|&f| names.insert(flag_obj(w, f).name.clone()))
+            .map(|f| (Some(f), command_flag(cx, w, f, false, false)))
+            .collect();
+        list.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        return list;
+    }
+    let mut own: Vec<(ObjId, bool)> = Vec::new();
+    let mut names = BTreeSet::new();
+    let take = |list: &mut Vec<(ObjId, bool)>, names: &mut BTreeSet<String>, f: ObjId, persistent: bool| {
+        if names.insert(flag_obj(w, f).name.clone()) {
+            list.push((f, persistent));
+        }
+    };
+    for f in set_flags(w, cmd.local) {
+        take(&mut own, &mut names, f, false);
+    }
+    for f in set_flags(w, cmd.persistent) {
+        take(&mut own, &mut names, f, true);
+    }
+    let mut inherited: Vec<(ObjId, bool)> = Vec::new();
+    let mut at = cmd.parent;
+    let mut top = c;
+    while let Some(p) = at {
+        for f in set_flags(w, command(w, p).persistent) {
+            take(&mut inherited, &mut names, f, true);
+        }
+        top = p;
+        at = command(w, p).parent;
+    }
+    // The global set joins the root's persistent flags.
+    if root || top != c {
+        let target = if top == c { &mut own } else { &mut inherited };
+        for f in set_flags(w, w.pflag_command_line) {
+            take(target, &mut names, f, true);
+        }
+    }
+    let name = command_name(w, c).unwrap_or_default();
+    let mut list: Vec<(Option<ObjId>, CommandFlag)> = own
+        .iter()
+        .map(|&(f, p)| (Some(f), command_flag(cx, w, f, p, false)))
+        .collect();
+    if !names.contains("help") {
+        list.push((None, help_flag(&name)));
+    }
+    list.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    let mut rest: Vec<(Option<ObjId>, CommandFlag)> = inherited
+        .iter()
+        .map(|&(f, p)| (Some(f), command_flag(cx, w, f, p, true)))
+        .collect();
+    rest.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    list.extend(rest);
+    list
+}
+
+/// The flags of a binary that has no commands: those of the flag sets its `main` parses.
+fn program_flags(cx: &Cx, w: &World) -> Vec<CommandFlag> {
+    let mut seen = BTreeSet::new();
+    let mut list = Vec::new();
+    for &set in &w.parsed {
+        for f in set_flags(w, set) {
+            if seen.insert(flag_obj(w, f).name.clone()) {
+                list.push(command_flag(cx, w, f, false, false));
+            }
+        }
+    }
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list
+}
+
+/// A message field of a flag: absent when unset, null when set but not static.
+fn message(v: &Val) -> Option<Option<String>> {
+    match v {
+        Val::Nil => None,
+        Val::Str(s) if s.is_empty() => None,
+        Val::Str(s) => Some(Some(s.clone())),
+        _ => Some(None),
+    }
+}
+
+/// What `--help` prints as a flag's default: nothing for its type's zero value, strings quoted.
+fn shown_default(flag: &FlagObj) -> Option<String> {
+    let def = flag.def_value.as_ref()?;
+    if crate::eval::default_is_zero(&flag.ty, def) {
+        return None;
+    }
+    Some(if flag.ty == "string" {
+        crate::eval::go_quote(def)
+    } else {
+        def.clone()
     })
+}
+
+fn flag_set_label(w: &World, flag: &FlagObj) -> Option<String> {
+    let set = flag.registered_on?;
+    if set == w.pflag_command_line || set == w.go_command_line {
+        return Some("global".to_string());
+    }
+    match &w.heap[set] {
+        Obj::FlagSet(fs) if !fs.command && !fs.name.is_empty() => Some(fs.name.clone()),
+        _ => None,
+    }
+}
+
+fn command_flag(cx: &Cx, w: &World, f: ObjId, persistent: bool, inherited: bool) -> CommandFlag {
+    let flag = flag_obj(w, f);
+    CommandFlag {
+        name: flag.name.clone(),
+        shorthand: Some(flag.shorthand.clone()).filter(|s| !s.is_empty()),
+        ty: flag.ty.clone(),
+        default: shown_default(flag),
+        default_value: flag.def_value.clone(),
+        default_expr: flag.default_expr.clone(),
+        usage: flag.usage.as_str().map(str::to_string),
+        usage_expr: flag.usage_expr.clone(),
+        deprecated: message(&flag.deprecated),
+        shorthand_deprecated: message(&flag.shorthand_deprecated),
+        hidden: flag.hidden,
+        required: flag.required,
+        inherited,
+        persistent,
+        flag_set: flag_set_label(w, flag),
+        file: flag.site.as_ref().map(|s| cx.path(s.file).to_string()),
+        line: flag.site.as_ref().map(|s| s.line),
+    }
+}
+
+/// Every flag a run registered, by registration site, with the commands that accept it as their own.
+fn record_flags(cx: &Cx, w: &World, out: &mut Out, owners: &HashMap<ObjId, Vec<String>>, binary: Option<&str>) {
+    let persistent: BTreeSet<ObjId> = w
+        .commands
+        .iter()
+        .flat_map(|&c| set_flags(w, command(w, c).persistent))
+        .collect();
+    for &f in &w.flags {
+        let flag = flag_obj(w, f);
+        let Some(site) = &flag.site else { continue };
+        out.seen_registrations.insert((site.file, site.line));
+        let key = (cx.path(site.file).to_string(), site.line, flag.name.clone());
+        let entry = out.flags.entry(key).or_insert_with(|| Flag {
+            name: flag.name.clone(),
+            shorthand: Some(flag.shorthand.clone()).filter(|s| !s.is_empty()),
+            ty: flag.ty.clone(),
+            method: site.method.clone(),
+            default: shown_default(flag),
+            default_value: flag.def_value.clone(),
+            default_expr: flag.default_expr.clone(),
+            usage: flag.usage.as_str().map(str::to_string),
+            usage_expr: flag.usage_expr.clone(),
+            file: cx.path(site.file).to_string(),
+            line: site.line,
+            function: site.function.clone(),
+            persistent: persistent.contains(&f),
+            flag_set: flag_set_label(w, flag),
+            options_type: flag.bound.as_ref().map(|(t, _)| t.clone()),
+            field: flag.bound.as_ref().map(|(_, f)| f.clone()),
+            deprecated: message(&flag.deprecated),
+            hidden: flag.hidden,
+            required: flag.required,
+            command: None,
+            commands: Vec::new(),
+            binaries: Vec::new(),
+        });
+        for id in owners.get(&f).into_iter().flatten() {
+            if !entry.commands.contains(id) {
+                entry.commands.push(id.clone());
+            }
+        }
+        if entry.command.is_none() {
+            entry.command = entry.commands.first().cloned();
+        }
+        if let Some(b) = binary {
+            if !entry.binaries.iter().any(|x| x == b) {
+                entry.binaries.push(b.to_string());
+            }
+        }
+    }
 }
 
 /// Whether a type as written in a file is `path.name` (or a pointer to it).
@@ -630,360 +869,10 @@ fn is_named(cx: &Cx, pkg: PkgId, file: FileId, ty: &TypeExpr, path: &str, name: 
     }
 }
 
-fn descendants(children: &[Vec<usize>], root: usize) -> usize {
-    let mut count = 0;
-    let mut stack = vec![root];
-    let mut seen = std::collections::HashSet::new();
-    while let Some(c) = stack.pop() {
-        if seen.insert(c) {
-            count += 1;
-            stack.extend(children[c].iter().copied());
-        }
-    }
-    count
-}
-
-struct Tree<'c, 'm> {
-    cx: &'c Cx<'m>,
-    commands: Vec<Literal_<'m>>,
-    by_line: HashMap<(FileId, u32), usize>,
-    returned: HashMap<(PkgId, String), Vec<usize>>,
-}
-
-impl<'c, 'm> Tree<'c, 'm> {
-    /// The commands an expression in a function stands for: a literal, a variable bound to one, a slice of them,
-    /// a loop variable over such a slice, or a call of a function that returns one.
-    fn command_of(&mut self, func: &FuncRef<'m>, expr: &Expr) -> Vec<usize> {
-        self.command_of_depth(func, expr, 0)
-    }
-
-    fn command_of_depth(&mut self, func: &FuncRef<'m>, expr: &Expr, depth: u32) -> Vec<usize> {
-        if depth > 6 {
-            return Vec::new();
-        }
-        let body = &func.func.decl.body;
-        match expr {
-            Expr::Unary(op, inner) if op == "&" => self.command_of_depth(func, inner, depth),
-            Expr::Paren(inner) => self.command_of_depth(func, inner, depth),
-            Expr::CompositeLit(_, line) => {
-                if let Some(&i) = self.by_line.get(&(func.file(), *line)) {
-                    return vec![i];
-                }
-                // A slice literal of commands.
-                let elements: Vec<Expr> = body
-                    .literals
-                    .iter()
-                    .find(|l| l.line == *line && !l.elements.is_empty())
-                    .map(|l| l.elements.clone())
-                    .unwrap_or_default();
-                elements
-                    .iter()
-                    .flat_map(|e| self.command_of_depth(func, e, depth + 1))
-                    .collect()
-            }
-            Expr::Ident(var) => {
-                // The last binding of the variable before use wins in straight-line code; take the first one.
-                if let Some(lit) = body.literals.iter().find(|l| l.assigned_to.as_deref() == Some(var)) {
-                    if let Some(&i) = self.by_line.get(&(func.file(), lit.line)) {
-                        return vec![i];
-                    }
-                    let elements = lit.elements.clone();
-                    return elements
-                        .iter()
-                        .flat_map(|e| self.command_of_depth(func, e, depth + 1))
-                        .collect();
-                }
-                if let Some(call) = body.calls.iter().find(|c| c.assigned_to.as_deref() == Some(var)) {
-                    let call = Expr::Call {
-                        fun: Box::new(call.fun.clone()),
-                        args: Vec::new(),
-                        ellipsis: false,
-                    };
-                    return self.command_of_depth(func, &call, depth + 1);
-                }
-                // `for _, c := range cmds`: every element of cmds.
-                if let Some((_, over)) = body.ranges.iter().find(|(vars, _)| vars.len() == 2 && vars[1] == *var) {
-                    let over = over.clone();
-                    return self.command_of_depth(func, &over, depth + 1);
-                }
-                // A package-level variable: `var rootCmd = &cobra.Command{...}`, used in `init` and `main`.
-                match self.cx.var_init(func.pkg, var) {
-                    Some(init) if init.func.decl.line != func.func.decl.line || init.file() != func.file() => {
-                        self.command_of_depth(&init, expr, depth + 1)
-                    }
-                    _ => Vec::new(),
-                }
-            }
-            // An exported package-level variable of another package: `cmd.RootCmd`.
-            Expr::Selector(operand, name) => {
-                let Expr::Ident(qualifier) = operand.as_ref() else {
-                    return Vec::new();
-                };
-                let Some(pkg) = self
-                    .cx
-                    .model
-                    .qualifier_path(func.file(), qualifier)
-                    .and_then(|path| self.cx.model.package_by_path(&path))
-                else {
-                    return Vec::new();
-                };
-                match self.cx.var_init(pkg, name) {
-                    Some(init) => self.command_of_depth(&init, &Expr::Ident(name.clone()), depth + 1),
-                    None => Vec::new(),
-                }
-            }
-            Expr::Call { fun, .. } => {
-                let Some((path, name)) = self.cx.callee(func.pkg, func.file(), fun) else {
-                    return Vec::new();
-                };
-                let Some(target) = self.cx.func_by_path(&path, &name) else {
-                    return Vec::new();
-                };
-                let key = (target.pkg, name.clone());
-                if let Some(found) = self.returned.get(&key) {
-                    return found.clone();
-                }
-                self.returned.insert(key.clone(), Vec::new());
-                let returns: Vec<Expr> = target
-                    .func
-                    .decl
-                    .body
-                    .returns
-                    .iter()
-                    .filter_map(|(_, exprs)| exprs.first().cloned())
-                    .collect();
-                let mut found = Vec::new();
-                for r in &returns {
-                    found = self.command_of_depth(&target, r, depth + 1);
-                    if !found.is_empty() {
-                        break;
-                    }
-                }
-                self.returned.insert(key, found.clone());
-                found
-            }
-            _ => Vec::new(),
-        }
-    }
-}
-
-/// The flag registrations, each with the command (an index into the tree) whose flag set it is.
-fn collect_flags<'m>(
-    cx: &Cx<'m>,
-    def: &CommandsDef,
-    tree: &mut Tree<'_, 'm>,
-    funcs: &[FuncRef<'m>],
-) -> Vec<(Flag, Option<usize>)> {
-    let mut flags: Vec<(Flag, Option<usize>)> = Vec::new();
-    let mut marks: Vec<(FileId, String, String, Option<String>)> = Vec::new();
-    for func in funcs {
-        let (pkg, file) = (func.pkg, func.file());
-        let decl = &func.func.decl;
-        for call in &decl.body.calls {
-            let Expr::Selector(recv, method) = &call.fun else {
-                continue;
-            };
-            if MARK_METHODS.contains(&method.as_str()) {
-                if let Some(name) = call.args.first().and_then(|a| cx.string(pkg, file, a, &[])) {
-                    let message = call
-                        .args
-                        .get(1)
-                        .and_then(|a| cx.string(pkg, file, a, &[]))
-                        .map(|s| s.value);
-                    marks.push((file, name.value, method.clone(), message));
-                }
-                continue;
-            }
-            let Some(form) = flag_form(method) else { continue };
-            if call.args.len() != form.arity {
-                continue;
-            }
-            // Where the flag set comes from.
-            let global = match recv.as_ref() {
-                Expr::Ident(q) => cx
-                    .model
-                    .qualifier_path(file, q)
-                    .filter(|p| def.flag_packages.contains(p))
-                    .is_some(),
-                _ => false,
-            };
-            let (command, persistent, flag_set) = if global {
-                (None, false, Some("global".to_string()))
-            } else {
-                flag_set_of(cx, tree, func, recv)
-            };
-            let arg_string = |i: usize| cx.string(pkg, file, &call.args[i], &def.string_wrappers);
-            let Some(name) = arg_string(form.name) else {
-                continue;
-            };
-            let default = form.default.map(|i| {
-                let arg = &call.args[i];
-                cx.value(pkg, file, arg)
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| arg.to_string())
-            });
-            let usage = cx.text(pkg, file, Some(&call.args[form.usage]), &def.string_wrappers);
-            let (options_type, field) = match form.target.map(|i| &call.args[i]) {
-                Some(target) => bound_field(cx, func, target),
-                None => (None, None),
-            };
-            let options_type = options_type.or_else(|| {
-                if command.is_none() && !global {
-                    receiver_type_id(cx, func)
-                } else {
-                    None
-                }
-            });
-            let flag = Flag {
-                name: name.value,
-                shorthand: form
-                    .shorthand
-                    .and_then(&arg_string)
-                    .map(|s| s.value)
-                    .filter(|s| !s.is_empty()),
-                ty: form.ty,
-                method: method.clone(),
-                default,
-                usage: usage.value,
-                usage_via: usage.via,
-                usage_expr: usage.expr,
-                file: cx.path(file).to_string(),
-                line: call.line,
-                function: cx.func_name(decl),
-                persistent,
-                flag_set,
-                options_type,
-                field,
-                deprecated: None,
-                shorthand_deprecated: None,
-                hidden: false,
-                command: None,
-            };
-            flags.push((flag, command));
-        }
-    }
-    for (file, name, method, message) in marks {
-        let path = cx.path(file);
-        for (f, _) in flags.iter_mut().filter(|(f, _)| f.name == name && f.file == path) {
-            match method.as_str() {
-                "MarkDeprecated" => f.deprecated = Some(message.clone().unwrap_or_default()),
-                "MarkHidden" => f.hidden = true,
-                _ => f.shorthand_deprecated = Some(message.clone().unwrap_or_default()),
-            }
-        }
-    }
-    flags
-}
-
-/// The flag set a registration is made on: a command's `Flags()`/`PersistentFlags()`, a variable holding one,
-/// a named flag set (`fss.FlagSet("misc")`), or a parameter.
-fn flag_set_of<'m>(
-    cx: &Cx<'m>,
-    tree: &mut Tree<'_, 'm>,
-    func: &FuncRef<'m>,
-    recv: &Expr,
-) -> (Option<usize>, bool, Option<String>) {
-    match recv {
-        Expr::Call { fun, args, .. } => {
-            let Expr::Selector(owner, method) = fun.as_ref() else {
-                return (None, false, None);
-            };
-            match method.as_str() {
-                "Flags" | "LocalFlags" | "PersistentFlags" => (
-                    tree.command_of(func, owner).into_iter().next(),
-                    method == "PersistentFlags",
-                    None,
-                ),
-                "FlagSet" => {
-                    let name = args
-                        .first()
-                        .and_then(|a| cx.string(func.pkg, func.file(), a, &[]))
-                        .map(|s| s.value);
-                    (None, false, name)
-                }
-                _ => (None, false, None),
-            }
-        }
-        Expr::Ident(var) => {
-            let bound = func
-                .func
-                .decl
-                .body
-                .calls
-                .iter()
-                .find(|c| c.assigned_to.as_deref() == Some(var));
-            match bound {
-                Some(call) => flag_set_of(
-                    cx,
-                    tree,
-                    func,
-                    &Expr::Call {
-                        fun: Box::new(call.fun.clone()),
-                        args: call.args.clone(),
-                        ellipsis: false,
-                    },
-                ),
-                None => (None, false, Some(var.clone())),
-            }
-        }
-        _ => (None, false, None),
-    }
-}
-
-/// For `&o.Field.Sub`: the options type (`o`'s type, the receiver or a parameter) and the field path.
-fn bound_field(cx: &Cx, func: &FuncRef, target: &Expr) -> (Option<String>, Option<String>) {
-    let Expr::Unary(op, inner) = target else {
-        return (None, None);
-    };
-    if op != "&" {
-        return (None, None);
-    }
-    let mut path = Vec::new();
-    let mut e = inner.as_ref();
-    while let Expr::Selector(operand, field) = e {
-        path.push(field.clone());
-        e = operand;
-    }
-    let Expr::Ident(root) = e else {
-        return (None, None);
-    };
-    path.reverse();
-    if path.is_empty() {
-        return (None, None);
-    }
-    let decl = &func.func.decl;
-    let root_type = match &decl.receiver {
-        Some(r) if r.name.as_deref() == Some(root.as_str()) => receiver_type_id(cx, func),
-        _ => decl
-            .sig
-            .params
-            .iter()
-            .find(|p| p.names.iter().any(|n| n == root))
-            .and_then(|p| type_id_of(cx, func, &p.ty)),
-    };
-    (root_type, Some(path.join(".")))
-}
-
-fn receiver_type_id(cx: &Cx, func: &FuncRef) -> Option<String> {
-    let (base, _) = func.func.decl.receiver.as_ref()?.base()?;
-    Some(format!("{}.{}", cx.model.pkg(func.pkg).import_path, base))
-}
-
-fn type_id_of(cx: &Cx, func: &FuncRef, ty: &TypeExpr) -> Option<String> {
-    match ty {
-        TypeExpr::Pointer(inner) => type_id_of(cx, func, inner),
-        TypeExpr::Name { pkg, name } => {
-            let target = cx.model.resolve_name(func.pkg, func.file(), pkg.as_deref(), name)?;
-            Some(cx.model.type_id(&target))
-        }
-        _ => None,
-    }
-}
-
 /// Types with an `AddFlags` method (and which of the other options methods they have), with their flags.
-fn options_structs(cx: &Cx, def: &CommandsDef, flags: &[(Flag, Option<usize>)]) -> Vec<OptionsStruct> {
+fn options_structs(cx: &Cx, def: &CommandsDef, flags: &[Flag]) -> Vec<OptionsStruct> {
     let mut out = Vec::new();
-    for pkg in &cx.model.packages {
+    for pkg in cx.model.packages.iter().filter(|p| !p.support) {
         for (name, ids) in &pkg.method_index {
             let methods: Vec<String> = def
                 .options_methods
@@ -998,11 +887,12 @@ fn options_structs(cx: &Cx, def: &CommandsDef, flags: &[(Flag, Option<usize>)]) 
                 continue;
             };
             let id = format!("{}.{}", pkg.import_path, name);
-            let names = flags
+            let mut names: Vec<String> = flags
                 .iter()
-                .filter(|(f, _)| f.options_type.as_deref() == Some(id.as_str()))
-                .map(|(f, _)| f.name.clone())
+                .filter(|f| f.options_type.as_deref() == Some(id.as_str()))
+                .map(|f| f.name.clone())
                 .collect();
+            names.dedup();
             out.push(OptionsStruct {
                 ty: id,
                 file: cx.path(decl.file).to_string(),
@@ -1014,24 +904,4 @@ fn options_structs(cx: &Cx, def: &CommandsDef, flags: &[(Flag, Option<usize>)]) 
     }
     out.sort_by(|a, b| a.ty.cmp(&b.ty));
     out
-}
-
-/// A command's name as cobra's `Name()` gives it: `Use` up to its first space. It is known even when `Use` is not a
-/// constant, as long as a constant prefix reaches past that space: `fmt.Sprintf("get [%s] TYPE", ...)`,
-/// `"get " + usage`.
-fn command_name(cx: &Cx, pkg: PkgId, file: FileId, expr: &Expr, wrappers: &[String]) -> Option<String> {
-    if let Some(text) = cx.string(pkg, file, expr, wrappers) {
-        return Some(text.value.split(' ').next().unwrap_or_default().to_string());
-    }
-    let prefix = match expr {
-        Expr::Paren(inner) => return command_name(cx, pkg, file, inner, wrappers),
-        Expr::Call { fun, args, .. } if cx.callee(pkg, file, fun) == Some(("fmt".into(), "Sprintf".into())) => {
-            let format = cx.string(pkg, file, args.first()?, &[])?.value;
-            // The output is the format up to its first verb (`%%` included, which only shortens the prefix).
-            format.split('%').next().unwrap_or_default().to_string()
-        }
-        Expr::Binary(left, op, _) if op == "+" => cx.string(pkg, file, left, &[])?.value,
-        _ => return None,
-    };
-    prefix.split_once(' ').map(|(name, _)| name.to_string())
 }

@@ -255,7 +255,7 @@ pub(crate) fn extract(cx: &Cx, def: &ImplementersDef, mains: &MainPackages) -> I
         if let Some(name_method) = &def.name_method {
             let (name, expr, location) = match method_returns(cx, methods, name_method) {
                 Some((func, Some(expr))) => (
-                    cx.string(func.pkg, func.file(), &expr, &[]).map(|t| t.value),
+                    cx.string(func.pkg, func.file(), &expr),
                     Some(expr),
                     Some(format!("{}:{}", cx.path(func.file()), func.func.decl.line)),
                 ),

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::consteval::{ConstValue, Consts, Evaluator};
 use crate::lower::BodyQuery;
 use crate::model::{FileId, Located, Model, PkgId};
+use crate::sources::Sources;
 use crate::syntax::{Expr, FuncDecl};
 
 pub use binaries::{BinariesDef, BinariesReport};
@@ -337,7 +338,7 @@ impl Topics {
 
 /// Every topic's facts. Binaries are found first (commands and registrations belong to them), then commands
 /// (a binary is summarised by its root command), then the rest.
-pub fn extract(model: &Model, consts: &Consts, config: &TopicConfig) -> Topics {
+pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &TopicConfig) -> Topics {
     let cx = Cx::new(model, consts);
     let binaries_def = config.topics.iter().find_map(|t| match &t.kind {
         Kind::Binaries(def) => Some(def),
@@ -347,7 +348,11 @@ pub fn extract(model: &Model, consts: &Consts, config: &TopicConfig) -> Topics {
     let mut commands: Vec<(usize, CommandsReport)> = Vec::new();
     for (i, topic) in config.topics.iter().enumerate() {
         if let Kind::Commands(def) = &topic.kind {
-            commands.push((i, commands::extract(&cx, def, &mains)));
+            let t = std::time::Instant::now();
+            commands.push((i, commands::extract(&cx, def, &mains, sources)));
+            if std::env::var_os("KUBEWALK_TRACE_EVAL").is_some() {
+                eprintln!("topic {}: {:?}", topic.id, t.elapsed());
+            }
         }
     }
     let list = config
@@ -358,7 +363,7 @@ pub fn extract(model: &Model, consts: &Consts, config: &TopicConfig) -> Topics {
             let report = match &topic.kind {
                 Kind::Binaries(def) => {
                     let roots: Vec<binaries::Root> = commands.iter().flat_map(|(_, r)| r.roots.clone()).collect();
-                    Report::Binaries(binaries::extract(&cx, def, &mains, &roots))
+                    Report::Binaries(binaries::extract(&cx, def, &mains, &roots, sources))
                 }
                 Kind::Commands(_) => {
                     let at = commands.iter().position(|(j, _)| *j == i).expect("extracted above");
@@ -381,6 +386,7 @@ pub fn extract(model: &Model, consts: &Consts, config: &TopicConfig) -> Topics {
 /// Shared look-ups for topic extractors.
 pub(crate) struct Cx<'m> {
     pub model: &'m Model,
+    table: &'m Consts,
     consts: std::cell::RefCell<Evaluator<'m>>,
 }
 
@@ -401,8 +407,14 @@ impl<'m> Cx<'m> {
     pub fn new(model: &'m Model, consts: &'m Consts) -> Cx<'m> {
         Cx {
             model,
+            table: consts,
             consts: std::cell::RefCell::new(Evaluator::with_values(model, consts)),
         }
+    }
+
+    /// The package-level constants the scan evaluated.
+    pub fn consts_table(&self) -> &'m Consts {
+        self.table
     }
 
     pub fn path(&self, file: FileId) -> &'m str {
@@ -412,30 +424,18 @@ impl<'m> Cx<'m> {
     /// Every function and method of the tree, and the initialisers of package-level variables, in package order.
     pub fn all_funcs(&self) -> impl Iterator<Item = FuncRef<'m>> + '_ {
         let model = self.model;
-        model.packages.iter().enumerate().flat_map(move |(p, pkg)| {
-            pkg.funcs
-                .iter()
-                .chain(pkg.methods.iter())
-                .chain(pkg.var_inits.iter())
-                .map(move |func| FuncRef { pkg: PkgId(p), func })
-        })
-    }
-
-    /// The initialiser of a package-level variable: `var rootCmd = &cobra.Command{...}`.
-    pub fn var_init(&self, pkg: PkgId, name: &str) -> Option<FuncRef<'m>> {
-        let package = self.model.pkg(pkg);
-        package
-            .var_inits
+        model
+            .packages
             .iter()
-            .find(|f| {
-                f.decl
-                    .body
-                    .literals
+            .enumerate()
+            .filter(|(_, pkg)| !pkg.support)
+            .flat_map(move |(p, pkg)| {
+                pkg.funcs
                     .iter()
-                    .any(|l| l.assigned_to.as_deref() == Some(name))
-                    || f.decl.body.calls.iter().any(|c| c.assigned_to.as_deref() == Some(name))
+                    .chain(pkg.methods.iter())
+                    .chain(pkg.var_inits.iter())
+                    .map(move |func| FuncRef { pkg: PkgId(p), func })
             })
-            .map(|func| FuncRef { pkg, func })
     }
 
     /// `Func`, or `(*T).Method` / `(T).Method`.
@@ -487,61 +487,11 @@ impl<'m> Cx<'m> {
         self.consts.borrow_mut().eval(pkg, file, expr)
     }
 
-    /// A static string, also through calls of `wrappers` (`i18n.T("...")`): the value and the wrapper used.
-    pub fn string(&self, pkg: PkgId, file: FileId, expr: &Expr, wrappers: &[String]) -> Option<Text> {
-        if let Some(ConstValue::String(s)) = self.value(pkg, file, expr) {
-            return Some(Text { value: s, via: None });
-        }
-        if let Expr::Call { fun, args, .. } = expr {
-            let wrapper = fun.to_string();
-            if args.len() == 1 && wrappers.contains(&wrapper) {
-                let text = self.string(pkg, file, &args[0], wrappers)?;
-                return Some(Text {
-                    value: text.value,
-                    via: Some(wrapper),
-                });
-            }
-        }
-        None
-    }
-
-    /// A text field: its static value, else the expression as written.
-    pub fn text(&self, pkg: PkgId, file: FileId, expr: Option<&Expr>, wrappers: &[String]) -> TextField {
-        match expr.and_then(|e| self.string(pkg, file, e, wrappers)) {
-            Some(text) => TextField {
-                value: Some(text.value),
-                via: text.via,
-                expr: None,
-            },
-            None => TextField {
-                value: None,
-                via: None,
-                expr: expr.map(|e| e.to_string()),
-            },
-        }
-    }
-}
-
-/// A static string and the wrapper call it was found in.
-pub(crate) struct Text {
-    pub value: String,
-    pub via: Option<String>,
-}
-
-/// A text a topic reports: the static value, the wrapper it came through (`i18n.T`), or the expression when it
-/// is not static. In the JSON, `KEY`, `KEY_via` and `KEY_expr` (the last two only when set).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TextField {
-    pub value: Option<String>,
-    pub via: Option<String>,
-    pub expr: Option<String>,
-}
-
-impl TextField {
-    pub fn map(self, f: impl FnOnce(String) -> String) -> TextField {
-        TextField {
-            value: self.value.map(f),
-            ..self
+    /// A static string.
+    pub fn string(&self, pkg: PkgId, file: FileId, expr: &Expr) -> Option<String> {
+        match self.value(pkg, file, expr) {
+            Some(ConstValue::String(s)) => Some(s),
+            _ => None,
         }
     }
 }

@@ -493,14 +493,14 @@ fn consumers(cx: &Cx, def: &WorkqueueDef, path: &str) -> Vec<Consumer> {
             for (i, arg) in call.args.iter().enumerate() {
                 let (param, ty) = params.get(i).cloned().unwrap_or_default();
                 if param == "name" {
-                    queue_name = cx.string(func.pkg, func.file(), arg, &[]).map(|s| s.value);
+                    queue_name = cx.string(func.pkg, func.file(), arg);
                 } else if ty.contains("RateLimiter") {
                     limiter = Some(arg.to_string());
                 } else if let Expr::CompositeLit(_, line) = arg {
                     // A config struct: its Name field.
                     let lit = func.func.decl.body.literals.iter().find(|l| l.line == *line);
                     if let Some(field) = lit.and_then(|l| l.fields.iter().find(|f| f.key == "Name")) {
-                        queue_name = cx.string(func.pkg, func.file(), &field.value, &[]).map(|s| s.value);
+                        queue_name = cx.string(func.pkg, func.file(), &field.value);
                     }
                 }
             }

@@ -80,7 +80,7 @@ impl<'a> Packages<'a> {
 
     pub fn has_package(&self, path: &str) -> bool {
         match self {
-            Packages::Scan(scan) => scan.model.package_by_path(path).is_some(),
+            Packages::Scan(scan) => scan.tree_package(path).is_some(),
             Packages::Saved { by_path, .. } => by_path.contains_key(path),
         }
     }
@@ -88,8 +88,7 @@ impl<'a> Packages<'a> {
     pub fn has_type(&self, path: &str, name: &str) -> bool {
         match self {
             Packages::Scan(scan) => scan
-                .model
-                .package_by_path(path)
+                .tree_package(path)
                 .is_some_and(|p| scan.model.pkg(p).type_index.contains_key(name)),
             Packages::Saved { docs, by_path } => by_path
                 .get(path)
@@ -104,7 +103,7 @@ impl<'a> Packages<'a> {
                 .model
                 .packages
                 .iter()
-                .filter(|p| !p.import_path.ends_with("_test"))
+                .filter(|p| !p.import_path.ends_with("_test") && !p.support)
                 .map(|p| PackageSize {
                     import_path: p.import_path.clone(),
                     files: p.files.len(),
@@ -131,7 +130,7 @@ impl<'a> Packages<'a> {
     pub fn doc(&self, path: &str) -> Option<PackageDoc<'a>> {
         match self {
             Packages::Scan(scan) => {
-                let id = scan.model.package_by_path(path)?;
+                let id = scan.tree_package(path)?;
                 Some(crate::scan::package_doc(&scan.model, &scan.consts, id))
             }
             Packages::Saved { docs, by_path } => by_path.get(path).map(|&i| docs[i].clone()),

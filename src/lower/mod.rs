@@ -1,4 +1,9 @@
-//! tree-sitter-go nodes to the owned declarations of `syntax.rs`. Nodes never leave this file.
+//! tree-sitter-go nodes to the owned declarations of `syntax.rs`, and (`code.rs`) to function bodies as code.
+//! Nodes never leave this module.
+
+mod code;
+
+pub use code::lower_code;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -864,6 +869,8 @@ impl<'a> Lower<'a> {
                     kind: ValueKind::Const,
                     name: self.text(name).to_string(),
                     line: line_of(name),
+                    spec_line: line_of(spec),
+                    spec_end_line: end_line_of(spec),
                     doc: doc.clone(),
                     ty: previous.0.clone(),
                     value: previous.1.get(i).cloned(),
@@ -899,6 +906,8 @@ impl<'a> Lower<'a> {
                     kind: ValueKind::Var,
                     name: self.text(name).to_string(),
                     line: line_of(name),
+                    spec_line: line_of(spec),
+                    spec_end_line: end_line_of(spec),
                     doc: doc.clone(),
                     ty: ty.clone(),
                     value: values.get(i).cloned(),

@@ -1,0 +1,1359 @@
+//! An evaluator of Go code, run statically the way the program runs it: a binary's package initialisers and
+//! `main`, with the libraries it builds its command line with (pflag, the standard `flag`, cobra) and the parts
+//! of the standard library that compute names and texts modelled natively (`native.rs`). Values that depend on
+//! the outside world (files, the environment, code outside the tree) are `Unknown`; a condition that is
+//! `Unknown` runs both of its branches, so every registration that can happen is seen. It runs as a linux build
+//! does: `runtime.GOOS` is `linux`, and of a function declared per platform the linux file's is run.
+//!
+//! Topics use it to follow flag registrations into helpers, to evaluate defaults, and to build command trees
+//! that are made in loops (`topics/commands.rs`).
+
+mod exec;
+mod native;
+pub mod value;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use crate::code::FuncCode;
+use crate::consteval::{ConstValue, Consts};
+use crate::model::{FileId, Located, Model, PkgId, TypeRef};
+use crate::sources::Sources;
+use crate::syntax::{FuncDecl, TypeExpr, ValueKind};
+pub use native::{default_is_zero, flag_form, go_quote, FLAG_TYPES};
+pub use value::{CommandObj, FlagObj, FlagSetObj, IntKind, Obj, ObjId, Place, Site, Ty, Val};
+
+/// How much one run may do before it stops: statements executed, calls deep, iterations of one loop.
+const STEP_BUDGET: usize = 500_000;
+const MAX_DEPTH: usize = 48;
+const MAX_ITERATIONS: usize = 2_000;
+
+pub struct Evaluator<'m> {
+    pub model: &'m Model,
+    consts: &'m Consts,
+    sources: &'m Sources,
+    /// The text of each file read so far, with the byte offset of each line.
+    texts: HashMap<FileId, Rc<(String, Vec<usize>)>>,
+    /// Every function and method declaration of the model, by file and line.
+    decls: HashMap<(FileId, u32), &'m FuncDecl>,
+    /// The code of each function run so far, by file and line.
+    funcs_code: HashMap<(FileId, u32), Option<Rc<FuncCode>>>,
+    /// The package-level variable declarations of each file read so far.
+    vars_code: HashMap<FileId, Rc<Vec<Rc<FuncCode>>>>,
+    pub heap: Vec<Obj>,
+    /// Package-level variables, each in a cell, initialised when first read.
+    globals: HashMap<(PkgId, String), ObjId>,
+    initialising: HashSet<(PkgId, String)>,
+    steps: usize,
+    depth: usize,
+    /// Functions on the current call stack, to stop runaway recursion.
+    stack: Vec<(FileId, u32)>,
+    /// `pflag.CommandLine` and the standard `flag.CommandLine`.
+    pub pflag_command_line: ObjId,
+    pub go_command_line: ObjId,
+    /// Every command created, in order.
+    pub commands: Vec<ObjId>,
+    /// Every flag registered, in order.
+    pub flags: Vec<ObjId>,
+    /// Commands run with `Execute` (or `ExecuteC`, `ExecuteContext`), in order.
+    pub executed: Vec<ObjId>,
+    /// Flag sets parsed (`pflag.Parse()`, `flag.Parse()`, `fs.Parse(args)`), in order.
+    pub parsed: Vec<ObjId>,
+    /// The line of the statement being run: where a registration or a command is.
+    line: u32,
+    /// The type a composite literal without one takes (an element of `[]T{{...}}`).
+    expected: Option<Ty>,
+    /// Functions whose string argument is their result as far as the evaluator is concerned (`i18n.T`,
+    /// `templates.LongDesc`): `qualifier.Name`.
+    pub text_wrappers: Vec<String>,
+    /// The call being made passes its last argument spread (`f(xs...)`).
+    spreading: bool,
+    /// The command whose help or usage function is being run.
+    helping: Option<ObjId>,
+    /// The imports of vendored packages outside the model, read once.
+    vendored_imports: HashMap<String, Vec<String>>,
+    /// The declared types of variables (`var l Level`), for the methods of a pointer to one.
+    cell_types: HashMap<ObjId, Ty>,
+    /// `KUBEWALK_TRACE_EVAL=Name`: calls of functions whose name contains it are printed, for debugging.
+    trace: Option<String>,
+}
+
+/// The objects a run made, for reading after it.
+pub struct World {
+    pub heap: Vec<Obj>,
+    pub commands: Vec<ObjId>,
+    pub flags: Vec<ObjId>,
+    pub executed: Vec<ObjId>,
+    pub parsed: Vec<ObjId>,
+    pub pflag_command_line: ObjId,
+    pub go_command_line: ObjId,
+}
+
+impl World {
+    /// The object a value refers to, through pointers.
+    pub fn deref(&self, v: &Val) -> Option<ObjId> {
+        value::deref(&self.heap, v)
+    }
+}
+
+/// What a statement does to the flow of a function.
+#[derive(Debug, Clone, PartialEq)]
+enum Flow {
+    Normal,
+    Return(Vec<Val>),
+    Break(Option<String>),
+    Continue(Option<String>),
+    /// The budget is spent: unwind.
+    Stop,
+}
+
+/// A deferred call: the function and its arguments, evaluated when `defer` ran.
+type Deferred = (Val, Vec<Val>);
+
+/// Where an expression is evaluated: its package and file (for names and imports), and its variables.
+#[derive(Clone)]
+struct Frame {
+    pkg: PkgId,
+    file: FileId,
+    scope: Rc<value::Scope>,
+    /// The function being run, as `(*T).Name`, for sites.
+    function: Rc<str>,
+    /// Calls deferred to the function's end.
+    deferred: Rc<std::cell::RefCell<Vec<Deferred>>>,
+}
+
+impl<'m> Evaluator<'m> {
+    pub fn new(model: &'m Model, consts: &'m Consts, sources: &'m Sources) -> Evaluator<'m> {
+        let mut e = Evaluator {
+            model,
+            consts,
+            sources,
+            texts: HashMap::new(),
+            decls: model
+                .packages
+                .iter()
+                .flat_map(|p| p.funcs.iter().chain(p.methods.iter()))
+                .map(|f| ((f.file, f.decl.line), &f.decl))
+                .collect(),
+            funcs_code: HashMap::new(),
+            vars_code: HashMap::new(),
+            heap: Vec::new(),
+            globals: HashMap::new(),
+            initialising: HashSet::new(),
+            steps: 0,
+            depth: 0,
+            stack: Vec::new(),
+            pflag_command_line: 0,
+            go_command_line: 0,
+            commands: Vec::new(),
+            flags: Vec::new(),
+            executed: Vec::new(),
+            parsed: Vec::new(),
+            line: 0,
+            expected: None,
+            text_wrappers: Vec::new(),
+            spreading: false,
+            helping: None,
+            vendored_imports: HashMap::new(),
+            cell_types: HashMap::new(),
+            trace: std::env::var("KUBEWALK_TRACE_EVAL")
+                .ok()
+                .filter(|t| !t.is_empty() && t != "1"),
+        };
+        e.reset();
+        e
+    }
+
+    /// A fresh world: no objects, no variables, empty global flag sets. The code read stays.
+    pub fn reset(&mut self) {
+        self.heap.clear();
+        self.globals.clear();
+        self.initialising.clear();
+        self.commands.clear();
+        self.flags.clear();
+        self.executed.clear();
+        self.parsed.clear();
+        self.helping = None;
+        self.cell_types.clear();
+        self.steps = 0;
+        self.depth = 0;
+        self.stack.clear();
+        let os = std::path::Path::new("kubewalk").display().to_string();
+        self.pflag_command_line = self.alloc(Obj::FlagSet(Box::new(FlagSetObj {
+            name: os.clone(),
+            ..Default::default()
+        })));
+        self.go_command_line = self.alloc(Obj::FlagSet(Box::new(FlagSetObj {
+            name: os,
+            go: true,
+            ..Default::default()
+        })));
+    }
+
+    pub fn alloc(&mut self, obj: Obj) -> ObjId {
+        self.heap.push(obj);
+        self.heap.len() - 1
+    }
+
+    /// What a run made, taken out of the evaluator (which starts a fresh world): the objects, and the commands,
+    /// flags, executed commands and parsed flag sets among them.
+    pub fn take_world(&mut self) -> World {
+        let world = World {
+            heap: std::mem::take(&mut self.heap),
+            commands: std::mem::take(&mut self.commands),
+            flags: std::mem::take(&mut self.flags),
+            executed: std::mem::take(&mut self.executed),
+            parsed: std::mem::take(&mut self.parsed),
+            pflag_command_line: self.pflag_command_line,
+            go_command_line: self.go_command_line,
+        };
+        self.reset();
+        world
+    }
+
+    /// Statements run since the world was made.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// Whether the step budget is spent.
+    pub fn exhausted(&self) -> bool {
+        self.steps >= STEP_BUDGET
+    }
+
+    /// Runs a binary as its process starts: the initialisers of the packages it imports that register flags or
+    /// build commands (dependencies first), then its `main`.
+    pub fn run_main(&mut self, pkg: PkgId) {
+        for dep in self.import_closure(pkg) {
+            self.run_inits(dep);
+        }
+        if let Some(main) = self.func_named(pkg, "main") {
+            self.call_func(pkg, main.file, &main.decl, None, Vec::new());
+        }
+    }
+
+    /// Runs one function with arguments the evaluator does not know: for code no binary reaches. A parameter
+    /// (or receiver) that is a pointer to a flag set or to a struct of the tree gets a fresh one, so that what
+    /// the function registers on it is seen.
+    pub fn run_with_unknown_args(&mut self, pkg: PkgId, func: &Located<FuncDecl>) {
+        let file = func.file;
+        let mut args = Vec::new();
+        for p in &func.decl.sig.params {
+            let v = self.stand_in(pkg, file, &p.ty);
+            args.extend(std::iter::repeat_n(v, p.names.len().max(1)));
+        }
+        let receiver = func.decl.receiver.as_ref().map(|r| self.stand_in(pkg, file, &r.ty));
+        self.call_func(pkg, file, &func.decl, receiver, args);
+    }
+
+    /// A value to stand in for an unknown argument of a type.
+    fn stand_in(&mut self, pkg: PkgId, file: FileId, ty: &TypeExpr) -> Val {
+        match self.resolve_type(pkg, file, ty) {
+            Ty::Pointer(inner) => match *inner {
+                t @ (Ty::Named(_) | Ty::External(_)) => match native::make(self, &t, true) {
+                    v @ Val::Obj(_) => v,
+                    _ => Val::Unknown,
+                },
+                _ => Val::Unknown,
+            },
+            t @ Ty::Named(_) => match self.zero(&t) {
+                v @ Val::Obj(_) => v,
+                _ => Val::Unknown,
+            },
+            _ => Val::Unknown,
+        }
+    }
+
+    /// The packages of the model a main package imports, directly or not, each after those it imports. The
+    /// imports of vendored packages the scan skipped are read from their files, so that a package of the model
+    /// reached only through them (cadvisor's, through its `install` packages) is reached.
+    fn import_closure(&mut self, root: PkgId) -> Vec<PkgId> {
+        let mut order = Vec::new();
+        let mut seen = HashSet::new();
+        let start = self.model.pkg(root).import_path.clone();
+        // Depth-first, iterative: (import path, whether its imports are done).
+        let mut stack = vec![(start, false)];
+        while let Some((path, done)) = stack.pop() {
+            if done {
+                if let Some(pkg) = self.model.package_by_path(&path) {
+                    order.push(pkg);
+                }
+                continue;
+            }
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            stack.push((path.clone(), true));
+            let mut imports = self.imports_of(&path);
+            imports.sort();
+            imports.dedup();
+            for dep in imports.into_iter().rev() {
+                if !seen.contains(&dep) {
+                    stack.push((dep, false));
+                }
+            }
+        }
+        order
+    }
+
+    /// The import paths a package imports: from the model (its linux files), else from a vendored package's
+    /// files.
+    fn imports_of(&mut self, path: &str) -> Vec<String> {
+        if let Some(pkg) = self.model.package_by_path(path) {
+            return self
+                .model
+                .pkg(pkg)
+                .files
+                .iter()
+                .filter(|&&f| self.linux(f))
+                .filter_map(|&f| self.model.file(f).syntax.as_ref())
+                .flat_map(|s| s.imports.iter().map(|i| i.path.clone()))
+                .collect();
+        }
+        // The standard library has no folder in the tree.
+        if !path.split('/').next().is_some_and(|first| first.contains('.')) {
+            return Vec::new();
+        }
+        if let Some(known) = self.vendored_imports.get(path) {
+            return known.clone();
+        }
+        let imports = self.sources.vendored_imports(path);
+        self.vendored_imports.insert(path.to_string(), imports.clone());
+        imports
+    }
+
+    /// A package's variables, initialised as the program starts (in declaration order; Go orders them by their
+    /// dependencies, which reading a variable first initialises anyway), then its `init` functions.
+    fn run_inits(&mut self, pkg: PkgId) {
+        let package = self.model.pkg(pkg);
+        // Only the variables of files that use a flag or command library are initialised here (one of them may
+        // register a flag as it is initialised: `var addr = flag.String(...)`); the others when they are first
+        // read, which gives the same values for the rest of the program and spares the run most of them.
+        let vars: Vec<String> = package
+            .values
+            .iter()
+            .filter(|v| v.decl.kind == ValueKind::Var && self.linux(v.file) && v.decl.name != "_")
+            .filter(|v| self.uses_flag_library(v.file))
+            .map(|v| v.decl.name.clone())
+            .collect();
+        for name in &vars {
+            self.global(pkg, name);
+        }
+        let funcs: Vec<&Located<FuncDecl>> = package
+            .funcs
+            .iter()
+            .filter(|f| f.decl.name == "init" && self.linux(f.file))
+            .collect();
+        for f in &funcs {
+            self.call_func(pkg, f.file, &f.decl, None, Vec::new());
+        }
+    }
+
+    /// Whether a file imports the standard `flag`, pflag or cobra.
+    fn uses_flag_library(&self, file: FileId) -> bool {
+        const LIBRARIES: [&str; 3] = ["flag", "github.com/spf13/pflag", "github.com/spf13/cobra"];
+        self.model
+            .file(file)
+            .syntax
+            .as_ref()
+            .is_some_and(|s| s.imports.iter().any(|i| LIBRARIES.contains(&i.path.as_str())))
+    }
+
+    /// Whether a file is built on linux.
+    fn linux(&self, file: FileId) -> bool {
+        self.model.file(file).platforms.contains("linux")
+    }
+
+    /// A package-level function by name, the linux file's declaration when there are several.
+    fn func_named(&self, pkg: PkgId, name: &str) -> Option<&'m Located<FuncDecl>> {
+        let package = self.model.pkg(pkg);
+        let mut found = package.funcs.iter().filter(|f| f.decl.name == name);
+        let first = found.next()?;
+        if self.linux(first.file) {
+            return Some(first);
+        }
+        Some(found.find(|f| self.linux(f.file)).unwrap_or(first))
+    }
+
+    /// A file's text and line offsets, read once.
+    fn text(&mut self, file: FileId) -> Option<Rc<(String, Vec<usize>)>> {
+        if let Some(t) = self.texts.get(&file) {
+            return Some(t.clone());
+        }
+        let src = self.sources.read(&self.model.file(file).path)?;
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        let text = Rc::new((src, starts));
+        self.texts.insert(file, text.clone());
+        Some(text)
+    }
+
+    /// The code of the function declared at lines `line..=end_line` of a file. Only the declaration is parsed
+    /// (generated files hold hundreds of functions, of which a run needs a few): its lines, after a package
+    /// clause and as many newlines as keep its line numbers.
+    fn func_code(&mut self, file: FileId, line: u32, end_line: u32) -> Option<Rc<FuncCode>> {
+        if let Some(code) = self.funcs_code.get(&(file, line)) {
+            return code.clone();
+        }
+        let text = self.text(file)?;
+        let (src, starts) = (&text.0, &text.1);
+        let start = *starts.get(line.checked_sub(1)? as usize)?;
+        let end = starts.get(end_line as usize).copied().unwrap_or(src.len());
+        let snippet = format!("package p{}{}", "\n".repeat(line as usize - 1), src.get(start..end)?);
+        let tree = crate::parse::parse(&snippet);
+        let code = crate::lower::lower_code(&tree, &snippet)
+            .into_iter()
+            .find(|c| c.line == line)
+            .map(Rc::new);
+        self.funcs_code.insert((file, line), code.clone());
+        code
+    }
+
+    /// The code of one `var` or `const` spec at lines `line..=end_line`, as a `var` declaration of its own.
+    fn spec_code(&mut self, file: FileId, line: u32, end_line: u32) -> Option<Rc<FuncCode>> {
+        if let Some(code) = self.funcs_code.get(&(file, line)) {
+            return code.clone();
+        }
+        let text = self.text(file)?;
+        let (src, starts) = (&text.0, &text.1);
+        let start = *starts.get(line.checked_sub(1)? as usize)?;
+        let end = starts.get(end_line as usize).copied().unwrap_or(src.len());
+        let lines = src.get(start..end)?.trim_start();
+        // An ungrouped spec shares its line with the keyword.
+        let spec = ["var ", "var\t", "const ", "const\t"]
+            .iter()
+            .find_map(|k| lines.strip_prefix(k))
+            .unwrap_or(lines);
+        if spec.trim_start().starts_with('(') {
+            return None;
+        }
+        let snippet = format!("package p{}var {spec}", "\n".repeat(line as usize - 1));
+        let tree = crate::parse::parse(&snippet);
+        let code = crate::lower::lower_code(&tree, &snippet)
+            .into_iter()
+            .find(|c| c.var_decl && c.line == line)
+            .map(Rc::new);
+        self.funcs_code.insert((file, line), code.clone());
+        code
+    }
+
+    /// The package-level variable declarations of a file, parsing the file the first time.
+    fn vars_code(&mut self, file: FileId) -> Rc<Vec<Rc<FuncCode>>> {
+        if let Some(code) = self.vars_code.get(&file) {
+            return code.clone();
+        }
+        let code = match self.text(file) {
+            Some(text) => {
+                let tree = crate::parse::parse(&text.0);
+                crate::lower::lower_code(&tree, &text.0)
+                    .into_iter()
+                    .filter(|c| c.var_decl)
+                    .map(Rc::new)
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let code = Rc::new(code);
+        self.vars_code.insert(file, code.clone());
+        code
+    }
+
+    /// A package-level variable's cell, initialised from its declaration the first time.
+    fn global(&mut self, pkg: PkgId, name: &str) -> Option<ObjId> {
+        let key = (pkg, name.to_string());
+        if let Some(&cell) = self.globals.get(&key) {
+            return Some(cell);
+        }
+        let package = self.model.pkg(pkg);
+        let index = package
+            .values
+            .iter()
+            .position(|v| v.decl.name == name && self.linux(v.file))
+            .or_else(|| package.values.iter().position(|v| v.decl.name == name))?;
+        let located = &package.values[index];
+        let (file, kind, ty) = (located.file, located.decl.kind, located.decl.ty.clone());
+        let spec = (located.decl.spec_line, located.decl.spec_end_line);
+        let cell = self.alloc(Obj::Cell(Val::Unknown));
+        self.globals.insert(key.clone(), cell);
+        if let Some(t) = &ty {
+            let declared = self.resolve_type(pkg, file, t);
+            if matches!(declared, Ty::Named(_)) {
+                self.cell_types.insert(cell, declared);
+            }
+        }
+        if !self.initialising.insert(key.clone()) {
+            return Some(cell);
+        }
+        // A constant the scan evaluated; else the declaration's code.
+        let known = self.consts.get(pkg, index).map(|v| const_val(v, ty.as_ref()));
+        let value = match (kind, known) {
+            (ValueKind::Const, Some(v)) => v,
+            _ => self
+                .eval_global_decl(pkg, file, name, ty.as_ref(), spec)
+                .unwrap_or(Val::Unknown),
+        };
+        self.heap[cell] = Obj::Cell(value);
+        Some(cell)
+    }
+
+    /// Evaluates a package-level `var` (or a `const` the scan could not) from its spec's code: the spec alone
+    /// when it parses so, else the file's declarations.
+    fn eval_global_decl(
+        &mut self,
+        pkg: PkgId,
+        file: FileId,
+        name: &str,
+        ty: Option<&TypeExpr>,
+        spec: (u32, u32),
+    ) -> Option<Val> {
+        let own = self.spec_code(file, spec.0, spec.1);
+        let declares = |c: &FuncCode| {
+            c.body
+                .iter()
+                .any(|s| matches!(&s.kind, crate::code::StmtKind::Var { names, .. } if names.iter().any(|n| n == name)))
+        };
+        let codes = match own {
+            Some(code) if declares(&code) => Rc::new(vec![code]),
+            _ => self.vars_code(file),
+        };
+        for code in codes.iter() {
+            for stmt in &code.body {
+                let crate::code::StmtKind::Var { names, values, .. } = &stmt.kind else {
+                    continue;
+                };
+                let Some(i) = names.iter().position(|n| n == name) else {
+                    continue;
+                };
+                let frame = self.top_frame(pkg, file, &format!("var {name}"));
+                self.line = stmt.line;
+                let value = match values.len() {
+                    0 => ty.map(|t| self.zero_of_expr(pkg, file, t)).unwrap_or(Val::Unknown),
+                    n if n == names.len() => self.eval(&frame, &values[i]),
+                    _ => {
+                        // `var a, b = f()`.
+                        let all = self.eval_multi(&frame, &values[0], names.len());
+                        all.get(i).cloned().unwrap_or(Val::Unknown)
+                    }
+                };
+                let value = match ty {
+                    Some(t) if is_duration(t) => retag_duration(value),
+                    _ => value,
+                };
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn top_frame(&self, pkg: PkgId, file: FileId, function: &str) -> Frame {
+        Frame {
+            pkg,
+            file,
+            scope: Rc::new(value::Scope::default()),
+            function: Rc::from(function),
+            deferred: Default::default(),
+        }
+    }
+
+    /// Calls a function or method of the tree. The result: its return values (`Unknown` for what is not known).
+    fn call_func(
+        &mut self,
+        pkg: PkgId,
+        file: FileId,
+        decl: &FuncDecl,
+        receiver: Option<Val>,
+        args: Vec<Val>,
+    ) -> Vec<Val> {
+        self.call_func_spread(pkg, file, decl, receiver, args, false)
+    }
+
+    /// `call_func`, where `spread` says the last argument is a slice passed as the variadic parameter (`f(xs...)`).
+    fn call_func_spread(
+        &mut self,
+        pkg: PkgId,
+        file: FileId,
+        decl: &FuncDecl,
+        receiver: Option<Val>,
+        args: Vec<Val>,
+        spread: bool,
+    ) -> Vec<Val> {
+        let results = decl.sig.results.iter().map(|r| r.names.len().max(1)).sum::<usize>();
+        let unknown = || vec![Val::Unknown; results];
+        if self.depth >= MAX_DEPTH || self.exhausted() {
+            return unknown();
+        }
+        let key = (file, decl.line);
+        // A function already on the stack twice: recursion the evaluator does not follow further.
+        if self.stack.iter().filter(|k| **k == key).count() >= 2 {
+            return unknown();
+        }
+        let Some(code) = self.func_code(file, decl.line, decl.end_line) else {
+            return unknown();
+        };
+        let name = func_name(decl);
+        let frame = self.top_frame(pkg, file, &name);
+        if let (Some(r), Some(recv)) = (&code.receiver, receiver) {
+            self.define(&frame, r, recv);
+        }
+        self.bind_params(&frame, &code.params, code.variadic, args, spread);
+        // Named results start as their zero values.
+        let mut named = Vec::new();
+        for r in decl.sig.results.iter() {
+            for n in &r.names {
+                let zero = self.zero_of_expr(pkg, file, &r.ty);
+                named.push(self.define(&frame, n, zero));
+            }
+        }
+        let traced = self.trace.as_ref().is_some_and(|t| name.contains(t.as_str()));
+        if traced {
+            let args: Vec<String> = code
+                .params
+                .iter()
+                .map(|p| match frame.scope.lookup(p) {
+                    Some(c) => format!("{p}={:?}", self.read_cell(c)),
+                    None => p.clone(),
+                })
+                .collect();
+            eprintln!(
+                "{}call {name} ({}:{}) {}",
+                " ".repeat(self.depth),
+                self.model.file(file).path,
+                decl.line,
+                args.join(", ")
+            );
+        }
+        self.depth += 1;
+        self.stack.push(key);
+        let caller_line = self.line;
+        let flow = self.exec_block(&frame, &code.body);
+        if traced {
+            eprintln!("{}-> {name}: {:?}", " ".repeat(self.depth - 1), flow);
+        }
+        self.run_deferred(&frame);
+        self.stack.pop();
+        self.depth -= 1;
+        // What the caller does next happens on its own line.
+        self.line = caller_line;
+        match flow {
+            Flow::Return(values) if !values.is_empty() => {
+                let mut values = values;
+                values.resize(results.max(values.len()), Val::Unknown);
+                values
+            }
+            _ if !named.is_empty() => named.iter().map(|&c| self.read_cell(c)).collect(),
+            _ => unknown(),
+        }
+    }
+
+    fn run_deferred(&mut self, frame: &Frame) {
+        let deferred: Vec<(Val, Vec<Val>)> = frame.deferred.borrow_mut().drain(..).rev().collect();
+        for (fun, args) in deferred {
+            self.call_value(frame, &fun, args);
+        }
+    }
+
+    fn bind_params(&mut self, frame: &Frame, params: &[String], variadic: bool, mut args: Vec<Val>, spread: bool) {
+        if variadic && !params.is_empty() {
+            let fixed = params.len() - 1;
+            let rest: Vec<Val> = if args.len() > fixed {
+                args.split_off(fixed)
+            } else {
+                Vec::new()
+            };
+            let slice = match rest.as_slice() {
+                // `f(xs...)`: the slice itself.
+                [v] if spread => v.clone(),
+                _ => {
+                    let id = self.alloc(Obj::Slice {
+                        ty: Ty::Unknown,
+                        elems: rest,
+                    });
+                    Val::Obj(id)
+                }
+            };
+            args.resize(fixed, Val::Unknown);
+            args.push(slice);
+        }
+        for (i, p) in params.iter().enumerate() {
+            let v = args.get(i).cloned().unwrap_or(Val::Unknown);
+            if p != "_" {
+                self.define(frame, p, v);
+            }
+        }
+    }
+
+    /// Defines a variable in a frame's scope; returns its cell.
+    fn define(&mut self, frame: &Frame, name: &str, value: Val) -> ObjId {
+        let cell = self.alloc(Obj::Cell(value));
+        frame.scope.define(name, cell);
+        cell
+    }
+
+    fn read_cell(&self, cell: ObjId) -> Val {
+        value::read_cell(&self.heap, cell)
+    }
+
+    /// The method `name` of a value's dynamic type, with the receiver it is called on (a promoted method's
+    /// embedded field).
+    fn method_of(&mut self, recv: &Val, name: &str) -> Option<(PkgId, FileId, &'m FuncDecl, Val)> {
+        let t = self.named_type_of(recv)?;
+        let info = self.model.pkg(t.pkg).named.get(&t.name)?;
+        let set = info.method_set.as_ref()?;
+        let entry = set.pointer.iter().find(|m| m.name == name)?.clone();
+        // The receiver: through the embedded fields the method is promoted by.
+        let mut receiver = match self.deref_obj(recv) {
+            Some(obj) => Val::Obj(obj),
+            None => recv.clone(),
+        };
+        for field in &entry.promoted_via {
+            receiver = self.field(&receiver, field);
+        }
+        let (file, line) = entry
+            .locations
+            .iter()
+            .find(|(f, _)| self.linux(*f))
+            .or(entry.locations.first())
+            .copied()?;
+        let decl = self.decl_at(file, line)?;
+        Some((entry.owner.pkg, file, decl, receiver))
+    }
+
+    /// The function or method declared at a line of a file.
+    pub(super) fn decl_at(&self, file: FileId, line: u32) -> Option<&'m FuncDecl> {
+        self.decls.get(&(file, line)).copied()
+    }
+
+    /// The named type of the tree a value is (or points to): a struct, map or slice object's type, or the
+    /// declared type of the variable or field a pointer points to (`&logging.verbosity`, a `Level`).
+    pub(super) fn named_type_of(&mut self, v: &Val) -> Option<TypeRef> {
+        if let Some(obj) = self.deref_obj(v) {
+            return match &self.heap[obj] {
+                Obj::Struct { ty: Ty::Named(t), .. }
+                | Obj::Map { ty: Ty::Named(t), .. }
+                | Obj::Slice { ty: Ty::Named(t), .. } => Some(t.clone()),
+                _ => None,
+            };
+        }
+        let declared = match v {
+            Val::Ref(Place::Cell(cell)) => self.cell_types.get(cell).cloned()?,
+            Val::Ref(Place::Field(obj, field)) => {
+                let Obj::Struct {
+                    ty: Ty::Named(owner), ..
+                } = &self.heap[*obj]
+                else {
+                    return None;
+                };
+                let owner = owner.clone();
+                let (pkg, file, ty, via) = self.field_type(&owner, field)?;
+                if via.is_some() {
+                    return None;
+                }
+                self.resolve_type(pkg, file, &ty)
+            }
+            _ => return None,
+        };
+        match declared {
+            Ty::Named(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The object a value refers to, through pointers.
+    fn deref_obj(&self, v: &Val) -> Option<ObjId> {
+        value::deref(&self.heap, v)
+    }
+
+    /// A place's value; a key a map does not hold (when it holds no entry under a key not known) reads as the
+    /// zero value of the map's values.
+    fn read_place(&mut self, place: &Place) -> Val {
+        let v = value::read_place(&self.heap, place);
+        if let (Val::Unknown, Place::Index(obj, key)) = (&v, place) {
+            if let Obj::Map { ty, entries } = &self.heap[*obj] {
+                if key.is_known() && entries.iter().all(|(k, _)| k.is_known() && k != key.as_ref()) {
+                    let ty = ty.clone();
+                    return self.map_zero(&ty);
+                }
+            }
+        }
+        v
+    }
+
+    /// The zero value of a map type's values.
+    fn map_zero(&mut self, ty: &Ty) -> Val {
+        let ty = match ty {
+            Ty::Named(_) => native::named_underlying_of(self, ty).unwrap_or(Ty::Unknown),
+            t => t.clone(),
+        };
+        match ty {
+            Ty::Map(_, v) => self.zero(&v),
+            _ => Val::Unknown,
+        }
+    }
+
+    /// A struct's field, its zero value (from the field's declared type) when it was never set; a field of an
+    /// embedded struct when the struct has none of that name.
+    fn field(&mut self, v: &Val, name: &str) -> Val {
+        if let Some(value) = native::field(self, v, name) {
+            return value;
+        }
+        let Some(obj) = self.deref_obj(v) else {
+            return Val::Unknown;
+        };
+        let (ty, set) = match &self.heap[obj] {
+            Obj::Struct { ty, fields } => (ty.clone(), fields.get(name).cloned()),
+            _ => return Val::Unknown,
+        };
+        if let Some(value) = set {
+            return value;
+        }
+        let Ty::Named(t) = ty else { return Val::Unknown };
+        match self.field_type(&t, name) {
+            Some((pkg, file, fty, None)) => {
+                let zero = self.zero_of_expr(pkg, file, &fty);
+                if let Obj::Struct { fields, .. } = &mut self.heap[obj] {
+                    fields.insert(name.to_string(), zero.clone());
+                }
+                zero
+            }
+            // Promoted through an embedded field.
+            Some((_, _, _, Some(embedded))) => {
+                let inner = self.field(&Val::Obj(obj), &embedded);
+                self.field(&inner, name)
+            }
+            None => Val::Unknown,
+        }
+    }
+
+    /// The declared type of a struct type's field, or the embedded field that has it.
+    fn field_type(&self, t: &TypeRef, name: &str) -> Option<(PkgId, FileId, TypeExpr, Option<String>)> {
+        let decl = self.model.type_decl(t)?;
+        let TypeExpr::Struct(fields) = &decl.decl.ty else {
+            return None;
+        };
+        if let Some(f) = fields.iter().find(|f| f.names.iter().any(|n| n == name)) {
+            return Some((t.pkg, decl.file, f.ty.clone(), None));
+        }
+        // An embedded field's own field.
+        for f in fields.iter().filter(|f| f.names.is_empty()) {
+            let Some(base) = embedded_name(&f.ty) else { continue };
+            let inner = match self.resolve_type(t.pkg, decl.file, &f.ty) {
+                Ty::Named(it) => Some(it),
+                Ty::Pointer(p) => match *p {
+                    Ty::Named(it) => Some(it),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if inner.is_some_and(|it| &it != t && self.field_type(&it, name).is_some()) {
+                return Some((t.pkg, decl.file, f.ty.clone(), Some(base.to_string())));
+            }
+        }
+        None
+    }
+
+    /// A type as written in a file, resolved.
+    fn resolve_type(&self, pkg: PkgId, file: FileId, ty: &TypeExpr) -> Ty {
+        match ty {
+            TypeExpr::Name { pkg: None, name } if is_basic(name) => Ty::Basic(name.clone()),
+            TypeExpr::Name { pkg: q, name } => match self.model.resolve_name(pkg, file, q.as_deref(), name) {
+                Some(t) => Ty::Named(t),
+                None => match q {
+                    Some(q) => {
+                        let path = self.model.qualifier_path(file, q).unwrap_or_else(|| q.clone());
+                        Ty::External(format!("{path}.{name}"))
+                    }
+                    None => Ty::Unknown,
+                },
+            },
+            TypeExpr::Generic { base, .. } => self.resolve_type(pkg, file, base),
+            TypeExpr::Pointer(inner) => Ty::Pointer(Box::new(self.resolve_type(pkg, file, inner))),
+            TypeExpr::Slice(inner) | TypeExpr::Array { elem: inner, .. } | TypeExpr::Ellipsis(inner) => {
+                Ty::Slice(Box::new(self.resolve_type(pkg, file, inner)))
+            }
+            TypeExpr::Map { key, value } => Ty::Map(
+                Box::new(self.resolve_type(pkg, file, key)),
+                Box::new(self.resolve_type(pkg, file, value)),
+            ),
+            TypeExpr::Paren(inner) => self.resolve_type(pkg, file, inner),
+            TypeExpr::Func(_) | TypeExpr::Chan { .. } => Ty::Func,
+            TypeExpr::Interface(_) => Ty::Interface,
+            TypeExpr::Struct(_) => Ty::Struct,
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn zero_of_expr(&mut self, pkg: PkgId, file: FileId, ty: &TypeExpr) -> Val {
+        let t = self.resolve_type(pkg, file, ty);
+        self.zero(&t)
+    }
+
+    /// The zero value of a type: a struct is an object whose fields are their zero values.
+    fn zero(&mut self, ty: &Ty) -> Val {
+        match ty {
+            Ty::Basic(name) => basic_zero(name),
+            Ty::External(name) => native::zero(self, name),
+            Ty::Named(t) => {
+                let Some(decl) = self.model.type_decl(t) else {
+                    return Val::Unknown;
+                };
+                let (pkg, file, under) = (t.pkg, decl.file, decl.decl.ty.clone());
+                match &under {
+                    TypeExpr::Struct(_) => Val::Obj(self.alloc(Obj::Struct {
+                        ty: ty.clone(),
+                        fields: Default::default(),
+                    })),
+                    TypeExpr::Name { .. } | TypeExpr::Generic { .. } => {
+                        let inner = self.resolve_type(pkg, file, &under);
+                        if inner == *ty {
+                            return Val::Unknown;
+                        }
+                        self.zero(&inner)
+                    }
+                    // A named slice or map type's zero value is nil; it is kept as an empty object of the type,
+                    // so that its methods can be called (`var sb SchemeBuilder; sb.Register(f)`).
+                    TypeExpr::Slice(_) => Val::Obj(self.alloc(Obj::Slice {
+                        ty: ty.clone(),
+                        elems: Vec::new(),
+                    })),
+                    TypeExpr::Map { .. } => Val::Obj(self.alloc(Obj::Map {
+                        ty: ty.clone(),
+                        entries: Vec::new(),
+                    })),
+                    _ => Val::Nil,
+                }
+            }
+            Ty::Pointer(_) | Ty::Slice(_) | Ty::Map(..) | Ty::Func | Ty::Interface => Val::Nil,
+            _ => Val::Unknown,
+        }
+    }
+}
+
+fn embedded_name(ty: &TypeExpr) -> Option<&str> {
+    match ty {
+        TypeExpr::Pointer(inner) | TypeExpr::Paren(inner) => embedded_name(inner),
+        TypeExpr::Name { name, .. } => Some(name),
+        TypeExpr::Generic { base, .. } => embedded_name(base),
+        _ => None,
+    }
+}
+
+fn is_basic(name: &str) -> bool {
+    matches!(
+        name,
+        "bool"
+            | "string"
+            | "int"
+            | "int8"
+            | "int16"
+            | "int32"
+            | "int64"
+            | "uint"
+            | "uint8"
+            | "uint16"
+            | "uint32"
+            | "uint64"
+            | "uintptr"
+            | "byte"
+            | "rune"
+            | "float32"
+            | "float64"
+            | "error"
+            | "any"
+    )
+}
+
+fn basic_zero(name: &str) -> Val {
+    match name {
+        "bool" => Val::Bool(false),
+        "string" => Val::Str(String::new()),
+        "float32" | "float64" => Val::Float(0.0),
+        "error" | "any" => Val::Nil,
+        _ => Val::int(0),
+    }
+}
+
+fn is_duration(ty: &TypeExpr) -> bool {
+    matches!(ty, TypeExpr::Name { pkg: Some(p), name } if p == "time" && name == "Duration")
+}
+
+fn retag_duration(v: Val) -> Val {
+    match v {
+        Val::Int(i, _) => Val::Int(i, IntKind::Duration),
+        other => other,
+    }
+}
+
+/// A constant the scan evaluated, as a value.
+fn const_val(v: &ConstValue, ty: Option<&TypeExpr>) -> Val {
+    match v {
+        ConstValue::Int(i) => {
+            let kind = if ty.is_some_and(is_duration) {
+                IntKind::Duration
+            } else {
+                IntKind::Plain
+            };
+            Val::Int(*i, kind)
+        }
+        ConstValue::String(s) => Val::Str(s.clone()),
+        ConstValue::Bool(b) => Val::Bool(*b),
+    }
+}
+
+/// `Func`, or `(*T).Method` / `(T).Method`.
+fn func_name(func: &FuncDecl) -> String {
+    match &func.receiver {
+        Some(r) => {
+            let base = r.base().map(|(b, _)| b).unwrap_or("?");
+            if r.is_pointer() {
+                format!("(*{base}).{}", func.name)
+            } else {
+                format!("({base}).{}", func.name)
+            }
+        }
+        None => func.name.clone(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::FileFacts;
+    use crate::platform::{platforms, read_constraints};
+    use crate::topics::TopicConfig;
+
+    /// A model of Go files (`path`, source) under module `example.com/m`, with their sources and constants.
+    pub fn tree(files: &[(&str, &str)]) -> (Model, Consts, Sources) {
+        let config = TopicConfig::load(std::path::Path::new("/nonexistent"), None).expect("built-in topics");
+        let query = config.body_query();
+        let facts = files
+            .iter()
+            .map(|(path, src)| {
+                let constraints = read_constraints(src);
+                let name = path.rsplit('/').next().unwrap_or(path);
+                FileFacts {
+                    path: path.to_string(),
+                    size: src.len() as u64,
+                    platforms: platforms(name, &constraints),
+                    constraints,
+                    syntax: Some(crate::lower::lower_file(&crate::parse::parse(src), src, &query)),
+                    problem: None,
+                }
+            })
+            .collect();
+        let modules = vec![crate::walk::Module {
+            dir: String::new(),
+            path: "example.com/m".to_string(),
+        }];
+        let model = Model::build(facts, modules, &[]);
+        let consts = crate::consteval::evaluate(&model);
+        let sources = Sources::Memory(files.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect());
+        (model, consts, sources)
+    }
+
+    /// Runs the main package at `dir` and gives the world it made.
+    pub fn run(files: &[(&str, &str)], dir: &str) -> World {
+        let (model, consts, sources) = tree(files);
+        let mut ev = Evaluator::new(&model, &consts, &sources);
+        let pkg = model
+            .package_by_path(&format!("example.com/m/{dir}"))
+            .expect("the main package");
+        ev.run_main(pkg);
+        ev.take_world()
+    }
+
+    fn command_names(w: &World) -> Vec<String> {
+        w.commands
+            .iter()
+            .map(|&c| match &w.heap[c] {
+                Obj::Command(_) => {
+                    let mut path = Vec::new();
+                    let mut at = Some(c);
+                    while let Some(id) = at {
+                        let Obj::Command(x) = &w.heap[id] else { break };
+                        path.push(x.fields.get("Use").and_then(Val::as_str).unwrap_or("?").to_string());
+                        at = x.parent;
+                    }
+                    path.reverse();
+                    path.join(" ")
+                }
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn commands_made_in_loops_over_a_tree_of_phases_nest_as_the_phases_do() {
+        let src = r#"package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+type Phase struct {
+	Name   string
+	Phases []Phase
+}
+
+type runner struct {
+	parent *runner
+	name   string
+	level  int
+	path   []string
+	phase  Phase
+}
+
+type Runner struct {
+	Phases  []Phase
+	runners []*runner
+}
+
+func add(r *Runner, parent *runner, p Phase) {
+	name := strings.ToLower(p.Name)
+	path := []string{name}
+	if parent != nil {
+		name = strings.Join([]string{parent.name, name}, "/")
+		path = append(parent.path, path...)
+	}
+	cur := &runner{parent: parent, name: name, level: len(path) - 1, path: path, phase: p}
+	r.runners = append(r.runners, cur)
+	for _, child := range p.Phases {
+		add(r, cur, child)
+	}
+}
+
+func (r *Runner) Bind(cmd *cobra.Command) {
+	for _, p := range r.Phases {
+		add(r, nil, p)
+	}
+	phase := &cobra.Command{Use: "phase"}
+	cmd.AddCommand(phase)
+	sub := map[string]*cobra.Command{}
+	for _, p := range r.runners {
+		c := &cobra.Command{Use: strings.ToLower(p.phase.Name)}
+		if p.level == 0 {
+			phase.AddCommand(c)
+		} else {
+			sub[p.parent.name].AddCommand(c)
+		}
+		sub[p.name] = c
+	}
+}
+
+func main() {
+	root := &cobra.Command{Use: "tool"}
+	r := &Runner{}
+	r.Phases = append(r.Phases, Phase{Name: "Certs", Phases: []Phase{{Name: "ca"}, {Name: "apiserver"}}})
+	r.Phases = append(r.Phases, Phase{Name: "etcd", Phases: []Phase{{Name: "local"}}})
+	r.Bind(root)
+	root.Execute()
+}
+"#;
+        let w = run(&[("cmd/tool/main.go", src)], "cmd/tool");
+        assert_eq!(
+            command_names(&w),
+            [
+                "tool",
+                "tool phase",
+                "tool phase certs",
+                "tool phase certs ca",
+                "tool phase certs apiserver",
+                "tool phase etcd",
+                "tool phase etcd local"
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod scheme_tests {
+    use super::tests::run;
+    use super::*;
+
+    fn flag_defaults(w: &World) -> Vec<(String, Option<String>)> {
+        w.flags
+            .iter()
+            .map(|&f| match &w.heap[f] {
+                Obj::Flag(flag) => (flag.name.clone(), flag.def_value.clone()),
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn defaults_set_through_a_schemes_defaulting_and_conversion_functions_are_seen() {
+        let runtime = r#"package runtime
+
+type Scheme struct{}
+
+func NewScheme() *Scheme { return &Scheme{} }
+
+type SchemeBuilder []func(*Scheme) error
+
+func (sb *SchemeBuilder) AddToScheme(s *Scheme) error {
+	for _, f := range *sb {
+		if err := f(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sb *SchemeBuilder) Register(funcs ...func(*Scheme) error) {
+	for _, f := range funcs {
+		*sb = append(*sb, f)
+	}
+}
+
+func NewSchemeBuilder(funcs ...func(*Scheme) error) SchemeBuilder {
+	var sb SchemeBuilder
+	sb.Register(funcs...)
+	return sb
+}
+
+func Must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+"#;
+        let external = r#"package v1alpha1
+
+import "k8s.io/apimachinery/pkg/runtime"
+
+type Config struct {
+	Workers int32
+	Name    string
+	Period  int64
+}
+
+var (
+	SchemeBuilder = runtime.NewSchemeBuilder(addKnownTypes)
+	AddToScheme   = SchemeBuilder.AddToScheme
+)
+
+func addKnownTypes(s *runtime.Scheme) error { return nil }
+"#;
+        let internal = r#"package config
+
+type Config struct {
+	Workers int32
+	Name    string
+	Period  int64
+}
+"#;
+        let defaults = r#"package v1alpha1
+
+import (
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"example.com/m/config"
+	v1alpha1 "example.com/m/external"
+)
+
+var (
+	localSchemeBuilder = &v1alpha1.SchemeBuilder
+	AddToScheme        = localSchemeBuilder.AddToScheme
+)
+
+func init() {
+	localSchemeBuilder.Register(addDefaultingFuncs)
+	localSchemeBuilder.Register(RegisterConversions)
+}
+
+func addDefaultingFuncs(s *runtime.Scheme) error { return RegisterDefaults(s) }
+
+func RegisterDefaults(s *runtime.Scheme) error {
+	s.AddTypeDefaultingFunc(&v1alpha1.Config{}, func(obj interface{}) { SetObjectDefaults_Config(obj.(*v1alpha1.Config)) })
+	return nil
+}
+
+func SetObjectDefaults_Config(in *v1alpha1.Config) { SetDefaults_Config(in) }
+
+func SetDefaults_Config(c *v1alpha1.Config) {
+	if c.Workers == 0 {
+		c.Workers = 5
+	}
+	if c.Name == "" {
+		c.Name = "widget"
+	}
+}
+
+func RegisterConversions(s *runtime.Scheme) error {
+	if err := s.AddGeneratedConversionFunc((*v1alpha1.Config)(nil), (*config.Config)(nil), func(a, b interface{}, scope interface{}) error {
+		return Convert_v1alpha1_Config_To_config_Config(a.(*v1alpha1.Config), b.(*config.Config), scope)
+	}); err != nil {
+		return err
+	}
+	return nil
+}
+
+func Convert_v1alpha1_Config_To_config_Config(in *v1alpha1.Config, out *config.Config, s interface{}) error {
+	out.Workers = in.Workers
+	out.Name = in.Name
+	out.Period = in.Period
+	return nil
+}
+"#;
+        let scheme = r#"package scheme
+
+import (
+	"k8s.io/apimachinery/pkg/runtime"
+
+	v1alpha1 "example.com/m/config/v1alpha1"
+)
+
+var Scheme = runtime.NewScheme()
+
+func init() {
+	runtime.Must(v1alpha1.AddToScheme(Scheme))
+}
+"#;
+        let main = r#"package main
+
+import (
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"example.com/m/config"
+	"example.com/m/config/scheme"
+	v1alpha1 "example.com/m/external"
+)
+
+func main() {
+	versioned := v1alpha1.Config{}
+	scheme.Scheme.Default(&versioned)
+	internal := config.Config{}
+	if err := scheme.Scheme.Convert(&versioned, &internal, nil); err != nil {
+		os.Exit(1)
+	}
+	fs := pflag.NewFlagSet("tool", pflag.ContinueOnError)
+	fs.Int32Var(&internal.Workers, "workers", internal.Workers, "workers")
+	fs.StringVar(&internal.Name, "name", internal.Name, "the name")
+	fs.Int64Var(&internal.Period, "period", internal.Period, "the period")
+	fs.Parse(os.Args[1:])
+}
+"#;
+        let w = run(
+            &[
+                ("vendor/k8s.io/apimachinery/pkg/runtime/scheme.go", runtime),
+                ("external/types.go", external),
+                ("config/types.go", internal),
+                ("config/v1alpha1/defaults.go", defaults),
+                ("config/scheme/scheme.go", scheme),
+                ("cmd/tool/main.go", main),
+            ],
+            "cmd/tool",
+        );
+        assert_eq!(
+            flag_defaults(&w),
+            [
+                ("workers".to_string(), Some("5".to_string())),
+                ("name".to_string(), Some("widget".to_string())),
+                ("period".to_string(), Some("0".to_string()))
+            ]
+        );
+    }
+}
