@@ -475,3 +475,9 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
     let failing = report.changes().any(|c| args.fail_on.contains(&c.class));
     Ok(if failing { EXIT_PROBLEMS } else { EXIT_OK })
 }
+
+/// mimalloc instead of glibc's allocator: the evaluator makes and drops millions of small objects, and with glibc
+/// malloc and free were a third of a scan's time. A warm `scan --json` of v1.20.2 on this project's 2-core
+/// machine: 13.4 s with glibc, 10.6 s with mimalloc (3 runs each, same output).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
