@@ -7,6 +7,7 @@ pub mod consteval;
 pub mod diff;
 pub mod eval;
 pub mod git;
+pub mod invariants;
 pub mod lower;
 pub mod model;
 pub mod parse;
