@@ -339,11 +339,19 @@ impl<'m> Evaluator<'m> {
                         if let Some(pkg) = self.package_of(frame, q) {
                             return self.global(pkg, name).map(Place::Cell);
                         }
+                        // `pflag.CommandLine = fs`: the program's flag set from then on.
+                        if name == "CommandLine" {
+                            match self.model.qualifier_path(frame.file, q).as_deref() {
+                                Some(native::PFLAG) => return Some(Place::CommandLine(false)),
+                                Some(native::GOFLAG) => return Some(Place::CommandLine(true)),
+                                _ => {}
+                            }
+                        }
                     }
                 }
                 let base = self.eval(frame, operand);
                 let obj = self.deref_obj(&base)?;
-                Some(Place::Field(obj, name.clone()))
+                Some(Place::Field(self.field_owner(obj, name), name.clone()))
             }
             Expr::Index(operand, index) => {
                 let base = self.eval(frame, operand);
@@ -362,6 +370,15 @@ impl<'m> Evaluator<'m> {
 
     pub(super) fn write_place(&mut self, place: &Place, v: Val) {
         match place {
+            Place::CommandLine(go) => {
+                if let Some(set) = self.deref_obj(&v) {
+                    if *go {
+                        self.go_command_line = set;
+                    } else {
+                        self.pflag_command_line = set;
+                    }
+                }
+            }
             Place::Cell(c) => match &mut self.heap[*c] {
                 Obj::Cell(slot) => *slot = v,
                 // `*p = x` where p points at a struct: the struct takes x's fields.
@@ -648,6 +665,8 @@ impl<'m> Evaluator<'m> {
                 },
                 "*" => match self.eval(frame, operand) {
                     Val::Ref(place) => self.read_place(&place),
+                    // `(*T)(x)`: a conversion to a pointer type.
+                    Val::Type(t) => Val::Type(Rc::new(Ty::Pointer(Box::new(t.as_ref().clone())))),
                     Val::Obj(id) => match &self.heap[id] {
                         Obj::Cell(v) => v.clone(),
                         _ => Val::Obj(id),
@@ -1099,6 +1118,8 @@ pub(super) fn equal(a: &Val, b: &Val) -> Option<bool> {
         (Val::Nil, Val::Obj(_) | Val::Ref(_) | Val::Func(_)) | (Val::Obj(_) | Val::Ref(_) | Val::Func(_), Val::Nil) => {
             Some(false)
         }
+        // A string is never nil; one compared with nil stands for a value kept as text (a `net.IP`).
+        (Val::Str(_), Val::Nil) | (Val::Nil, Val::Str(_)) => Some(false),
         (Val::Obj(x), Val::Obj(y)) => Some(x == y),
         _ => None,
     }

@@ -638,10 +638,45 @@ impl<'m> Evaluator<'m> {
             Flow::Return(values) if !values.is_empty() => {
                 let mut values = values;
                 values.resize(results.max(values.len()), Val::Unknown);
+                // A map or slice returned as a named type of it takes the type, for its methods
+                // (`return certMap` from a func returning `CertificateMap`).
+                let declared = decl
+                    .sig
+                    .results
+                    .iter()
+                    .flat_map(|r| std::iter::repeat_n(&r.ty, r.names.len().max(1)));
+                for (v, ty) in values.iter().zip(declared) {
+                    self.retag(pkg, file, v, ty);
+                }
                 values
             }
             _ if !named.is_empty() => named.iter().map(|&c| self.read_cell(c)).collect(),
             _ => unknown(),
+        }
+    }
+
+    /// Gives a map or slice object without a named type the named type it is assigned to.
+    fn retag(&mut self, pkg: PkgId, file: FileId, v: &Val, ty: &TypeExpr) {
+        let Some(obj) = v.obj() else { return };
+        if !matches!(
+            self.heap[obj],
+            Obj::Map { ty: Ty::Map(..), .. } | Obj::Slice { ty: Ty::Slice(_), .. }
+        ) {
+            return;
+        }
+        let TypeExpr::Name { .. } = ty else { return };
+        let declared = self.resolve_type(pkg, file, ty);
+        let Ty::Named(t) = &declared else { return };
+        let fits = matches!(
+            (self.model.type_decl(t).map(|d| &d.decl.ty), &self.heap[obj]),
+            (Some(TypeExpr::Map { .. }), Obj::Map { .. }) | (Some(TypeExpr::Slice(_)), Obj::Slice { .. })
+        );
+        if !fits {
+            return;
+        }
+        match &mut self.heap[obj] {
+            Obj::Map { ty, .. } | Obj::Slice { ty, .. } => *ty = declared,
+            _ => {}
         }
     }
 
@@ -766,6 +801,11 @@ impl<'m> Evaluator<'m> {
     /// A place's value; a key a map does not hold (when it holds no entry under a key not known) reads as the
     /// zero value of the map's values.
     fn read_place(&mut self, place: &Place) -> Val {
+        match place {
+            Place::CommandLine(false) => return Val::Obj(self.pflag_command_line),
+            Place::CommandLine(true) => return Val::Obj(self.go_command_line),
+            _ => {}
+        }
         let v = value::read_place(&self.heap, place);
         if let (Val::Unknown, Place::Index(obj, key)) = (&v, place) {
             if let Obj::Map { ty, entries } = &self.heap[*obj] {
@@ -792,7 +832,7 @@ impl<'m> Evaluator<'m> {
 
     /// A struct's field, its zero value (from the field's declared type) when it was never set; a field of an
     /// embedded struct when the struct has none of that name.
-    fn field(&mut self, v: &Val, name: &str) -> Val {
+    pub(super) fn field(&mut self, v: &Val, name: &str) -> Val {
         if let Some(value) = native::field(self, v, name) {
             return value;
         }
@@ -822,6 +862,34 @@ impl<'m> Evaluator<'m> {
             }
             None => Val::Unknown,
         }
+    }
+
+    /// The struct object that holds a field: the object itself, or for a promoted field the embedded struct it
+    /// is promoted from (`o.BindPort`, declared by the embedded `*SecureServingOptions`).
+    pub(super) fn field_owner(&mut self, obj: ObjId, name: &str) -> ObjId {
+        let mut at = obj;
+        for _ in 0..8 {
+            let Obj::Struct {
+                ty: Ty::Named(t),
+                fields,
+            } = &self.heap[at]
+            else {
+                break;
+            };
+            if fields.contains_key(name) {
+                break;
+            }
+            let t = t.clone();
+            let Some((_, _, _, Some(embedded))) = self.field_type(&t, name) else {
+                break;
+            };
+            let inner = self.field(&Val::Obj(at), &embedded);
+            match self.deref_obj(&inner) {
+                Some(next) if next != at => at = next,
+                _ => break,
+            }
+        }
+        at
     }
 
     /// The declared type of a struct type's field, or the embedded field that has it.
@@ -1226,6 +1294,12 @@ type Config struct {
 	Workers int32
 	Name    string
 	Period  int64
+	Limits  Limits
+}
+
+type Limits struct {
+	Max *int32
+	Min *int32
 }
 
 var (
@@ -1241,12 +1315,21 @@ type Config struct {
 	Workers int32
 	Name    string
 	Period  int64
+	Limits  Limits
+}
+
+type Limits struct {
+	Max *int32
+	Min *int32
 }
 "#;
         let defaults = r#"package v1alpha1
 
 import (
+	"unsafe"
+
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/pointer"
 
 	"example.com/m/config"
 	v1alpha1 "example.com/m/external"
@@ -1278,6 +1361,13 @@ func SetDefaults_Config(c *v1alpha1.Config) {
 	if c.Name == "" {
 		c.Name = "widget"
 	}
+	if c.Limits.Max == nil {
+		c.Limits.Max = pointer.Int32Ptr(32 * 1024)
+	}
+	if c.Limits.Min == nil {
+		min := int32(7)
+		c.Limits.Min = &min
+	}
 }
 
 func RegisterConversions(s *runtime.Scheme) error {
@@ -1293,6 +1383,8 @@ func Convert_v1alpha1_Config_To_config_Config(in *v1alpha1.Config, out *config.C
 	out.Workers = in.Workers
 	out.Name = in.Name
 	out.Period = in.Period
+	out.Limits.Max = (*int32)(unsafe.Pointer(in.Limits.Max))
+	out.Limits.Min = (*int32)(unsafe.Pointer(in.Limits.Min))
 	return nil
 }
 "#;
@@ -1333,6 +1425,8 @@ func main() {
 	fs.Int32Var(&internal.Workers, "workers", internal.Workers, "workers")
 	fs.StringVar(&internal.Name, "name", internal.Name, "the name")
 	fs.Int64Var(&internal.Period, "period", internal.Period, "the period")
+	fs.Int32Var(internal.Limits.Max, "max", *internal.Limits.Max, "the most")
+	fs.Int32Var(internal.Limits.Min, "min", *internal.Limits.Min, "the least")
 	fs.Parse(os.Args[1:])
 }
 "#;
@@ -1352,7 +1446,62 @@ func main() {
             [
                 ("workers".to_string(), Some("5".to_string())),
                 ("name".to_string(), Some("widget".to_string())),
-                ("period".to_string(), Some("0".to_string()))
+                ("period".to_string(), Some("0".to_string())),
+                ("max".to_string(), Some("32768".to_string())),
+                ("min".to_string(), Some("7".to_string())),
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod net_tests {
+    use super::tests::run;
+    use super::*;
+
+    #[test]
+    fn ip_addresses_parse_and_compare_as_in_go() {
+        let main = r#"package main
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/spf13/pflag"
+)
+
+func hosts(bind string) (string, string) {
+	if net.ParseIP(bind).To4() != nil {
+		return "0.0.0.0", "127.0.0.1"
+	}
+	return "[::]", "[::1]"
+}
+
+func main() {
+	h4, _ := hosts("0.0.0.0")
+	h6, _ := hosts("::")
+	_, bad := hosts("not an address")
+	fs := pflag.NewFlagSet("tool", pflag.ContinueOnError)
+	fs.String("v4", fmt.Sprintf("%s:%v", h4, 10256), "")
+	fs.String("v6", h6, "")
+	fs.String("bad", bad, "")
+}
+"#;
+        let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
+        let defaults: Vec<_> = w
+            .flags
+            .iter()
+            .filter_map(|&f| match &w.heap[f] {
+                Obj::Flag(f) => Some((f.name.clone(), f.def_value.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            defaults,
+            [
+                ("v4".to_string(), Some("0.0.0.0:10256".to_string())),
+                ("v6".to_string(), Some("[::]".to_string())),
+                ("bad".to_string(), Some("[::1]".to_string())),
             ]
         );
     }

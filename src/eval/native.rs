@@ -16,6 +16,8 @@ pub const COBRA: &str = "github.com/spf13/cobra";
 /// apimachinery's `runtime` package, whose `Scheme` the evaluator models: it is a registry of functions by
 /// `reflect.Type`, which the evaluator keys by the types' names instead.
 pub const RUNTIME: &str = "k8s.io/apimachinery/pkg/runtime";
+/// k8s.io/utils' helpers that make pointers to values.
+const POINTER: &str = "k8s.io/utils/pointer";
 
 /// Functions of the tree the evaluator runs as models instead of their code.
 pub fn intercepts(path: &str, name: &str) -> bool {
@@ -290,6 +292,10 @@ pub fn has_methods(ev: &Evaluator, v: &Val) -> bool {
     if matches!(v, Val::Int(_, IntKind::Duration)) {
         return true;
     }
+    // A `net.IP`, kept as its text.
+    if let Val::Str(text) = v {
+        return text.parse::<std::net::IpAddr>().is_ok();
+    }
     ev.deref_obj(v).is_some_and(|o| {
         matches!(
             ev.heap[o],
@@ -437,6 +443,20 @@ pub fn call(
         ("builtin", f) => builtin(ev, f, args),
         (RUNTIME, "NewScheme") => one(Val::Obj(ev.alloc(Obj::Scheme(Box::default())))),
         ("unsafe", "Pointer") => one(args.into_iter().next().unwrap_or(Val::Unknown)),
+        // k8s.io/utils/pointer: `Int32Ptr(v)`, `BoolPtr(v)`..., and `Int32PtrDerefOr(p, def)`.
+        (POINTER, f) if f.ends_with("PtrDerefOr") => one(match (args.first(), args.get(1)) {
+            (Some(Val::Nil), Some(def)) => def.clone(),
+            (Some(Val::Ref(place)), _) => ev.read_place(place),
+            (Some(Val::Obj(id)), _) => match &ev.heap[*id] {
+                Obj::Cell(v) => v.clone(),
+                _ => Val::Unknown,
+            },
+            _ => Val::Unknown,
+        }),
+        (POINTER, f) if f.ends_with("Ptr") || f.starts_with("To") => match args.into_iter().next() {
+            Some(v) => one(Val::Ref(Place::Cell(ev.alloc(Obj::Cell(v))))),
+            None => one(Val::Unknown),
+        },
         (PFLAG, "NewFlagSet") | (GOFLAG, "NewFlagSet") => {
             let set = FlagSetObj {
                 name: s(0).unwrap_or_default(),
@@ -515,6 +535,32 @@ pub fn call(
             .first()
             .and_then(|v| v.as_bool())
             .map_or(Val::Unknown, |b| Val::Str(b.to_string()))),
+        ("strconv", "Atoi") => match s(0).map(|x| x.parse::<i64>()) {
+            Some(Ok(i)) => vec![Val::int(i128::from(i)), Val::Nil],
+            Some(Err(_)) => vec![Val::int(0), Val::Unknown],
+            None => vec![Val::Unknown, Val::Unknown],
+        },
+        ("net", "JoinHostPort") => one(match (s(0), s(1)) {
+            (Some(h), Some(p)) if h.contains(':') => Val::Str(format!("[{h}]:{p}")),
+            (Some(h), Some(p)) => Val::Str(format!("{h}:{p}")),
+            _ => Val::Unknown,
+        }),
+        // `net.SplitHostPort("host:port")`, `"[::1]:80"`.
+        ("net", "SplitHostPort") => {
+            let split = s(0).and_then(|x| {
+                let (host, port) = x.rsplit_once(':')?;
+                let host = match host.strip_prefix('[') {
+                    Some(h) => h.strip_suffix(']')?,
+                    None if host.contains(':') => return None,
+                    None => host,
+                };
+                Some((host.to_string(), port.to_string()))
+            });
+            match split {
+                Some((host, port)) => vec![Val::Str(host), Val::Str(port), Val::Nil],
+                None => vec![Val::Unknown, Val::Unknown, Val::Unknown],
+            }
+        }
         ("strconv", "Quote") => one(s(0).map_or(Val::Unknown, |x| Val::Str(go_quote(&x)))),
         ("path", "Join") | ("path/filepath", "Join") => {
             let parts: Option<Vec<String>> = args.iter().map(|a| a.as_str().map(str::to_string)).collect();
@@ -529,7 +575,14 @@ pub fn call(
                 |(d, _)| if d.is_empty() { "/".into() } else { d.to_string() },
             ))
         })),
-        ("net", "ParseIP") => one(s(0).map_or(Val::Unknown, Val::Str)),
+        // An IP is kept as its text; one that does not parse is nil, as in Go.
+        ("net", "ParseIP") => one(match s(0) {
+            Some(text) => match text.parse::<std::net::IpAddr>() {
+                Ok(ip) => Val::Str(ip.to_string()),
+                Err(_) => Val::Nil,
+            },
+            None => Val::Unknown,
+        }),
         ("net", "IPv4") => {
             let parts: Option<Vec<i128>> = args.iter().map(|a| a.as_int()).collect();
             one(parts.map_or(Val::Unknown, |p| {
@@ -617,6 +670,18 @@ fn method(ev: &mut Evaluator, frame: &Frame, recv: &Val, name: &str, args: Vec<V
             "Nanoseconds" => Val::int(*ns),
             _ => Val::Unknown,
         }];
+    }
+    // A `net.IP`, which the evaluator keeps as its text.
+    if let Val::Str(text) = recv {
+        if let Ok(ip) = text.parse::<std::net::IpAddr>() {
+            return vec![match (name, ip) {
+                ("To4", std::net::IpAddr::V4(_)) | ("To16" | "String", _) => Val::Str(ip.to_string()),
+                ("To4", std::net::IpAddr::V6(v6)) => {
+                    v6.to_ipv4_mapped().map_or(Val::Nil, |v4| Val::Str(v4.to_string()))
+                }
+                _ => Val::Unknown,
+            }];
+        }
     }
     let Some(obj) = ev.deref_obj(recv) else {
         return vec![Val::Unknown];
@@ -884,6 +949,35 @@ fn scheme_method(
                 None => vec![Val::Unknown],
             }
         }
+        // `ConvertToVersion(in, gv)`: the conversion registered from the type of `in` to the type of the same name
+        // in the package of `gv`'s version (a package whose name is not a version, for the internal one), run
+        // on a new object of that type.
+        "ConvertToVersion" => {
+            let unknown = vec![Val::Unknown, Val::Unknown];
+            let (Some(from), Some(gv)) = (key(ev, 0), args.get(1)) else {
+                return unknown;
+            };
+            let Some(version) = ev.field(gv, "Version").as_str().map(str::to_string) else {
+                return unknown;
+            };
+            let Obj::Scheme(s) = &ev.heap[obj] else { return unknown };
+            let target = s.conversions.iter().find_map(|((a, b), f)| {
+                let (path, name) = b.rsplit_once('.')?;
+                let last = path.rsplit('/').next().unwrap_or(path);
+                let fits = match version.as_str() {
+                    "__internal" => !is_version_name(last),
+                    v => last == v,
+                };
+                (*a == from && fits).then(|| (path.to_string(), name.to_string(), f.clone()))
+            });
+            let Some((path, name, f)) = target else { return unknown };
+            let Some(pkg) = ev.model.package_by_path(&path) else {
+                return unknown;
+            };
+            let out = make(ev, &Ty::Named(crate::model::TypeRef { pkg, name }), true);
+            ev.call_value(frame, &f, vec![args[0].clone(), out.clone(), Val::Unknown]);
+            vec![out, Val::Nil]
+        }
         "AddKnownTypes"
         | "AddKnownTypeWithName"
         | "AddUnversionedTypes"
@@ -892,6 +986,21 @@ fn scheme_method(
         | "RegisterInputDefaults" => vec![Val::Nil],
         "SetVersionPriority" => vec![Val::Nil],
         _ => vec![Val::Unknown],
+    }
+}
+
+/// Whether a package name is an API version: `v1`, `v1beta2`, `v1alpha1`.
+fn is_version_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('v') else {
+        return false;
+    };
+    let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    if digits.len() == rest.len() {
+        return false;
+    }
+    match ["alpha", "beta"].iter().find_map(|k| digits.strip_prefix(k)) {
+        Some(n) => n.chars().all(|c| c.is_ascii_digit()),
+        None => digits.is_empty(),
     }
 }
 

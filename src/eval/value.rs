@@ -84,6 +84,8 @@ pub enum Place {
     Field(ObjId, String),
     /// An element of a slice or a value of a map object.
     Index(ObjId, Box<Val>),
+    /// `pflag.CommandLine` (or the standard library's, when true), which a program may replace.
+    CommandLine(bool),
 }
 
 /// Something that can be called.
@@ -292,6 +294,8 @@ pub fn deref(heap: &[Obj], v: &Val) -> Option<ObjId> {
 
 pub fn read_place(heap: &[Obj], place: &Place) -> Val {
     match place {
+        // The evaluator reads these itself.
+        Place::CommandLine(_) => Val::Unknown,
         Place::Cell(c) => read_cell(heap, *c),
         Place::Field(obj, name) => match &heap[*obj] {
             Obj::Struct { fields, .. } => fields.get(name).cloned().unwrap_or(Val::Unknown),

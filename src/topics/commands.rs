@@ -516,7 +516,13 @@ fn emit_tree(
         ids.insert(c, if *n == 1 { base } else { format!("{base}#{n}") });
         out.seen_literals.insert(site);
         let mut path = parent_path;
-        path.push(command_name(w, c).unwrap_or_else(|| "?".to_string()));
+        // A path starts with what the user types: the binary's name (cobra's help shows the root's name, which
+        // may differ: kubectl-convert's root is `convert`).
+        let own_name = match (c == root, binary) {
+            (true, Some(dir)) if reached => dir.rsplit('/').next().map(str::to_string),
+            _ => command_name(w, c),
+        };
+        path.push(own_name.unwrap_or_else(|| "?".to_string()));
         for &child in cmd.children.iter().rev() {
             stack.push((child, path.clone()));
         }
@@ -604,8 +610,22 @@ fn emit_tree(
     // cobra's `help` command, which a root gets when it has subcommands and no `help` of its own.
     let cmd = command(w, root);
     if reached && !cmd.children.is_empty() && !children_named(w, root, "help") {
-        let path = command_name(w, root).unwrap_or_else(|| "?".to_string());
-        out.commands.push(help_command(&ids[&root], &path, binary, cmd, cx));
+        let name = command_name(w, root).unwrap_or_else(|| "?".to_string());
+        let path = binary
+            .and_then(|dir| dir.rsplit('/').next())
+            .unwrap_or(&name)
+            .to_string();
+        let mut help = help_command(&ids[&root], &path, &name, binary, cmd, cx);
+        // It inherits the root's persistent flags, as every subcommand does.
+        help.flags.extend(
+            command_flags(cx, w, root, true)
+                .into_iter()
+                .map(|(_, f)| f)
+                .filter(|f| f.persistent && f.name != "help")
+                .map(|f| CommandFlag { inherited: true, ..f }),
+        );
+        help.flags.sort_by(|a, b| a.name.cmp(&b.name));
+        out.commands.push(help);
     }
     ids[&root].clone()
 }
@@ -617,8 +637,16 @@ fn children_named(w: &World, c: ObjId, name: &str) -> bool {
         .any(|&ch| command_name(w, ch).as_deref() == Some(name))
 }
 
-/// cobra's default `help` command of a root with subcommands.
-fn help_command(root_id: &str, root_path: &str, binary: Option<&str>, root: &CommandObj, cx: &Cx) -> Command {
+/// cobra's default `help` command of a root with subcommands: `root_path` is how the user reaches the root,
+/// `root_name` the root's own name, which cobra's text uses.
+fn help_command(
+    root_id: &str,
+    root_path: &str,
+    root_name: &str,
+    binary: Option<&str>,
+    root: &CommandObj,
+    cx: &Cx,
+) -> Command {
     Command {
         id: format!("{root_id}/help"),
         file: cx.path(root.file).to_string(),
@@ -631,7 +659,7 @@ fn help_command(root_id: &str, root_path: &str, binary: Option<&str>, root: &Com
         use_full: Some("help [command]".to_string()),
         short: Some("Help about any command".to_string()),
         long: Some(format!(
-            "Help provides help for any command in the application.\nSimply type {root_path} help [path to command] for full details."
+            "Help provides help for any command in the application.\nSimply type {root_name} help [path to command] for full details."
         )),
         parent: Some(root_id.to_string()),
         flags: vec![help_flag("help")],
