@@ -6,6 +6,7 @@ mod support;
 mod cli;
 mod diff;
 mod differential;
+mod helpwalk;
 mod invariants;
 mod lower;
 mod model;

@@ -944,13 +944,24 @@ impl<'m> Evaluator<'m> {
                 }
             }
             _ => {
-                // A literal whose type is not known: keep its keyed values, so that fields read later are found.
+                // A literal of a struct type without a name, or whose type is not known: its keyed values, and for
+                // the first, its values in field order.
+                let order = match &ty {
+                    Ty::Struct(names) => names.as_ref().clone(),
+                    _ => Vec::new(),
+                };
                 let mut fields = std::collections::BTreeMap::new();
-                for el in elements {
-                    if let Some(Expr::Ident(k)) = &el.key {
-                        let v = self.eval(frame, &el.value);
-                        fields.insert(k.clone(), v);
-                    }
+                for (i, el) in elements.iter().enumerate() {
+                    let name = match &el.key {
+                        Some(Expr::Ident(k)) => k.clone(),
+                        Some(_) => continue,
+                        None => match order.get(i) {
+                            Some(n) => n.clone(),
+                            None => continue,
+                        },
+                    };
+                    let v = self.eval(frame, &el.value);
+                    fields.insert(name, v);
                 }
                 Val::Obj(self.alloc(Obj::Struct { ty: ty.clone(), fields }))
             }

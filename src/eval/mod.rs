@@ -945,7 +945,15 @@ impl<'m> Evaluator<'m> {
             TypeExpr::Paren(inner) => self.resolve_type(pkg, file, inner),
             TypeExpr::Func(_) | TypeExpr::Chan { .. } => Ty::Func,
             TypeExpr::Interface(_) => Ty::Interface,
-            TypeExpr::Struct(_) => Ty::Struct,
+            TypeExpr::Struct(fields) => Ty::Struct(Rc::new(
+                fields
+                    .iter()
+                    .flat_map(|f| match f.names.is_empty() {
+                        true => vec![embedded_name(&f.ty).unwrap_or("_").to_string()],
+                        false => f.names.clone(),
+                    })
+                    .collect(),
+            )),
             _ => Ty::Unknown,
         }
     }

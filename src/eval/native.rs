@@ -330,6 +330,20 @@ pub fn field(ev: &mut Evaluator, v: &Val, name: &str) -> Option<Val> {
             | "ValidArgs" | "SuggestFor" | "DisableFlagParsing" | "SilenceUsage" | "SilenceErrors" => {
                 Some(c.fields.get(name).cloned().unwrap_or(Val::Unknown))
             }
+            // A struct of settings, kept in the command's fields so that `c.CompletionOptions.X = true` is seen.
+            "CompletionOptions" => match c.fields.get(name) {
+                Some(v) => Some(v.clone()),
+                None => {
+                    let options = Val::Obj(ev.alloc(Obj::Struct {
+                        ty: Ty::External("github.com/spf13/cobra.CompletionOptions".to_string()),
+                        fields: Default::default(),
+                    }));
+                    if let Obj::Command(c) = &mut ev.heap[obj] {
+                        c.fields.insert(name.to_string(), options.clone());
+                    }
+                    Some(options)
+                }
+            },
             _ => None,
         },
         _ => None,
@@ -757,7 +771,7 @@ fn method(ev: &mut Evaluator, frame: &Frame, recv: &Val, name: &str, args: Vec<V
                 "FlagUsages" | "FlagUsagesWrapped" => {
                     if let Some(c) = ev.helping {
                         if let Obj::Command(cmd) = &mut ev.heap[c] {
-                            if !set.command && !cmd.usage_sets.contains(&obj) {
+                            if !cmd.usage_sets.contains(&obj) {
                                 cmd.usage_sets.push(obj);
                             }
                         }
@@ -1280,9 +1294,15 @@ fn mark(ev: &mut Evaluator, set: ObjId, method: &str, name: &str, message: Optio
 }
 
 /// A copy of a flag (a standard library flag taken into pflag: `PFlagFromGoFlag`, `AddGoFlagSet`).
+/// A standard library flag as pflag's `PFlagFromGoFlag` makes it: a one-letter name is its shorthand too.
 fn copy_flag(ev: &mut Evaluator, id: ObjId) -> ObjId {
     match ev.heap[id].clone() {
-        Obj::Flag(f) => ev.alloc(Obj::Flag(f)),
+        Obj::Flag(mut f) => {
+            if f.name.chars().count() == 1 {
+                f.shorthand = f.name.clone();
+            }
+            ev.alloc(Obj::Flag(f))
+        }
         _ => id,
     }
 }

@@ -156,7 +156,8 @@ pub enum Ty {
     Map(Box<Ty>, Box<Ty>),
     Func,
     Interface,
-    Struct,
+    /// A struct type without a name, with its fields' names in order (for literals without keys).
+    Struct(Rc<Vec<String>>),
     Unknown,
 }
 

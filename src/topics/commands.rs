@@ -120,6 +120,10 @@ pub struct Command {
     pub children: Vec<String>,
     /// Every flag the command accepts, its own first, then those it inherits, each group by name.
     pub flags: Vec<CommandFlag>,
+    /// The flag sets its help prints in sections, in their order (`generic`, `etcd`...), when its help or usage
+    /// function prints sets of its own (a `NamedFlagSets`); the `flag_set` of its flags names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flag_sets: Vec<String>,
 }
 
 /// A flag as a command accepts it.
@@ -282,6 +286,31 @@ struct Out {
     /// Literal and registration sites some run has reported.
     seen_literals: BTreeSet<(FileId, u32)>,
     seen_registrations: BTreeSet<(FileId, u32)>,
+    /// The tree's cobra adds a default `completion` command to a root with subcommands (cobra 1.2 and later).
+    completion: bool,
+}
+
+/// The version of cobra a tree builds with, from `vendor/modules.txt` or `go.mod`: `(major, minor)`.
+fn cobra_version(sources: &Sources) -> Option<(u32, u32)> {
+    const COBRA: &str = "github.com/spf13/cobra ";
+    let line = sources
+        .read("vendor/modules.txt")
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("# ")
+                    .and_then(|l| l.strip_prefix(COBRA))
+                    .map(str::to_string)
+            })
+        })
+        .or_else(|| {
+            let gomod = sources.read("go.mod")?;
+            gomod.lines().find_map(|l| {
+                let l = l.trim().trim_start_matches("require").trim();
+                l.strip_prefix(COBRA).map(str::to_string)
+            })
+        })?;
+    let mut parts = line.trim().trim_start_matches('v').split(['.', ' ', '-']);
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
 pub(crate) fn extract(cx: &Cx, def: &CommandsDef, mains: &MainPackages, sources: &Sources) -> CommandsReport {
@@ -294,6 +323,7 @@ pub(crate) fn extract(cx: &Cx, def: &CommandsDef, mains: &MainPackages, sources:
         made: HashMap::new(),
         seen_literals: BTreeSet::new(),
         seen_registrations: BTreeSet::new(),
+        completion: cobra_version(sources).is_some_and(|v| v >= (1, 2)),
     };
 
     // Each binary, run in a world of its own. A tree several binaries build belongs to the binary named like its
@@ -561,6 +591,23 @@ fn emit_tree(
         let is_root = *c == root;
         if reached && is_root && !cmd.children.is_empty() && !children_named(w, *c, "help") {
             children.push(format!("{id}/help"));
+            if out.completion && !children_named(w, *c, "completion") && !completion_disabled(w, cmd) {
+                children.push(format!("{id}/completion"));
+            }
+        }
+        let mut flag_sets: Vec<String> = Vec::new();
+        for &set in &cmd.usage_sets {
+            // A set printed under its own name, else (a copy made to print it: `PrintSections`) under the set
+            // its flags were registered on.
+            let label = match &w.heap[set] {
+                _ if set == w.pflag_command_line || set == w.go_command_line => Some("global".to_string()),
+                Obj::FlagSet(fs) if !fs.name.is_empty() => Some(fs.name.clone()),
+                Obj::FlagSet(fs) => fs.flags.first().and_then(|&f| flag_set_label(w, flag_obj(w, f))),
+                _ => None,
+            };
+            if let Some(label) = label.filter(|l| !flag_sets.contains(l)) {
+                flag_sets.push(label);
+            }
         }
         let flags = command_flags(cx, w, *c, is_root && reached)
             .into_iter()
@@ -605,6 +652,7 @@ fn emit_tree(
                 .map(|(f, l)| format!("{}:{l}", cx.path(f))),
             children,
             flags,
+            flag_sets,
         });
     }
     // cobra's `help` command, which a root gets when it has subcommands and no `help` of its own.
@@ -617,15 +665,43 @@ fn emit_tree(
             .to_string();
         let mut help = help_command(&ids[&root], &path, &name, binary, cmd, cx);
         // It inherits the root's persistent flags, as every subcommand does.
-        help.flags.extend(
-            command_flags(cx, w, root, true)
-                .into_iter()
-                .map(|(_, f)| f)
-                .filter(|f| f.persistent && f.name != "help")
-                .map(|f| CommandFlag { inherited: true, ..f }),
-        );
+        let mut names = BTreeSet::from(["help".to_string()]);
+        for f in set_flags(w, cmd.persistent)
+            .into_iter()
+            .chain(set_flags(w, w.pflag_command_line))
+        {
+            if names.insert(flag_obj(w, f).name.clone()) {
+                help.flags.push(command_flag(cx, w, f, true, true));
+            }
+        }
         help.flags.sort_by(|a, b| a.name.cmp(&b.name));
+        let inherited: Vec<CommandFlag> = help.flags.iter().filter(|f| f.inherited).cloned().collect();
         out.commands.push(help);
+        if out.completion && !children_named(w, root, "completion") {
+            let options = cmd
+                .fields
+                .get("CompletionOptions")
+                .and_then(|v| w.deref(v))
+                .map(|o| &w.heap[o]);
+            let option = |name: &str| match options {
+                Some(Obj::Struct { fields, .. }) => fields.get(name).and_then(Val::as_bool).unwrap_or(false),
+                _ => false,
+            };
+            if !option("DisableDefaultCmd") {
+                let no_desc = !option("DisableNoDescFlag") && !option("DisableDescriptions");
+                let hidden = option("HiddenDefaultCmd");
+                out.commands.extend(completion_commands(
+                    &ids[&root],
+                    &path,
+                    binary,
+                    cmd,
+                    cx,
+                    &inherited,
+                    no_desc,
+                    hidden,
+                ));
+            }
+        }
     }
     ids[&root].clone()
 }
@@ -667,6 +743,87 @@ fn help_command(
     }
 }
 
+/// Whether a root turns cobra's default `completion` command off (`CompletionOptions.DisableDefaultCmd`).
+fn completion_disabled(w: &World, root: &CommandObj) -> bool {
+    match root
+        .fields
+        .get("CompletionOptions")
+        .and_then(|v| w.deref(v))
+        .map(|o| &w.heap[o])
+    {
+        Some(Obj::Struct { fields, .. }) => fields.get("DisableDefaultCmd").and_then(Val::as_bool).unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// cobra's default `completion` command of a root with subcommands, and one subcommand per shell, each with
+/// `--no-descriptions` unless the root turns it off; they inherit the root's persistent flags.
+#[allow(clippy::too_many_arguments)]
+fn completion_commands(
+    root_id: &str,
+    root_path: &str,
+    binary: Option<&str>,
+    root: &CommandObj,
+    cx: &Cx,
+    inherited: &[CommandFlag],
+    no_desc: bool,
+    hidden: bool,
+) -> Vec<Command> {
+    let id = format!("{root_id}/completion");
+    let path = format!("{root_path} completion");
+    let make = |id: String, parent: &str, path: String, name: &str, short: String, extra: Vec<CommandFlag>| {
+        let mut flags = vec![help_flag(name)];
+        flags.extend(extra);
+        flags.sort_by(|a, b| a.name.cmp(&b.name));
+        flags.extend(inherited.iter().cloned());
+        Command {
+            id,
+            file: cx.path(root.file).to_string(),
+            line: root.line,
+            package: cx.model.pkg(root.pkg).import_path.clone(),
+            function: "(*cobra.Command).InitDefaultCompletionCmd".to_string(),
+            binary: binary.map(str::to_string),
+            path: Some(path),
+            name: Some(name.to_string()),
+            use_full: Some(name.to_string()),
+            short: Some(short),
+            parent: Some(parent.to_string()),
+            flags,
+            ..Command::default()
+        }
+    };
+    let shells = ["bash", "zsh", "fish", "powershell"];
+    let mut top = make(
+        id.clone(),
+        root_id,
+        path.clone(),
+        "completion",
+        "Generate the autocompletion script for the specified shell".to_string(),
+        Vec::new(),
+    );
+    top.hidden = hidden;
+    top.children = shells.iter().map(|s| format!("{id}/{s}")).collect();
+    let mut out = vec![top];
+    for shell in shells {
+        let no_descriptions = CommandFlag {
+            name: "no-descriptions".to_string(),
+            ty: "bool".to_string(),
+            default_value: Some("false".to_string()),
+            usage: Some("disable completion descriptions".to_string()),
+            ..CommandFlag::default()
+        };
+        out.push(make(
+            format!("{id}/{shell}"),
+            &id,
+            format!("{path} {shell}"),
+            shell,
+            format!("Generate the autocompletion script for {shell}"),
+            if no_desc { vec![no_descriptions] } else { Vec::new() },
+        ));
+    }
+    out
+}
+
 /// cobra's `-h, --help` of a command.
 fn help_flag(name: &str) -> CommandFlag {
     CommandFlag {
@@ -706,9 +863,9 @@ fn command_flags(cx: &Cx, w: &World, c: ObjId, root: bool) -> Vec<(Option<ObjId>
         let mut list: Vec<(Option<ObjId>, CommandFlag)> = cmd
             .usage_sets
             .iter()
-            .flat_map(|&set| set_flags(w, set))
-            .filter(|&f| names.insert(flag_obj(w, f).name.clone()))
-            .map(|f| (Some(f), command_flag(cx, w, f, false, false)))
+            .flat_map(|&set| set_flags(w, set).into_iter().map(move |f| (set, f)))
+            .filter(|&(_, f)| names.insert(flag_obj(w, f).name.clone()))
+            .map(|(set, f)| (Some(f), command_flag(cx, w, f, set == cmd.persistent, false)))
             .collect();
         list.sort_by(|a, b| a.1.name.cmp(&b.1.name));
         return list;

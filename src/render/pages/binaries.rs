@@ -9,7 +9,7 @@ use super::{crumbs, topic_value, Builder, PageSpec};
 use crate::render::diagram::{self, TreeNode};
 use crate::render::links::{binary_slugs, entry_page, rel, slug, topic_page, PageId};
 use crate::topics::binaries::{BinariesReport, Binary};
-use crate::topics::commands::{Command, Flag};
+use crate::topics::commands::{Command, CommandFlag, Flag};
 use crate::topics::{Kind, Report, TopicDef};
 
 /// The page of the binary in folder `dir`.
@@ -154,27 +154,49 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
         .iter()
         .map(|p| (p.command.id.as_str(), p.anchor.clone()))
         .collect();
+    // One search entry per flag name on a binary's page: the first command that has it as its own.
+    let mut searched = BTreeSet::new();
     let command_values: Vec<Value> = order
         .iter()
         .map(|p| {
             let c = p.command;
             let anchor = p.anchor.clone();
             let path = p.path.join(" ");
-            let own_flags: Vec<Value> = flags
-                .iter()
-                .filter(|f| f.command.as_deref() == Some(c.id.as_str()))
-                .map(|f| flag_value(b, id, f))
-                .collect();
-            b.search(&path, "command", c.short.as_deref().unwrap_or(""), id, &anchor);
-            for f in &own_flags {
-                b.search(
-                    &format!("--{}", f["name"].as_str().unwrap_or("")),
-                    "flag",
-                    &path,
-                    id,
-                    &anchor,
-                );
+            // The flags the command accepts, as its --help lists them: its own by flag set (a `NamedFlagSets`
+            // section, the global set), then those inherited from its ancestors.
+            // Sections only where its help prints several (one set, or cobra's own help: one table).
+            let sectioned = c.flag_sets.len() > 1;
+            let title_of = |set: Option<&str>| match set {
+                _ if !sectioned => String::new(),
+                None => String::new(),
+                Some("global") => "Global flags".to_string(),
+                Some(set) => format!("{} flags", capitalised(set)),
+            };
+            // The sections its help prints, in its order; others as they come.
+            let mut sections: Vec<(String, Vec<Value>)> =
+                c.flag_sets.iter().map(|s| (title_of(Some(s)), Vec::new())).collect();
+            let mut inherited = Vec::new();
+            for f in &c.flags {
+                let value = command_flag_value(b, id, f);
+                if f.inherited {
+                    inherited.push(value);
+                    continue;
+                }
+                if searched.insert(f.name.clone()) {
+                    b.search(&format!("--{}", f.name), "flag", &path, id, &anchor);
+                }
+                let title = title_of(f.flag_set.as_deref());
+                match sections.iter_mut().find(|(t, _)| *t == title) {
+                    Some((_, list)) => list.push(value),
+                    None => sections.push((title, vec![value])),
+                }
             }
+            b.search(&path, "command", c.short.as_deref().unwrap_or(""), id, &anchor);
+            let sections: Vec<Value> = sections
+                .into_iter()
+                .filter(|(_, flags)| !flags.is_empty())
+                .map(|(title, flags)| json!({"title": title, "flags": flags}))
+                .collect();
             json!({
                 "anchor": anchor,
                 "path": path,
@@ -190,7 +212,8 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
                 "src": b.src(id, &c.file, c.line),
                 "location": format!("{}:{}", c.file, c.line),
                 "function": c.function,
-                "flags": own_flags,
+                "sections": sections,
+                "inherited": inherited,
             })
         })
         .collect();
@@ -305,6 +328,34 @@ fn command_tree(
         note: c.short.clone(),
         href: anchors.get(c.id.as_str()).map(|a| rel(page, page, Some(a))),
         children,
+    }
+}
+
+/// A flag as a command's table shows it: the default as --help prints it (else the expression, marked as
+/// computed), the deprecation message.
+fn command_flag_value(b: &Builder, page: &str, f: &CommandFlag) -> Value {
+    json!({
+        "name": f.name,
+        "shorthand": f.shorthand,
+        "type": f.ty,
+        "default": f.default,
+        "default_expr": f.default_expr,
+        "usage": f.usage.clone().or_else(|| f.usage_expr.as_ref().map(|e| format!("({e})"))),
+        "deprecated": f.deprecated.as_ref().map(|m| m.clone().unwrap_or_else(|| "deprecated".to_string())),
+        "shorthand_deprecated": f.shorthand_deprecated.is_some(),
+        "hidden": f.hidden,
+        "required": f.required,
+        "persistent": f.persistent,
+        "src": f.file.as_deref().and_then(|file| b.src(page, file, f.line.unwrap_or(1))),
+    })
+}
+
+/// `secure serving` -> `Secure serving`, for a flag set's heading.
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
