@@ -253,6 +253,13 @@ fn join(list: &[String]) -> Option<String> {
     Some(list.join(", "))
 }
 
+/// A flag's name as the two releases are matched by: `_` and `-` alike, as Kubernetes' word-separator
+/// normalisation (`cliflag.WordSepNormalizeFunc`, which `cli.Run` installs) accepts either spelling, so a flag
+/// whose name it rewrote (agnhost's `--retry_time` became `--retry-time`) is the same flag.
+fn flag_key(name: &str) -> String {
+    name.replace('_', "-")
+}
+
 fn binaries(c: &mut Collector, old: Option<&BinariesReport>, new: Option<&BinariesReport>) {
     use crate::topics::binaries::Binary;
     fn key(r: Option<&BinariesReport>) -> BTreeMap<String, &Binary> {
@@ -267,7 +274,7 @@ fn binaries(c: &mut Collector, old: Option<&BinariesReport>, new: Option<&Binari
                 .iter()
                 .map(|f| {
                     (
-                        format!("{} --{}", b.name, f.name),
+                        format!("{} --{}", b.name, flag_key(&f.name)),
                         FlagAt {
                             flag: f,
                             command: &b.name,
@@ -362,7 +369,7 @@ fn commands(c: &mut Collector, old: Option<&CommandsReport>, new: Option<&Comman
         cmd.flags
             .iter()
             .filter(|f| !f.inherited && f.file.is_some())
-            .map(|f| (format!("{k} --{}", f.name), FlagAt { flag: f, command: k }))
+            .map(|f| (format!("{k} --{}", flag_key(&f.name)), FlagAt { flag: f, command: k }))
             .collect()
     }
     for (k, o, n) in added_removed(c, "command-", &oc, &nc, at, about) {

@@ -898,7 +898,12 @@ impl<'m> Evaluator<'m> {
         let TypeExpr::Struct(fields) = &decl.decl.ty else {
             return None;
         };
-        if let Some(f) = fields.iter().find(|f| f.names.iter().any(|n| n == name)) {
+        // A named field, or an embedded one by its type's name.
+        let own = |f: &&crate::syntax::Field| match f.names.is_empty() {
+            true => embedded_name(&f.ty) == Some(name),
+            false => f.names.iter().any(|n| n == name),
+        };
+        if let Some(f) = fields.iter().find(own) {
             return Some((t.pkg, decl.file, f.ty.clone(), None));
         }
         // An embedded field's own field.
@@ -1512,5 +1517,57 @@ func main() {
                 ("bad".to_string(), Some("[::1]".to_string())),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod embedded_tests {
+    use super::tests::run;
+    use super::*;
+
+    #[test]
+    fn a_flag_bound_to_a_field_promoted_from_an_embedded_struct_has_its_types_name() {
+        let main = r#"package main
+
+import (
+	"flag"
+	"strconv"
+)
+
+type Level int32
+
+func (l *Level) String() string     { return strconv.Itoa(int(*l)) }
+func (l *Level) Set(v string) error { return nil }
+
+type settings struct {
+	verbosity Level
+}
+
+type loggingT struct {
+	settings
+	other int
+}
+
+var logging loggingT
+
+func init() {
+	logging.verbosity = 2
+}
+
+func main() {
+	flag.Var(&logging.verbosity, "v", "number for the log level verbosity")
+	flag.Parse()
+}
+"#;
+        let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
+        let flags: Vec<_> = w
+            .flags
+            .iter()
+            .filter_map(|&f| match &w.heap[f] {
+                Obj::Flag(f) => Some((f.name.clone(), f.ty.clone(), f.def_value.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(flags, [("v".to_string(), "Level".to_string(), Some("2".to_string()))]);
     }
 }
