@@ -449,11 +449,9 @@ fn emit_run(
         binary: main.dir.clone(),
         command: root_id,
         text,
-        flags: if root.is_none() {
-            program_flags(cx, world)
-        } else {
-            Vec::new()
-        },
+        // The flags of a program that parses a set of its own, besides any command tree (etcd's server parses
+        // its flags unless it is run as `etcd gateway`).
+        flags: program_flags(cx, world),
     }
 }
 
@@ -918,11 +916,19 @@ fn command_flags(cx: &Cx, w: &World, c: ObjId, root: bool) -> Vec<(Option<ObjId>
     list
 }
 
-/// The flags of a binary that has no commands: those of the flag sets its `main` parses.
+/// The flags of a program apart from its commands: those of the flag sets its `main` parses that are no
+/// command's (all of them, for a binary without commands).
 fn program_flags(cx: &Cx, w: &World) -> Vec<CommandFlag> {
+    // A set a command's help prints is that command's (kubelet parses its `cleanFlagSet` itself).
+    let printed: BTreeSet<ObjId> = w
+        .commands
+        .iter()
+        .flat_map(|&c| command(w, c).usage_sets.iter().copied())
+        .collect();
+    let own = |set: ObjId| matches!(&w.heap[set], Obj::FlagSet(fs) if fs.command) || printed.contains(&set);
     let mut seen = BTreeSet::new();
     let mut list = Vec::new();
-    for &set in &w.parsed {
+    for &set in w.parsed.iter().filter(|&&set| !own(set)) {
         for f in set_flags(w, set) {
             if seen.insert(flag_obj(w, f).name.clone()) {
                 list.push(command_flag(cx, w, f, false, false));

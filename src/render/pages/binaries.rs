@@ -266,8 +266,16 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
             })
         })
         .collect();
+    // The flags the program parses apart from any command (all of a binary without cobra).
+    let program_flags: Vec<Value> = bin.flags.iter().map(|f| command_flag_value(b, id, f)).collect();
+    for f in &bin.flags {
+        if searched.insert(f.name.clone()) {
+            b.search(&format!("--{}", f.name), "flag", &bin.name, id, "flags");
+        }
+    }
     let context = json!({
         "topic": topic_value(def),
+        "program_flags": program_flags,
         "name": bin.name,
         "dir": bin.dir,
         "summary": bin.summary,
