@@ -34,6 +34,8 @@ pub struct Evaluator<'m> {
     sources: &'m Sources,
     /// The text of each file read so far, with the byte offset of each line.
     texts: HashMap<FileId, Rc<(String, Vec<usize>)>>,
+    /// The import path each qualifier of a file stands for, as found so far.
+    qualifiers: std::cell::RefCell<HashMap<(FileId, String), Option<String>>>,
     /// Every function and method declaration of the model, by file and line.
     decls: HashMap<(FileId, u32), &'m FuncDecl>,
     /// The code of each function run so far, by file and line.
@@ -135,6 +137,7 @@ impl<'m> Evaluator<'m> {
                 .flat_map(|p| p.funcs.iter().chain(p.methods.iter()))
                 .map(|f| ((f.file, f.decl.line), &f.decl))
                 .collect(),
+            qualifiers: Default::default(),
             funcs_code: HashMap::new(),
             vars_code: HashMap::new(),
             heap: Vec::new(),
@@ -753,6 +756,18 @@ impl<'m> Evaluator<'m> {
         Some((entry.owner.pkg, file, decl, receiver))
     }
 
+    /// The import path a package qualifier stands for in a file (`Model::qualifier_path`, remembered: every name
+    /// a run reads asks it).
+    pub(super) fn qualifier_path(&self, file: FileId, qualifier: &str) -> Option<String> {
+        let key = (file, qualifier.to_string());
+        if let Some(path) = self.qualifiers.borrow().get(&key) {
+            return path.clone();
+        }
+        let path = self.model.qualifier_path(file, qualifier);
+        self.qualifiers.borrow_mut().insert(key, path.clone());
+        path
+    }
+
     /// The function or method declared at a line of a file.
     pub(super) fn decl_at(&self, file: FileId, line: u32) -> Option<&'m FuncDecl> {
         self.decls.get(&(file, line)).copied()
@@ -932,7 +947,7 @@ impl<'m> Evaluator<'m> {
                 Some(t) => Ty::Named(t),
                 None => match q {
                     Some(q) => {
-                        let path = self.model.qualifier_path(file, q).unwrap_or_else(|| q.clone());
+                        let path = self.qualifier_path(file, q).unwrap_or_else(|| q.clone());
                         Ty::External(format!("{path}.{name}"))
                     }
                     None => Ty::Unknown,
