@@ -593,6 +593,22 @@ impl<'m> Evaluator<'m> {
                     }
                 }
                 let base = self.eval(frame, operand);
+                // A method of a variable or field of a named type that is no struct (`o.Merge.Default(true)`, a
+                // `Tristate`): called on its address, so that a pointer receiver changes it.
+                if matches!(base, Val::Int(..) | Val::Str(_) | Val::Bool(_) | Val::Float(_)) && is_path(operand) {
+                    if let Some(place) = self.place(frame, operand) {
+                        let address = Val::Ref(place);
+                        if let Some((pkg, file, decl, _)) = self.method_of(&address, name) {
+                            return Val::Func(Rc::new(Callable::Func {
+                                pkg,
+                                file,
+                                line: decl.line,
+                                name: name.to_string(),
+                                receiver: Some(address),
+                            }));
+                        }
+                    }
+                }
                 self.select(frame, base, name)
             }
             Expr::Index(operand, index) => {
@@ -1115,6 +1131,16 @@ fn ty_name(ty: &Ty) -> Option<String> {
         Ty::External(n) => Some(n.clone()),
         Ty::Pointer(inner) => ty_name(inner),
         _ => None,
+    }
+}
+
+/// Whether an expression is a variable or a chain of fields (`o.Merge`), which can be evaluated again without
+/// running anything.
+fn is_path(e: &Expr) -> bool {
+    match e {
+        Expr::Ident(_) => true,
+        Expr::Selector(inner, _) | Expr::Paren(inner) => is_path(inner),
+        _ => false,
     }
 }
 

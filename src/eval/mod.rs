@@ -596,6 +596,12 @@ impl<'m> Evaluator<'m> {
         let name = func_name(decl);
         let frame = self.top_frame(pkg, file, &name);
         if let (Some(r), Some(recv)) = (&code.receiver, receiver) {
+            // A method with a value receiver gets the value a pointer points to (`Tristate.String` through
+            // `&o.Merge`).
+            let recv = match (&recv, decl.receiver.as_ref().map(|r| &r.ty)) {
+                (Val::Ref(place), Some(ty)) if !matches!(ty, TypeExpr::Pointer(_)) => self.read_place(place),
+                _ => recv,
+            };
             self.define(&frame, r, recv);
         }
         self.bind_params(&frame, &code.params, code.variadic, args, spread);
@@ -1584,5 +1590,60 @@ func main() {
             })
             .collect();
         assert_eq!(flags, [("v".to_string(), "Level".to_string(), Some("2".to_string()))]);
+    }
+
+    #[test]
+    fn a_method_of_a_field_of_a_named_int_type_changes_the_field() {
+        let main = r#"package main
+
+import "github.com/spf13/pflag"
+
+type Tristate int
+
+const (
+	Unset Tristate = iota
+	True
+	False
+)
+
+func (f *Tristate) Default(v bool) {
+	if v {
+		*f = True
+	} else {
+		*f = False
+	}
+}
+
+func (f Tristate) String() string {
+	if f == True {
+		return "true"
+	}
+	return "false"
+}
+
+func (f *Tristate) Set(v string) error { return nil }
+func (f *Tristate) Type() string       { return "tristate" }
+
+type options struct {
+	Merge Tristate
+}
+
+func main() {
+	o := &options{}
+	o.Merge.Default(true)
+	fs := pflag.NewFlagSet("tool", pflag.ContinueOnError)
+	fs.Var(&o.Merge, "merge", "merge them")
+}
+"#;
+        let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
+        let flags: Vec<_> = w
+            .flags
+            .iter()
+            .filter_map(|&f| match &w.heap[f] {
+                Obj::Flag(f) => Some((f.ty.clone(), f.def_value.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(flags, [("tristate".to_string(), Some("true".to_string()))]);
     }
 }
