@@ -325,24 +325,31 @@ fn compared_packages(args: &DiffArgs, config: &TopicConfig) -> Vec<String> {
 
 /// One side of a diff: its topics and the packages whose API is compared. Both sides read and add to one cache,
 /// so a file that is the same in both revisions is parsed once.
-fn diff_side(
+/// One side of a diff, scanned: a saved scan's topics as they are, or a tree's scan still to be read.
+enum SideScan {
+    Saved(diff::Side),
+    Scanned(Box<scanner::Scan>),
+}
+
+/// Scans one side of a diff (or reads its saved scan).
+fn scan_side(
     args: &DiffArgs,
     spec: &str,
     input: DiffInput,
     config: &TopicConfig,
     options: &scanner::ScanOptions,
     cache: &mut Cache,
-) -> Result<(diff::Side, Option<SideCounts>)> {
-    let wanted = compared_packages(args, config);
+) -> Result<SideScan> {
     let result = match input {
         DiffInput::Saved(saved) => {
+            let wanted = compared_packages(args, config);
             let topics = saved.topics(config, spec)?;
             let packages = saved
                 .packages
                 .into_iter()
                 .filter(|p| wanted.iter().any(|w| *w == p.import_path))
                 .collect();
-            return Ok((diff::Side { topics, packages }, None));
+            return Ok(SideScan::Saved(diff::Side { topics, packages }));
         }
         DiffInput::Tree(walked) => {
             let root = diff_root(args, spec);
@@ -353,8 +360,17 @@ fn diff_side(
     for diagnostic in &result.diagnostics {
         warn(format_args!("warning: {spec}: {diagnostic}"));
     }
+    Ok(SideScan::Scanned(Box::new(result)))
+}
+
+/// What the comparison reads of a scanned side: its topics, and the packages whose API it compares, owned.
+fn diff_side(args: &DiffArgs, scan: SideScan, config: &TopicConfig) -> (diff::Side, Option<SideCounts>) {
+    let result = match scan {
+        SideScan::Saved(side) => return (side, None),
+        SideScan::Scanned(result) => result,
+    };
+    let wanted = compared_packages(args, config);
     let topics = topics::extract(&result.model, &result.consts, &result.sources, config);
-    // Only what the comparison reads: the topics, and the packages whose API it compares, owned.
     let packages = wanted
         .iter()
         .filter_map(|path| result.tree_package(path))
@@ -364,8 +380,8 @@ fn diff_side(
     // Kept, not freed, while the other side is built: freeing the old side's model took 0.2 s, and the new side
     // then ran slower on the freed memory (v1.20.2 -> v1.25: 3.4% in all), for a peak 75 MiB higher (425 -> 500
     // MiB).
-    leave_to_exit(result);
-    Ok((diff::Side { topics, packages }, Some(counts)))
+    leave_to_exit(*result);
+    (diff::Side { topics, packages }, Some(counts))
 }
 
 /// The files of one scanned side of a diff, and how many of them were parsed rather than found in the cache.
@@ -408,8 +424,18 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         }
         inputs => inputs,
     };
-    let (old_side, old_counts) = diff_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
-    let (new_side, new_counts) = diff_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
+    // The old side's topics are extracted on a thread of their own while the new side is scanned: the evaluator
+    // that runs the binaries is single-threaded, and the scan has the other core.
+    let old_scan = scan_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
+    let ((old_side, old_counts), (new_side, new_counts)) = std::thread::scope(|scope| -> Result<_> {
+        let old = scope.spawn(|| diff_side(&args, old_scan, &config));
+        let new_scan = scan_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
+        let new = diff_side(&args, new_scan, &config);
+        let old = old
+            .join()
+            .map_err(|_| anyhow::anyhow!("the old side's topics could not be read"))?;
+        Ok((old, new))
+    })?;
     if any_scanned {
         if let Err(err) = cache.write() {
             warn(format_args!("warning: {}", scanner::cache_problem(&cache, &err)));
