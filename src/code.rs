@@ -126,7 +126,8 @@ pub enum Expr {
     },
     FuncLit {
         sig: Box<Signature>,
-        body: Block,
+        /// Shared with every closure made from the literal.
+        body: std::rc::Rc<Block>,
         line: u32,
     },
     TypeAssert(Box<Expr>, Option<TypeExpr>),

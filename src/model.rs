@@ -905,7 +905,8 @@ fn std_interface(canonical: &str) -> Option<&'static [(&'static str, &'static st
         .map(|(_, methods)| *methods)
 }
 
-fn is_predeclared(name: &str) -> bool {
+/// A predeclared non-interface type's canonical name: `int`, `string`, `complex128`...
+pub(crate) fn is_predeclared(name: &str) -> bool {
     matches!(
         name,
         "bool"

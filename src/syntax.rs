@@ -65,6 +65,23 @@ pub struct FuncDecl {
     pub body: Body,
 }
 
+impl FuncDecl {
+    /// `Func`, or `(*T).Method` / `(T).Method`.
+    pub fn display_name(&self) -> String {
+        match &self.receiver {
+            Some(r) => {
+                let base = r.base().map(|(b, _)| b).unwrap_or("?");
+                if r.is_pointer() {
+                    format!("(*{base}).{}", self.name)
+                } else {
+                    format!("({base}).{}", self.name)
+                }
+            }
+            None => self.name.clone(),
+        }
+    }
+}
+
 /// The facts of a function body that topics are made of. Only what a `BodyQuery` asks for is kept, so the
 /// model stays small: calls of chosen names, composite literals of chosen types, returns and switches of chosen
 /// functions, and for every method the receiver fields it touches.
@@ -224,6 +241,19 @@ pub struct Param {
     pub names: Vec<String>,
     /// `TypeExpr::Ellipsis` for a variadic parameter.
     pub ty: TypeExpr,
+}
+
+impl Param {
+    /// The names of a list of parameter groups in order, `_` for each unnamed one.
+    pub fn names_of(params: &[Param]) -> Vec<String> {
+        params
+            .iter()
+            .flat_map(|p| match p.names.is_empty() {
+                true => vec!["_".to_string()],
+                false => p.names.clone(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

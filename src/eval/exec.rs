@@ -730,24 +730,14 @@ impl<'m> Evaluator<'m> {
                 self.composite(frame, &ty, elements, *line)
             }
             Expr::FuncLit { sig, body, .. } => {
-                let params = sig
-                    .params
-                    .iter()
-                    .flat_map(|p| {
-                        if p.names.is_empty() {
-                            vec!["_".to_string()]
-                        } else {
-                            p.names.clone()
-                        }
-                    })
-                    .collect();
+                let params = crate::syntax::Param::names_of(&sig.params);
                 let variadic = sig.params.last().is_some_and(|p| matches!(p.ty, TypeExpr::Ellipsis(_)));
                 Val::Func(Rc::new(Callable::Closure {
                     pkg: frame.pkg,
                     file: frame.file,
                     params,
                     variadic,
-                    body: Rc::new(body.clone()),
+                    body: body.clone(),
                     scope: frame.scope.clone(),
                 }))
             }
@@ -911,25 +901,11 @@ impl<'m> Evaluator<'m> {
                 let under = self.model.type_decl(t).map(|d| (d.file, d.decl.ty.clone()));
                 match under {
                     Some((_, TypeExpr::Struct(fields))) => {
-                        let order: Vec<String> = fields
-                            .iter()
-                            .flat_map(|f| {
-                                if f.names.is_empty() {
-                                    vec![super::embedded_name(&f.ty).unwrap_or("_").to_string()]
-                                } else {
-                                    f.names.clone()
-                                }
-                            })
-                            .collect();
+                        let order = super::field_order(&fields);
                         let mut set = std::collections::BTreeMap::new();
                         for (i, el) in elements.iter().enumerate() {
-                            let name = match &el.key {
-                                Some(Expr::Ident(k)) => k.clone(),
-                                Some(_) => continue,
-                                None => match order.get(i) {
-                                    Some(n) => n.clone(),
-                                    None => continue,
-                                },
+                            let Some(name) = element_field(el, i, &order) else {
+                                continue;
                             };
                             let field_ty = self
                                 .field_type(t, &name)
@@ -968,13 +944,8 @@ impl<'m> Evaluator<'m> {
                 };
                 let mut fields = std::collections::BTreeMap::new();
                 for (i, el) in elements.iter().enumerate() {
-                    let name = match &el.key {
-                        Some(Expr::Ident(k)) => k.clone(),
-                        Some(_) => continue,
-                        None => match order.get(i) {
-                            Some(n) => n.clone(),
-                            None => continue,
-                        },
+                    let Some(name) = element_field(el, i, &order) else {
+                        continue;
                     };
                     let v = self.eval(frame, &el.value);
                     fields.insert(name, v);
@@ -1131,6 +1102,15 @@ fn ty_name(ty: &Ty) -> Option<String> {
         Ty::External(n) => Some(n.clone()),
         Ty::Pointer(inner) => ty_name(inner),
         _ => None,
+    }
+}
+
+/// The field the `i`-th element of a struct literal sets: its key, else the `i`-th of the fields in order.
+fn element_field(el: &Element, i: usize, order: &[String]) -> Option<String> {
+    match &el.key {
+        Some(Expr::Ident(k)) => Some(k.clone()),
+        Some(_) => None,
+        None => order.get(i).cloned(),
     }
 }
 

@@ -593,13 +593,13 @@ impl<'m> Evaluator<'m> {
         let Some(code) = self.func_code(file, decl.line, decl.end_line) else {
             return unknown();
         };
-        let name = func_name(decl);
+        let name = decl.display_name();
         let frame = self.top_frame(pkg, file, &name);
         if let (Some(r), Some(recv)) = (&code.receiver, receiver) {
             // A method with a value receiver gets the value a pointer points to (`Tristate.String` through
             // `&o.Merge`).
-            let recv = match (&recv, decl.receiver.as_ref().map(|r| &r.ty)) {
-                (Val::Ref(place), Some(ty)) if !matches!(ty, TypeExpr::Pointer(_)) => self.read_place(place),
+            let recv = match (&recv, &decl.receiver) {
+                (Val::Ref(place), Some(r)) if !r.is_pointer() => self.read_place(place),
                 _ => recv,
             };
             self.define(&frame, r, recv);
@@ -971,15 +971,7 @@ impl<'m> Evaluator<'m> {
             TypeExpr::Paren(inner) => self.resolve_type(pkg, file, inner),
             TypeExpr::Func(_) | TypeExpr::Chan { .. } => Ty::Func,
             TypeExpr::Interface(_) => Ty::Interface,
-            TypeExpr::Struct(fields) => Ty::Struct(Rc::new(
-                fields
-                    .iter()
-                    .flat_map(|f| match f.names.is_empty() {
-                        true => vec![embedded_name(&f.ty).unwrap_or("_").to_string()],
-                        false => f.names.clone(),
-                    })
-                    .collect(),
-            )),
+            TypeExpr::Struct(fields) => Ty::Struct(Rc::new(field_order(fields))),
             _ => Ty::Unknown,
         }
     }
@@ -1030,6 +1022,17 @@ impl<'m> Evaluator<'m> {
     }
 }
 
+/// A struct type's field names in order, an embedded field by its type's name: what an unkeyed literal sets.
+fn field_order(fields: &[crate::syntax::Field]) -> Vec<String> {
+    fields
+        .iter()
+        .flat_map(|f| match f.names.is_empty() {
+            true => vec![embedded_name(&f.ty).unwrap_or("_").to_string()],
+            false => f.names.clone(),
+        })
+        .collect()
+}
+
 fn embedded_name(ty: &TypeExpr) -> Option<&str> {
     match ty {
         TypeExpr::Pointer(inner) | TypeExpr::Paren(inner) => embedded_name(inner),
@@ -1039,29 +1042,9 @@ fn embedded_name(ty: &TypeExpr) -> Option<&str> {
     }
 }
 
+/// A predeclared type's name, as written: the model's non-interface types, their aliases and the interfaces.
 fn is_basic(name: &str) -> bool {
-    matches!(
-        name,
-        "bool"
-            | "string"
-            | "int"
-            | "int8"
-            | "int16"
-            | "int32"
-            | "int64"
-            | "uint"
-            | "uint8"
-            | "uint16"
-            | "uint32"
-            | "uint64"
-            | "uintptr"
-            | "byte"
-            | "rune"
-            | "float32"
-            | "float64"
-            | "error"
-            | "any"
-    )
+    crate::model::is_predeclared(name) || matches!(name, "byte" | "rune" | "error" | "any")
 }
 
 fn basic_zero(name: &str) -> Val {
@@ -1098,21 +1081,6 @@ fn const_val(v: &ConstValue, ty: Option<&TypeExpr>) -> Val {
         }
         ConstValue::String(s) => Val::Str(s.clone()),
         ConstValue::Bool(b) => Val::Bool(*b),
-    }
-}
-
-/// `Func`, or `(*T).Method` / `(T).Method`.
-fn func_name(func: &FuncDecl) -> String {
-    match &func.receiver {
-        Some(r) => {
-            let base = r.base().map(|(b, _)| b).unwrap_or("?");
-            if r.is_pointer() {
-                format!("(*{base}).{}", func.name)
-            } else {
-                format!("({base}).{}", func.name)
-            }
-        }
-        None => func.name.clone(),
     }
 }
 
@@ -1161,6 +1129,23 @@ pub(crate) mod tests {
             .expect("the main package");
         ev.run_main(pkg);
         ev.take_world()
+    }
+
+    /// The flags a run registered, in order: name and `DefValue`.
+    pub fn flag_defaults(w: &World) -> Vec<(String, Option<String>)> {
+        flags(w).map(|f| (f.name.clone(), f.def_value.clone())).collect()
+    }
+
+    /// The flags a run registered, in order: name and type.
+    pub fn flag_types(w: &World) -> Vec<(String, String)> {
+        flags(w).map(|f| (f.name.clone(), f.ty.clone())).collect()
+    }
+
+    fn flags(w: &World) -> impl Iterator<Item = &FlagObj> {
+        w.flags.iter().map(|&f| match &w.heap[f] {
+            Obj::Flag(flag) => flag.as_ref(),
+            _ => unreachable!("a registered flag is a flag object"),
+        })
     }
 
     fn command_names(w: &World) -> Vec<String> {
@@ -1270,18 +1255,7 @@ func main() {
 
 #[cfg(test)]
 mod scheme_tests {
-    use super::tests::run;
-    use super::*;
-
-    fn flag_defaults(w: &World) -> Vec<(String, Option<String>)> {
-        w.flags
-            .iter()
-            .map(|&f| match &w.heap[f] {
-                Obj::Flag(flag) => (flag.name.clone(), flag.def_value.clone()),
-                _ => unreachable!(),
-            })
-            .collect()
-    }
+    use super::tests::{flag_defaults, run};
 
     #[test]
     fn defaults_set_through_a_schemes_defaulting_and_conversion_functions_are_seen() {
@@ -1490,8 +1464,7 @@ func main() {
 
 #[cfg(test)]
 mod net_tests {
-    use super::tests::run;
-    use super::*;
+    use super::tests::{flag_defaults, run};
 
     #[test]
     fn ip_addresses_parse_and_compare_as_in_go() {
@@ -1522,14 +1495,7 @@ func main() {
 }
 "#;
         let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
-        let defaults: Vec<_> = w
-            .flags
-            .iter()
-            .filter_map(|&f| match &w.heap[f] {
-                Obj::Flag(f) => Some((f.name.clone(), f.def_value.clone())),
-                _ => None,
-            })
-            .collect();
+        let defaults = flag_defaults(&w);
         assert_eq!(
             defaults,
             [
@@ -1543,8 +1509,7 @@ func main() {
 
 #[cfg(test)]
 mod embedded_tests {
-    use super::tests::run;
-    use super::*;
+    use super::tests::{flag_defaults, flag_types, run};
 
     #[test]
     fn a_flag_bound_to_a_field_promoted_from_an_embedded_struct_has_its_types_name() {
@@ -1581,15 +1546,8 @@ func main() {
 }
 "#;
         let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
-        let flags: Vec<_> = w
-            .flags
-            .iter()
-            .filter_map(|&f| match &w.heap[f] {
-                Obj::Flag(f) => Some((f.name.clone(), f.ty.clone(), f.def_value.clone())),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(flags, [("v".to_string(), "Level".to_string(), Some("2".to_string()))]);
+        assert_eq!(flag_types(&w), [("v".to_string(), "Level".to_string())]);
+        assert_eq!(flag_defaults(&w), [("v".to_string(), Some("2".to_string()))]);
     }
 
     #[test]
@@ -1636,14 +1594,7 @@ func main() {
 }
 "#;
         let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
-        let flags: Vec<_> = w
-            .flags
-            .iter()
-            .filter_map(|&f| match &w.heap[f] {
-                Obj::Flag(f) => Some((f.ty.clone(), f.def_value.clone())),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(flags, [("tristate".to_string(), Some("true".to_string()))]);
+        assert_eq!(flag_types(&w), [("merge".to_string(), "tristate".to_string())]);
+        assert_eq!(flag_defaults(&w), [("merge".to_string(), Some("true".to_string()))]);
     }
 }

@@ -44,18 +44,7 @@ impl<'a> Lower<'a> {
         });
         let sig = self.signature(node);
         let variadic = sig.params.last().is_some_and(|p| matches!(p.ty, TypeExpr::Ellipsis(_)));
-        let names = |params: &[crate::syntax::Param]| -> Vec<String> {
-            params
-                .iter()
-                .flat_map(|p| {
-                    if p.names.is_empty() {
-                        vec!["_".to_string()]
-                    } else {
-                        p.names.clone()
-                    }
-                })
-                .collect()
-        };
+        let names = crate::syntax::Param::names_of;
         let results = sig
             .results
             .iter()
@@ -469,10 +458,11 @@ impl<'a> Lower<'a> {
             },
             "func_literal" => Expr::FuncLit {
                 sig: Box::new(self.signature(node)),
-                body: node
-                    .child_by_field_name("body")
-                    .map(|b| self.block(b))
-                    .unwrap_or_default(),
+                body: std::rc::Rc::new(
+                    node.child_by_field_name("body")
+                        .map(|b| self.block(b))
+                        .unwrap_or_default(),
+                ),
                 line: line_of(node),
             },
             k if k.ends_with("_type") || k == "qualified_type" => Expr::Type(self.ty(node)),

@@ -103,7 +103,7 @@ pub(crate) fn extract_calls(cx: &Cx, def: &CallsDef) -> CallsReport {
                 file: cx.path(func.file()).to_string(),
                 line: call.line,
                 package: cx.model.pkg(func.pkg).import_path.clone(),
-                caller: cx.func_name(&func.func.decl),
+                caller: func.func.decl.display_name(),
                 args: call.args.iter().map(|a| a.to_string()).collect(),
                 values: call
                     .args
@@ -159,7 +159,7 @@ pub(crate) fn extract_literals(cx: &Cx, def: &LiteralsDef) -> LiteralsReport {
                 file: cx.path(func.file()).to_string(),
                 line: lit.line,
                 package: cx.model.pkg(func.pkg).import_path.clone(),
-                function: cx.func_name(&func.func.decl),
+                function: func.func.decl.display_name(),
                 fields,
             });
         }

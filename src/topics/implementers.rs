@@ -535,7 +535,7 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
             if name == registration {
                 out.entry(path).or_default().push(Registration {
                     binary: Some(binary.clone()),
-                    function: cx.func_name(&func.func.decl),
+                    function: func.func.decl.display_name(),
                     file: file_path.to_string(),
                     line: call.line,
                 });
@@ -571,7 +571,7 @@ fn assembled(cx: &Cx, iface: &TypeRef) -> Vec<Assembled> {
                 })
                 .collect();
             out.push(Assembled {
-                function: cx.func_name(&func.func.decl),
+                function: func.func.decl.display_name(),
                 package: cx.model.pkg(func.pkg).import_path.clone(),
                 file: cx.path(func.file()).to_string(),
                 line: lit.line,

@@ -438,21 +438,6 @@ impl<'m> Cx<'m> {
             })
     }
 
-    /// `Func`, or `(*T).Method` / `(T).Method`.
-    pub fn func_name(&self, func: &FuncDecl) -> String {
-        match &func.receiver {
-            Some(r) => {
-                let base = r.base().map(|(b, _)| b).unwrap_or("?");
-                if r.is_pointer() {
-                    format!("(*{base}).{}", func.name)
-                } else {
-                    format!("({base}).{}", func.name)
-                }
-            }
-            None => func.name.clone(),
-        }
-    }
-
     /// The package and name a call's function refers to: `F`, `pkg.F`, `pkg.F[T]`. Method calls on values
     /// give `None`.
     pub fn callee(&self, pkg: PkgId, file: FileId, fun: &Expr) -> Option<(String, String)> {

@@ -509,7 +509,7 @@ fn consumers(cx: &Cx, def: &WorkqueueDef, path: &str) -> Vec<Consumer> {
                 file: cx.path(func.file()).to_string(),
                 line: call.line,
                 package: cx.model.pkg(func.pkg).import_path.clone(),
-                function: cx.func_name(&func.func.decl),
+                function: func.func.decl.display_name(),
                 queue_name,
                 rate_limiter: limiter,
                 args: call.args.iter().map(|a| a.to_string()).collect(),
