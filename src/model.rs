@@ -183,6 +183,13 @@ impl Model {
     /// Builds the model from files sorted by path.
     /// The model of a tree's files; the packages of `support` folders are marked (`Package::support`).
     pub fn build(mut files: Vec<FileFacts>, modules: Vec<Module>, support: &[String]) -> Model {
+        // A vendored copy of a package the tree has itself (a tree whose `vendor/k8s.io/*` are copies of
+        // `staging/` rather than links to it) adds nothing: the tree's own files are that package.
+        let own: std::collections::HashSet<String> = files
+            .iter()
+            .filter(|f| !support.iter().any(|s| s == f.dir()))
+            .map(|f| import_path(f.dir(), &modules))
+            .collect();
         let mut groups: BTreeMap<(String, String), Vec<FileId>> = BTreeMap::new();
         for (i, file) in files.iter().enumerate() {
             let Some(syntax) = &file.syntax else { continue };
@@ -191,6 +198,9 @@ impl Model {
             }
             let dir = file.dir().to_string();
             let path = import_path(&dir, &modules);
+            if support.contains(&dir) && own.contains(&path) {
+                continue;
+            }
             // An external test package `p_test` is a package of its own, with its own import path.
             let key_path = if syntax.package.ends_with("_test") && is_test_file(&file.path) {
                 format!("{path}_test")
