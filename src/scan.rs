@@ -488,6 +488,9 @@ pub fn topics_json(topics: &Topics) -> Value {
             Report::Literals(r) => {
                 out.insert(id.clone(), value(r));
             }
+            Report::FeatureGates(r) => {
+                out.insert(id.clone(), value(r));
+            }
         }
     }
     Value::Object(out)
@@ -527,6 +530,7 @@ pub fn topics_from_json(config: &TopicConfig, topics: &Value, name: &str) -> Res
             }),
             Kind::Calls(_) => Report::Calls(take(topics, id, name)?),
             Kind::Literals(_) => Report::Literals(take(topics, id, name)?),
+            Kind::FeatureGates(_) => Report::FeatureGates(take(topics, id, name)?),
         };
         list.push(Topic {
             def: def.clone(),

@@ -112,6 +112,8 @@ pub struct Literal {
     pub line: u32,
     /// The literal's type; for an element of `[]*T{{...}}` written without one, `T`.
     pub ty: TypeExpr,
+    /// The key of the map entry the literal is the value of, or is nested in: `X` of `map[K]V{X: {...}}`.
+    pub key: Option<Expr>,
     pub fields: Vec<KeyedValue>,
     /// Elements of a slice or array literal.
     pub elements: Vec<Expr>,
@@ -641,12 +643,16 @@ impl ShiftLines for Literal {
         let Literal {
             line,
             ty,
+            key,
             fields,
             elements,
             assigned_to: _,
         } = self;
         shift(line, by);
         ty.shift_lines(by);
+        if let Some(key) = key {
+            key.shift_lines(by);
+        }
         fields.shift_lines(by);
         elements.shift_lines(by);
     }

@@ -126,6 +126,47 @@ fn markdown_and_html_reports_link_both_sides() {
     kubewalk().arg("check-links").arg(&out).assert().code(0);
 }
 
+/// The report's first section lists what to act on before upgrading, copied from the sections, grouped by binary.
+#[test]
+fn before_you_upgrade_lists_what_a_cluster_must_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |rule: &str| {
+        let out = dir.path().join(rule);
+        let pair = fixtures().join(rule);
+        kubewalk()
+            .args(["diff", "--no-cache", "--quiet", "--out"])
+            .arg(&out)
+            .arg(pair.join("old"))
+            .arg(pair.join("new"))
+            .assert()
+            .code(0);
+        (report(&out), std::fs::read_to_string(out.join("diff.md")).unwrap())
+    };
+    let rules = |r: &serde_json::Value| -> Vec<String> {
+        r["before_you_upgrade"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // A removed gate and a removed flag are to act on; the flag is listed under its binary.
+    let (gate, md) = run("feature_gates.removed");
+    assert_eq!(rules(&gate), ["feature_gates.removed"]);
+    assert_eq!(gate["before_you_upgrade"][0]["gate"], "RotatingWidgets");
+    assert!(
+        md.contains("## Before you upgrade") && md.contains("### Feature gates"),
+        "{md}"
+    );
+    let (flag, md) = run("cobra_commands.flag-removed");
+    assert_eq!(rules(&flag), ["cobra_commands.flag-removed"]);
+    assert!(md.contains("### `cmd/kube-gizmo`"), "{md}");
+    // Something added asks nothing of the cluster.
+    let (added, md) = run("feature_gates.added");
+    assert!(rules(&added).is_empty());
+    assert!(!md.contains("Before you upgrade"), "{md}");
+}
+
 #[test]
 fn fail_on_a_class_exits_1() {
     let dir = tempfile::tempdir().unwrap();

@@ -44,10 +44,77 @@ fn builtin_topics_of_the_fixture() {
         "volume_plugins",
         "preflight_checks",
         "preflight_checks_assembled",
+        "feature_gates",
     ] {
         assert!(topics.get(key).is_some(), "topic {key} is missing");
         snapshot(&format!("topic_{key}"), &topics[key]);
     }
+}
+
+#[test]
+fn feature_gates_in_every_form_with_history_and_binaries() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let gates = topics["feature_gates"].as_array().unwrap();
+    let gate = |name: &str, package: &str| {
+        gates
+            .iter()
+            .find(|g| g["name"] == name && g["package"] == package)
+            .unwrap_or_else(|| panic!("gate {name} of {package} not found in {gates:#?}"))
+    };
+    // The plain form, its history and owners from the constant's comment, and the binary that imports it.
+    let swap = gate("NodeSwap", "k8s.io/kubernetes/pkg/features");
+    assert_eq!(
+        (&swap["default"], &swap["pre_release"]),
+        (&Value::Bool(true), &Value::from("Beta"))
+    );
+    assert_eq!(
+        swap["history"],
+        serde_json::json!([{"stage": "alpha", "version": "v1.20"}, {"stage": "beta", "version": "v1.22"}])
+    );
+    assert_eq!(swap["owners"], serde_json::json!(["@fixture-node"]));
+    assert_eq!(swap["binaries"], serde_json::json!(["kubelet"]));
+    assert_eq!(
+        (&swap["file"], &swap["line"]),
+        (&Value::from("pkg/features/kube_features.go"), &Value::from(34))
+    );
+    // A field left out is Go's zero value: off, not locked.
+    let widgets = gate("RotatingWidgets", "k8s.io/kubernetes/pkg/features");
+    assert_eq!(
+        (&widgets["default"], &widgets["lock_to_default"]),
+        (&Value::Bool(false), &Value::Bool(false))
+    );
+    // The versioned form: every spec oldest first, the newest in effect.
+    let paged = gate("PagedLists", "k8s.io/apiserver/pkg/features");
+    let versions: Vec<(&str, &str)> = paged["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["version"].as_str().unwrap(), v["pre_release"].as_str().unwrap()))
+        .collect();
+    assert_eq!(versions, [("1.8", "Alpha"), ("1.9", "Beta"), ("1.29", "GA")]);
+    assert_eq!(
+        (&paged["pre_release"], &paged["lock_to_default"]),
+        (&Value::from("GA"), &Value::Bool(true))
+    );
+    assert_eq!(paged["kep"], "https://example.invalid/keps/42");
+    // A gate merged from another package is registered by both, with the comment of its constant.
+    let merged = gate("WatchMarkers", "k8s.io/kubernetes/pkg/features");
+    assert_eq!(merged["key"], "genericfeatures.WatchMarkers");
+    assert_eq!(
+        merged["const_file"],
+        "staging/src/k8s.io/apiserver/pkg/features/kube_features.go"
+    );
+    gate("WatchMarkers", "k8s.io/apiserver/pkg/features");
+    // kubeadm's spec nested in a struct of its own, keyed by the map entry it is in.
+    let kubeadm = gate("PublicKeysP384", "k8s.io/kubernetes/cmd/kubeadm/app/features");
+    assert_eq!(
+        (&kubeadm["map"], &kubeadm["pre_release"]),
+        (&Value::from("InitFeatureGates"), &Value::from("Alpha"))
+    );
+    // The registry's own gate, keyed by an unexported constant.
+    gate("AllAlpha", "k8s.io/component-base/featuregate");
+    assert_eq!(gates.len(), 8);
 }
 
 #[test]

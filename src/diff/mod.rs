@@ -40,6 +40,9 @@ pub struct Rule {
     pub class: Class,
     pub severity: Severity,
     pub message: String,
+    /// Whether a platform engineer must act on it before upgrading: its changes are also listed in the report's
+    /// first section, "Before you upgrade".
+    pub upgrade: bool,
 }
 
 /// The section of `--api` packages' changes.
@@ -90,6 +93,8 @@ pub struct Change {
     /// What the change is about, each in a key of its own (`binary`, `command`, `flag`).
     #[serde(flatten)]
     pub about: BTreeMap<&'static str, String>,
+    #[serde(skip)]
+    pub upgrade: bool,
 }
 
 /// What one side of a comparison offers: its topics, and the documentation of the packages whose API is compared.
@@ -144,6 +149,7 @@ impl Collector<'_> {
             old: at.0,
             new: at.1,
             about,
+            upgrade: rule.upgrade,
         });
     }
 }
@@ -167,6 +173,9 @@ pub struct Report {
     pub new: String,
     pub total: usize,
     pub breaking: usize,
+    /// The changes to act on before upgrading (rules marked `upgrade`), from every section, in section order: a
+    /// copy, so a reader of this list alone needs nothing else.
+    pub before_you_upgrade: Vec<Change>,
     pub sections: Vec<Section>,
 }
 
@@ -213,12 +222,32 @@ pub fn diff(old_name: &str, new_name: &str, old: &Side, new: &Side, api: &[Strin
         .flat_map(|s| &s.changes)
         .filter(|c| c.severity == Severity::Breaking)
         .count();
+    // The tree's own binaries first (by folder), then the other main packages, then what is not about a binary,
+    // each in section order.
+    let own = |dir: &str| {
+        [old, new].iter().any(|side| {
+            side.topics
+                .binaries()
+                .is_some_and(|(_, r)| r.binaries.iter().any(|b| b.dir == dir && !b.outside_dir))
+        })
+    };
+    let mut before_you_upgrade: Vec<Change> = sections
+        .iter()
+        .flat_map(|s| &s.changes)
+        .filter(|c| c.upgrade)
+        .cloned()
+        .collect();
+    before_you_upgrade.sort_by_cached_key(|c| match c.about.get("binary") {
+        Some(dir) => (if own(dir) { 0 } else { 1 }, dir.clone()),
+        None => (2, String::new()),
+    });
     Report {
         schema: DIFF_SCHEMA,
         old: old_name.to_string(),
         new: new_name.to_string(),
         total,
         breaking,
+        before_you_upgrade,
         sections,
     }
 }

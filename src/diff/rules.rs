@@ -8,6 +8,7 @@ use crate::scan::PackageDoc;
 use crate::topics::binaries::BinariesReport;
 use crate::topics::calls::{CallsReport, LiteralsReport};
 use crate::topics::commands::{CommandFlag, CommandsReport};
+use crate::topics::feature_gates::{FeatureGate, FeatureGatesReport};
 use crate::topics::implementers::{ImplementersReport, RemovedSeverity};
 use crate::topics::workqueue::WorkqueueReport;
 use crate::topics::{Kind, Report, TopicDef};
@@ -22,6 +23,25 @@ fn rule(def_id: &str, what: &str, class: Class, severity: Severity, message: Str
         class,
         severity,
         message,
+        upgrade: false,
+    }
+}
+
+/// The changes a platform engineer acts on before an upgrade, by the kind of topic: what they run or set
+/// that the new release no longer accepts, or accepts differently.
+fn matters_before_upgrade(kind: &Kind, what: &str) -> bool {
+    let flags = [
+        "flag-removed",
+        "flag-deprecated",
+        "flag-type-changed",
+        "flag-default-changed",
+    ];
+    match kind {
+        Kind::Binaries(_) => what == "removed" || flags.contains(&what),
+        Kind::Commands(_) => what == "command-removed" || flags.contains(&what),
+        Kind::FeatureGates(_) => what != "added",
+        Kind::Implementers(def) => def.registration.is_some() && what == "removed",
+        Kind::Workqueue(_) | Kind::Calls(_) | Kind::Literals(_) => false,
     }
 }
 
@@ -55,6 +75,15 @@ fn flag_rules(id: &str) -> Vec<Rule> {
 
 /// The rules of one topic, from its kind and its keys.
 pub fn of_topic(def: &TopicDef) -> Vec<Rule> {
+    let mut out = rules_of(def);
+    for rule in &mut out {
+        let what = rule.id.strip_prefix(&format!("{}.", def.id)).unwrap_or(&rule.id);
+        rule.upgrade = matters_before_upgrade(&def.kind, what);
+    }
+    out
+}
+
+fn rules_of(def: &TopicDef) -> Vec<Rule> {
     let id = def.id.as_str();
     let r = |what: &str, class, severity, message: &str| rule(id, what, class, severity, message.to_string());
     match &def.kind {
@@ -148,6 +177,33 @@ pub fn of_topic(def: &TopicDef) -> Vec<Rule> {
                 "call of {subject} changed from {old} to {new}",
             ),
         ],
+        Kind::FeatureGates(_) => vec![
+            r("added", Added, Info, "feature gate {subject} added ({new})"),
+            r(
+                "removed",
+                Removed,
+                Breaking,
+                "feature gate {subject} removed: a component given it no longer starts",
+            ),
+            r(
+                "stage-changed",
+                Changed,
+                Notable,
+                "feature gate {subject} moved from {old} to {new}",
+            ),
+            r(
+                "default-changed",
+                Changed,
+                Notable,
+                "feature gate {subject} is now {new} by default (was {old})",
+            ),
+            r(
+                "locked",
+                Changed,
+                Breaking,
+                "feature gate {subject} is locked to {new}: setting it otherwise stops the component",
+            ),
+        ],
         Kind::Literals(_) => vec![
             r("added", Added, Info, "literal in {subject} added"),
             r("removed", Removed, Info, "literal in {subject} removed"),
@@ -217,6 +273,11 @@ pub fn compare(c: &mut Collector, def: &TopicDef, old: Option<&Report>, new: Opt
         ),
         Kind::Calls(_) => calls(c, old.and_then(Report::calls), new.and_then(Report::calls)),
         Kind::Literals(_) => literals(c, old.and_then(Report::literals), new.and_then(Report::literals)),
+        Kind::FeatureGates(_) => feature_gates(
+            c,
+            old.and_then(Report::feature_gates),
+            new.and_then(Report::feature_gates),
+        ),
     }
 }
 
@@ -523,6 +584,64 @@ fn calls(c: &mut Collector, old: Option<&CallsReport>, new: Option<&CallsReport>
                 (at(o), at(n)),
                 BTreeMap::new(),
             );
+        }
+    }
+}
+
+/// Gates by name; a gate two packages register is compared by its first registration (they must agree, or the
+/// component fails to start).
+fn feature_gates(c: &mut Collector, old: Option<&FeatureGatesReport>, new: Option<&FeatureGatesReport>) {
+    fn gates(r: Option<&FeatureGatesReport>) -> BTreeMap<String, &FeatureGate> {
+        let mut out = BTreeMap::new();
+        for g in r.iter().flat_map(|r| &r.gates) {
+            out.entry(g.name.clone()).or_insert(g);
+        }
+        out
+    }
+    fn on(default: Option<bool>) -> String {
+        match default {
+            Some(true) => "on".to_string(),
+            Some(false) => "off".to_string(),
+            None => "not static".to_string(),
+        }
+    }
+    let at = |g: &FeatureGate| Some(Location::new(&g.file, g.line));
+    let about =
+        |name: &str, g: &FeatureGate| BTreeMap::from([("gate", name.to_string()), ("binaries", g.binaries.join(", "))]);
+    let (old, new) = (gates(old), gates(new));
+    for (name, g) in &new {
+        if !old.contains_key(name) {
+            let value = format!("{}, {}", g.pre_release, on(g.default));
+            c.push("added", name, (None, Some(value)), (None, at(g)), about(name, g));
+        }
+    }
+    for (name, o) in &old {
+        let Some(n) = new.get(name) else {
+            let value = format!("{}, {}", o.pre_release, on(o.default));
+            c.push("removed", name, (Some(value), None), (at(o), None), about(name, o));
+            continue;
+        };
+        let both = (at(o), at(n));
+        if o.pre_release != n.pre_release {
+            c.push(
+                "stage-changed",
+                name,
+                (Some(o.pre_release.clone()), Some(n.pre_release.clone())),
+                both.clone(),
+                about(name, n),
+            );
+        }
+        if o.default != n.default {
+            c.push(
+                "default-changed",
+                name,
+                (Some(on(o.default)), Some(on(n.default))),
+                both.clone(),
+                about(name, n),
+            );
+        }
+        if n.lock_to_default == Some(true) && o.lock_to_default != Some(true) {
+            c.push("locked", name, (None, Some(on(n.default))), both, about(name, n));
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct BodyQuery {
     /// Returns are also kept for functions with a result of one of these type names (`RateLimiter`), to see
     /// which concrete type they construct.
     pub returns_for_results: BTreeSet<String>,
+    /// The untyped elements of a literal of the first type are literals of the second, for named slice types
+    /// the lowering cannot see through (`VersionedSpecs{{...}}` holds `FeatureSpec`s).
+    pub element_types: BTreeMap<String, String>,
 }
 
 impl BodyQuery {
@@ -53,6 +56,9 @@ impl BodyQuery {
                 text.push_str(name);
             }
             text.push('\n');
+        }
+        for (container, element) in &self.element_types {
+            text.push_str(&format!("elements {container} {element}\n"));
         }
         blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
     }
@@ -474,32 +480,84 @@ impl<'a> Lower<'a> {
         let Some(ty_node) = node.child_by_field_id(ids().f_type) else {
             return;
         };
+        let Some(value) = node.child_by_field_id(ids().f_body) else {
+            return;
+        };
         let ty = self.ty(ty_node);
+        // A map of a queried value type: each untyped value is a literal of that type, keyed by its entry's key.
+        if let TypeExpr::Map { value: value_ty, .. } = &ty {
+            if type_base_name(value_ty).is_some_and(|n| self.query.literal_types.contains(n)) {
+                self.map_entries(value, value_ty, body);
+            }
+            return;
+        }
         let Some(base) = type_base_name(&ty) else {
             return;
         };
         if !self.query.literal_types.contains(base) {
             return;
         }
-        let Some(value) = node.child_by_field_id(ids().f_body) else {
-            return;
-        };
         // Elements of `[]*T{{...}}` are literals of T written without their type.
         let element_ty = match &ty {
             TypeExpr::Slice(elem) | TypeExpr::Array { elem, .. } => Some(match elem.as_ref() {
                 TypeExpr::Pointer(inner) => inner.as_ref().clone(),
                 other => other.clone(),
             }),
-            _ => None,
+            _ => self.element_type(&ty),
         };
-        let (fields, elements) = self.literal_value(value, element_ty.as_ref(), body);
+        let key = map_key(ancestors).map(|k| self.literal_element(k));
+        let (fields, elements) = self.literal_value(value, element_ty.as_ref(), key.as_ref(), body);
         body.literals.push(Literal {
             line: line_of(node),
             ty,
+            key,
             fields,
             elements,
             assigned_to: self.assigned_to(ancestors),
         });
+    }
+
+    /// The type the query says the untyped elements of a literal of `ty` have: the element type's name,
+    /// qualified as `ty` is.
+    fn element_type(&self, ty: &TypeExpr) -> Option<TypeExpr> {
+        let TypeExpr::Name { pkg, name } = ty else {
+            return None;
+        };
+        let element = self.query.element_types.get(name)?;
+        Some(TypeExpr::Name {
+            pkg: pkg.clone(),
+            name: element.clone(),
+        })
+    }
+
+    /// The entries of a map literal whose values are literals of `value_ty` written without their type.
+    fn map_entries(&self, value: Node, value_ty: &TypeExpr, body: &mut Body) {
+        let mut cursor = value.walk();
+        for entry in value.named_children(&mut cursor) {
+            if entry.kind() != "keyed_element" {
+                continue;
+            }
+            let (Some(key), Some(val)) = (
+                entry.child_by_field_id(ids().f_key),
+                entry.child_by_field_id(ids().f_value),
+            ) else {
+                continue;
+            };
+            let Some(inner) = val.named_child(0).filter(|v| v.kind() == "literal_value") else {
+                continue;
+            };
+            let key = self.literal_element(key);
+            let element_ty = self.element_type(value_ty);
+            let (fields, elements) = self.literal_value(inner, element_ty.as_ref(), Some(&key), body);
+            body.literals.push(Literal {
+                line: line_of(entry),
+                ty: value_ty.clone(),
+                key: Some(key),
+                fields,
+                elements,
+                assigned_to: None,
+            });
+        }
     }
 
     /// The keyed fields and the elements of a `literal_value`; untyped element literals of `element_ty` are
@@ -508,6 +566,7 @@ impl<'a> Lower<'a> {
         &self,
         value: Node,
         element_ty: Option<&TypeExpr>,
+        key: Option<&Expr>,
         body: &mut Body,
     ) -> (Vec<KeyedValue>, Vec<Expr>) {
         let mut fields = Vec::new();
@@ -548,10 +607,11 @@ impl<'a> Lower<'a> {
                     let inner = child.named_child(0);
                     match (inner, element_ty) {
                         (Some(inner), Some(ty)) if inner.kind() == "literal_value" => {
-                            let (fields, elems) = self.literal_value(inner, None, body);
+                            let (fields, elems) = self.literal_value(inner, None, None, body);
                             body.literals.push(Literal {
                                 line: line_of(inner),
                                 ty: ty.clone(),
+                                key: key.cloned(),
                                 fields,
                                 elements: elems,
                                 assigned_to: None,
@@ -1312,6 +1372,30 @@ struct BodyVisit {
     all_calls: bool,
     wants_returns: bool,
     wants_switches: bool,
+}
+
+/// The key of the map entry a literal is the value of, itself or nested in the entry's value
+/// (`FeatureList{X: {Spec: FeatureSpec{...}}}` gives `X`): the nearest `keyed_element` among the ancestors that
+/// is a map's, because the literal it is in has a map type or because its value is written without a type,
+/// which Go allows for the elements of maps (and arrays) but not for struct fields.
+fn map_key<'a>(ancestors: &[Node<'a>]) -> Option<Node<'a>> {
+    (2..ancestors.len()).rev().find_map(|i| {
+        let (entry, list, lit) = (ancestors[i], ancestors[i - 1], ancestors[i - 2]);
+        if entry.kind() != "keyed_element" || list.kind() != "literal_value" {
+            return None;
+        }
+        let in_map = lit.kind() == "composite_literal"
+            && lit
+                .child_by_field_id(ids().f_type)
+                .is_some_and(|t| t.kind() == "map_type");
+        let untyped_value = entry
+            .child_by_field_id(ids().f_value)
+            .and_then(|v| v.named_child(0))
+            .is_some_and(|v| v.kind() == "literal_value");
+        (in_map || untyped_value)
+            .then(|| entry.child_by_field_id(ids().f_key))
+            .flatten()
+    })
 }
 
 /// The name of the named type at the core of a type: `*cobra.Command`, `[]*cobra.Command`, `Set[T]` give

@@ -29,6 +29,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("implementer.md", include_str!("../../templates/implementer.md")),
     ("calls.md", include_str!("../../templates/calls.md")),
     ("literals.md", include_str!("../../templates/literals.md")),
+    ("feature_gates.md", include_str!("../../templates/feature_gates.md")),
     (
         "topics/volume_plugins.md",
         include_str!("../../templates/topics/volume_plugins.md"),
@@ -436,8 +437,42 @@ pub fn write_diff_report(
             })
         })
         .collect();
+    // "Before you upgrade": the changes of each binary (its flags and commands, by every topic) first, binaries by
+    // folder, then each other section's.
+    let titles: BTreeMap<&str, &str> = report
+        .sections
+        .iter()
+        .map(|s| (s.id.as_str(), s.title.as_str()))
+        .collect();
+    let mut groups: Vec<((bool, String), Vec<serde_json::Value>)> = Vec::new();
+    for c in &report.before_you_upgrade {
+        let key = match c.about.get("binary") {
+            Some(binary) => (true, binary.clone()),
+            None => (
+                false,
+                titles
+                    .get(c.section.as_str())
+                    .copied()
+                    .unwrap_or(&c.section)
+                    .to_string(),
+            ),
+        };
+        let change = json!({
+            "message": c.message, "severity": c.severity,
+            "old": link(sides.0, c.old.as_ref()), "new": link(sides.1, c.new.as_ref()),
+        });
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(change),
+            None => groups.push((key, vec![change])),
+        }
+    }
+    let upgrade: Vec<serde_json::Value> = groups
+        .into_iter()
+        .map(|((binary, title), changes)| json!({ "title": title, "binary": binary, "changes": changes }))
+        .collect();
     let ctx = json!({
         "old": report.old, "new": report.new, "total": report.total, "breaking": report.breaking,
+        "upgrade": upgrade, "upgrade_count": report.before_you_upgrade.len(),
         "sections": sections,
         "page": { "id": page, "title": title, "root": "" },
     });

@@ -187,7 +187,7 @@ pub(crate) fn extract(
 }
 
 /// The name `go build` gives a main package: its import path's last element, skipping a major version (`/v3`).
-fn binary_name(import_path: &str) -> String {
+pub(crate) fn binary_name(import_path: &str) -> String {
     let mut parts = import_path.rsplit('/');
     let last = parts.next().unwrap_or(import_path);
     let is_major = last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{add_call, last_name, Cx};
 use crate::lower::BodyQuery;
-use crate::syntax::TypeExpr;
 
 /// A `calls` topic: every call of these functions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -124,21 +123,7 @@ pub(crate) fn extract_literals(cx: &Cx, def: &LiteralsDef) -> LiteralsReport {
     let mut literals = Vec::new();
     for func in cx.all_funcs() {
         for lit in &func.func.decl.body.literals {
-            let mut ty = &lit.ty;
-            while let TypeExpr::Pointer(inner) = ty {
-                ty = inner;
-            }
-            let TypeExpr::Name { pkg: q, name: n } = ty else {
-                continue;
-            };
-            if n != name {
-                continue;
-            }
-            let resolved = match q {
-                Some(q) => cx.model.qualifier_path(func.file(), q),
-                None => Some(cx.model.pkg(func.pkg).import_path.clone()),
-            };
-            if resolved.as_deref() != Some(path) {
+            if !cx.is_type(func.pkg, func.file(), &lit.ty, path, name) {
                 continue;
             }
             let fields = lit

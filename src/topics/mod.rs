@@ -6,6 +6,7 @@
 pub mod binaries;
 pub mod calls;
 pub mod commands;
+pub mod feature_gates;
 pub mod implementers;
 pub mod workqueue;
 
@@ -19,11 +20,12 @@ use crate::consteval::{ConstValue, Consts, Evaluator};
 use crate::lower::BodyQuery;
 use crate::model::{FileId, Located, Model, PkgId};
 use crate::sources::Sources;
-use crate::syntax::{Expr, FuncDecl};
+use crate::syntax::{Expr, FuncDecl, TypeExpr};
 
 pub use binaries::{BinariesDef, BinariesReport};
 pub use calls::{CallsDef, CallsReport, LiteralsDef, LiteralsReport};
 pub use commands::{CommandsDef, CommandsReport};
+pub use feature_gates::{FeatureGatesDef, FeatureGatesReport};
 pub use implementers::{ImplementersDef, ImplementersReport};
 pub use workqueue::{WorkqueueDef, WorkqueueReport};
 
@@ -65,6 +67,7 @@ pub enum Kind {
     Implementers(ImplementersDef),
     Calls(CallsDef),
     Literals(LiteralsDef),
+    FeatureGates(FeatureGatesDef),
 }
 
 impl Kind {
@@ -76,6 +79,7 @@ impl Kind {
             Kind::Implementers(_) => "implementers",
             Kind::Calls(_) => "calls",
             Kind::Literals(_) => "literals",
+            Kind::FeatureGates(_) => "feature_gates",
         }
     }
 
@@ -88,6 +92,7 @@ impl Kind {
             Kind::Implementers(def) => def.add_to_query(query),
             Kind::Calls(def) => def.add_to_query(query),
             Kind::Literals(def) => def.add_to_query(query),
+            Kind::FeatureGates(def) => def.add_to_query(query),
         }
     }
 }
@@ -234,7 +239,15 @@ fn parse_config(text: &str, name: &str) -> Result<TopicConfig> {
     Ok(TopicConfig { topics })
 }
 
-const KINDS: &[&str] = &["binaries", "commands", "workqueue", "implementers", "calls", "literals"];
+const KINDS: &[&str] = &[
+    "binaries",
+    "commands",
+    "workqueue",
+    "implementers",
+    "calls",
+    "literals",
+    "feature_gates",
+];
 
 /// `filter_plugins` -> `Filter plugins`.
 fn default_title(id: &str) -> String {
@@ -262,6 +275,7 @@ pub enum Report {
     Implementers(ImplementersReport),
     Calls(CallsReport),
     Literals(LiteralsReport),
+    FeatureGates(FeatureGatesReport),
 }
 
 impl Report {
@@ -303,6 +317,13 @@ impl Report {
     pub fn literals(&self) -> Option<&LiteralsReport> {
         match self {
             Report::Literals(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn feature_gates(&self) -> Option<&FeatureGatesReport> {
+        match self {
+            Report::FeatureGates(r) => Some(r),
             _ => None,
         }
     }
@@ -373,6 +394,7 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
                 Kind::Implementers(def) => Report::Implementers(implementers::extract(&cx, def, &mains)),
                 Kind::Calls(def) => Report::Calls(calls::extract_calls(&cx, def)),
                 Kind::Literals(def) => Report::Literals(calls::extract_literals(&cx, def)),
+                Kind::FeatureGates(def) => Report::FeatureGates(feature_gates::extract(&cx, def, &mains)),
             };
             Topic {
                 def: topic.clone(),
@@ -454,6 +476,22 @@ impl<'m> Cx<'m> {
             Expr::Index(inner, _) | Expr::Paren(inner) => self.callee(pkg, file, inner),
             _ => None,
         }
+    }
+
+    /// Whether a type as written in a file (pointers looked through) is the named type `path.name`.
+    pub fn is_type(&self, pkg: PkgId, file: FileId, ty: &TypeExpr, path: &str, name: &str) -> bool {
+        let mut ty = ty;
+        while let TypeExpr::Pointer(inner) = ty {
+            ty = inner;
+        }
+        let TypeExpr::Name { pkg: q, name: n } = ty else {
+            return false;
+        };
+        n == name
+            && match q {
+                Some(q) => self.model.qualifier_path(file, q).as_deref() == Some(path),
+                None => self.model.pkg(pkg).import_path == path,
+            }
     }
 
     /// A package-level function by import path and name.

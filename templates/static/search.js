@@ -18,6 +18,30 @@
     try { localStorage.setItem("kubewalk-theme", next); } catch (e) {}
   });
 
+  // A filter box above a page's tables (`<input class="table-filter">`) hides the rows that do not contain
+  // every word typed, in every table after it, and the headings of sections left empty.
+  Array.prototype.forEach.call(document.querySelectorAll("input.table-filter"), function (box) {
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(document.querySelectorAll("table"), function (table) {
+        if (!(box.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING)) return;
+        var shown = 0;
+        Array.prototype.forEach.call(table.tBodies, function (body) {
+          Array.prototype.forEach.call(body.rows, function (row) {
+            var text = row.textContent.toLowerCase();
+            var match = words.every(function (w) { return text.indexOf(w) >= 0; });
+            row.hidden = !match;
+            if (match) shown++;
+          });
+        });
+        var heading = table.previousElementSibling;
+        while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+        table.hidden = shown === 0;
+        if (heading) heading.hidden = shown === 0;
+      });
+    });
+  });
+
   if (!input) return;
 
   function load(then) {

@@ -7,6 +7,7 @@ mod commands;
 mod home;
 mod implementers;
 mod reference;
+mod upgrade;
 mod workqueue;
 
 use std::cell::RefCell;
@@ -267,6 +268,7 @@ impl<'a> Builder<'a> {
                 Report::Implementers(r) => implementers::pages(self, &topic.def, r),
                 Report::Calls(r) => calls::calls_pages(self, &topic.def, r),
                 Report::Literals(r) => calls::literals_pages(self, &topic.def, r),
+                Report::FeatureGates(r) => upgrade::feature_gates_pages(self, &topic.def, r),
             };
             topic_pages.push((i, pages));
         }
@@ -308,6 +310,7 @@ fn count(report: &Report) -> usize {
         Report::Implementers(r) => r.implementers.len(),
         Report::Calls(r) => r.calls.len(),
         Report::Literals(r) => r.literals.len(),
+        Report::FeatureGates(r) => upgrade::gate_names(r).len(),
     }
 }
 

@@ -1,0 +1,94 @@
+//! The pages of what an upgrade needs: feature gates.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::{crumbs, topic_value, Builder, PageSpec};
+use crate::render::links::{rel, topic_page};
+use crate::topics::binaries::first_sentence;
+use crate::topics::feature_gates::{FeatureGate, FeatureGatesReport};
+use crate::topics::TopicDef;
+
+/// The stages in the order a gate goes through them, as the page's sections.
+const STAGES: [&str; 4] = ["Alpha", "Beta", "GA", "Deprecated"];
+
+/// Each gate's registrations, by name: a gate two packages register is one gate.
+pub fn gate_names(report: &FeatureGatesReport) -> BTreeMap<&str, Vec<&FeatureGate>> {
+    let mut out: BTreeMap<&str, Vec<&FeatureGate>> = BTreeMap::new();
+    for gate in &report.gates {
+        out.entry(gate.name.as_str()).or_default().push(gate);
+    }
+    out
+}
+
+pub fn feature_gates_pages(b: &Builder, def: &TopicDef, report: &FeatureGatesReport) -> Vec<PageSpec> {
+    let id = topic_page(&def.id, false);
+    let binary_href = |name: &str| -> Option<String> {
+        let (_, bins) = b.data.topics.binaries()?;
+        let bin = bins.binaries.iter().find(|x| x.name == name && !x.outside_dir)?;
+        Some(rel(&id, &b.binary_page(&bin.dir)?, None))
+    };
+    let by_name = gate_names(report);
+    let mut by_stage: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
+    for (name, regs) in &by_name {
+        let gate = regs[0];
+        let stage = STAGES
+            .iter()
+            .position(|s| *s == gate.pre_release)
+            .unwrap_or(STAGES.len());
+        b.search(name, "feature gate", &gate.pre_release, &id, &anchor(name));
+        by_stage.entry(stage).or_default().push(json!({
+            "name": name,
+            "anchor": anchor(name),
+            "default": gate.default,
+            "lock_to_default": gate.lock_to_default,
+            "history": gate.history,
+            "versions": if gate.versions.iter().any(|v| v.version.is_some()) { gate.versions.clone() } else { Vec::new() },
+            "owners": gate.owners,
+            "kep": gate.kep,
+            "doc": gate.doc.as_deref().map(|d| first_sentence(&d.replace('\n', " "))),
+            "registered": regs.iter().map(|g| json!({
+                "package": g.package,
+                "href": b.package_link(&id, &g.package),
+                "src": b.src(&id, &g.file, g.line),
+            })).collect::<Vec<_>>(),
+            "const_src": gate.const_file.as_deref().and_then(|f| b.src(&id, f, gate.const_line.unwrap_or(0))),
+        }));
+    }
+    let stages: Vec<Value> = by_stage
+        .into_iter()
+        .map(|(i, gates)| {
+            let title = STAGES.get(i).copied().unwrap_or("Other");
+            json!({ "title": title, "anchor": title.to_lowercase(), "gates": gates })
+        })
+        .collect();
+    // The binaries that accept a package's gates, once per package: every gate of a package goes to the same ones.
+    let mut packages: BTreeMap<&str, (usize, &[String])> = BTreeMap::new();
+    for g in &report.gates {
+        packages.entry(g.package.as_str()).or_insert((0, &g.binaries)).0 += 1;
+    }
+    let packages: Vec<Value> = packages
+        .into_iter()
+        .map(|(path, (gates, binaries))| {
+            json!({
+                "path": path,
+                "href": b.package_link(&id, path),
+                "gates": gates,
+                "binaries": binaries.iter().map(|n| json!({ "name": n, "href": binary_href(n) })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let context = json!({
+        "topic": topic_value(def),
+        "count": by_name.len(),
+        "registrations": report.gates.len(),
+        "packages": packages,
+        "stages": stages,
+    });
+    vec![b.page(&id, &def.title, &crumbs(def, None), "feature_gates.md", context)]
+}
+
+fn anchor(name: &str) -> String {
+    format!("gate-{}", name.to_lowercase())
+}
