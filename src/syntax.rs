@@ -14,6 +14,8 @@ pub struct FileSyntax {
     pub package_line: u32,
     /// The comment block right above the package clause.
     pub package_doc: Option<String>,
+    /// The code-generator tags above the package clause (`k8s:prerelease-lifecycle-gen=true`), without the `+`.
+    pub package_tags: Vec<String>,
     pub imports: Vec<Import>,
     pub types: Vec<TypeDecl>,
     pub funcs: Vec<FuncDecl>,
@@ -40,6 +42,8 @@ pub struct TypeDecl {
     pub line: u32,
     pub end_line: u32,
     pub doc: Option<String>,
+    /// The code-generator tags above it, without the `+` (`k8s:prerelease-lifecycle-gen:introduced=1.8`).
+    pub tags: Vec<String>,
     pub type_params: Vec<TypeParam>,
     /// `type A = B` rather than `type A B`.
     pub alias: bool,
@@ -560,6 +564,7 @@ impl ShiftLines for TypeDecl {
             line,
             end_line,
             doc: _,
+            tags: _,
             type_params,
             alias: _,
             ty,

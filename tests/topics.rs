@@ -45,6 +45,8 @@ fn builtin_topics_of_the_fixture() {
         "preflight_checks",
         "preflight_checks_assembled",
         "feature_gates",
+        "api_lifecycle",
+        "api_lifecycle_served",
     ] {
         assert!(topics.get(key).is_some(), "topic {key} is missing");
         snapshot(&format!("topic_{key}"), &topics[key]);
@@ -115,6 +117,62 @@ fn feature_gates_in_every_form_with_history_and_binaries() {
     // The registry's own gate, keyed by an unexported constant.
     gate("AllAlpha", "k8s.io/component-base/featuregate");
     assert_eq!(gates.len(), 8);
+}
+
+#[test]
+fn api_lifecycle_from_tags_defaults_and_methods_and_what_is_served() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let kinds = topics["api_lifecycle"].as_array().unwrap();
+    let kind = |version: &str, name: &str| {
+        kinds
+            .iter()
+            .find(|k| k["version"] == version && k["kind"] == name)
+            .unwrap_or_else(|| panic!("{version} {name} not in {kinds:#?}"))
+    };
+    let dates = |k: &Value| (k["introduced"].clone(), k["deprecated"].clone(), k["removed"].clone());
+    // Only introduced is tagged: the generator's defaults, three minors each, marked as such.
+    let widget = kind("v1beta1", "Widget");
+    assert_eq!(dates(widget), ("1.20".into(), "1.23".into(), "1.26".into()));
+    assert_eq!(widget["defaulted"], serde_json::json!(["deprecated", "removed"]));
+    assert_eq!(widget["group"], "widgets.example.io");
+    assert_eq!(
+        widget["replacement"],
+        serde_json::json!({"group": "widgets.example.io", "version": "v1", "kind": "Widget"})
+    );
+    // Tags in the group apart from the doc comment, among other lines.
+    assert_eq!(
+        dates(kind("v1beta1", "Gizmo")),
+        ("1.21".into(), "1.24".into(), "1.29".into())
+    );
+    // Hand-written methods stand in for tags; a package without the package tag has no tagged kinds.
+    let legacy = kind("v1", "Legacy");
+    assert_eq!(dates(legacy), ("1.0".into(), "1.19".into(), Value::Null));
+    assert_eq!(legacy["source"], "methods");
+    assert!(kinds
+        .iter()
+        .all(|k| k["kind"] != "GizmoSpec" && !(k["version"] == "v1" && k["kind"] == "Widget")));
+    // Served by default: a list passed with `...`, and one resource of a disabled version.
+    let served: Vec<(bool, String, Value)> = topics["api_lifecycle_served"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["enabled"].as_bool().unwrap(),
+                s["version"].as_str().unwrap().to_string(),
+                s["resource"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        served,
+        [
+            (true, "v1".to_string(), Value::Null),
+            (false, "v1beta1".to_string(), Value::Null),
+            (true, "v1beta1".to_string(), Value::from("widgets")),
+        ]
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Class, Collector, Location, Rule, Side};
 use crate::scan::PackageDoc;
+use crate::topics::api_lifecycle::{ApiKind, ApiLifecycleReport, Served};
 use crate::topics::binaries::BinariesReport;
 use crate::topics::calls::{CallsReport, LiteralsReport};
 use crate::topics::commands::{CommandFlag, CommandsReport};
@@ -40,6 +41,7 @@ fn matters_before_upgrade(kind: &Kind, what: &str) -> bool {
         Kind::Binaries(_) => what == "removed" || flags.contains(&what),
         Kind::Commands(_) => what == "command-removed" || flags.contains(&what),
         Kind::FeatureGates(_) => what != "added",
+        Kind::ApiLifecycle(_) => matches!(what, "kind-removed" | "no-longer-served"),
         Kind::Implementers(def) => def.registration.is_some() && what == "removed",
         Kind::Workqueue(_) | Kind::Calls(_) | Kind::Literals(_) => false,
     }
@@ -204,6 +206,23 @@ fn rules_of(def: &TopicDef) -> Vec<Rule> {
                 "feature gate {subject} is locked to {new}: setting it otherwise stops the component",
             ),
         ],
+        Kind::ApiLifecycle(_) => vec![
+            r("kind-added", Added, Info, "prerelease API kind {subject} added ({new})"),
+            r("kind-removed", Removed, Breaking, "API kind {subject} removed ({old})"),
+            r(
+                "lifecycle-changed",
+                Changed,
+                Notable,
+                "API kind {subject} lifecycle changed from {old} to {new}",
+            ),
+            r("served", Added, Notable, "{subject} is now served by default"),
+            r(
+                "no-longer-served",
+                Removed,
+                Breaking,
+                "{subject} is no longer served by default ({new}): clients and stored manifests of it must move first",
+            ),
+        ],
         Kind::Literals(_) => vec![
             r("added", Added, Info, "literal in {subject} added"),
             r("removed", Removed, Info, "literal in {subject} removed"),
@@ -277,6 +296,11 @@ pub fn compare(c: &mut Collector, def: &TopicDef, old: Option<&Report>, new: Opt
             c,
             old.and_then(Report::feature_gates),
             new.and_then(Report::feature_gates),
+        ),
+        Kind::ApiLifecycle(_) => api_lifecycle(
+            c,
+            old.and_then(Report::api_lifecycle),
+            new.and_then(Report::api_lifecycle),
         ),
     }
 }
@@ -642,6 +666,115 @@ fn feature_gates(c: &mut Collector, old: Option<&FeatureGatesReport>, new: Optio
         }
         if n.lock_to_default == Some(true) && o.lock_to_default != Some(true) {
             c.push("locked", name, (None, Some(on(n.default))), both, about(name, n));
+        }
+    }
+}
+
+/// Kinds by `group/version.Kind`; served group/versions (and resources) by server and id.
+fn api_lifecycle(c: &mut Collector, old: Option<&ApiLifecycleReport>, new: Option<&ApiLifecycleReport>) {
+    fn kinds(r: Option<&ApiLifecycleReport>) -> BTreeMap<String, &ApiKind> {
+        let mut out = BTreeMap::new();
+        for k in r.iter().flat_map(|r| &r.kinds) {
+            let gv = if k.group.is_empty() {
+                k.version.clone()
+            } else {
+                format!("{}/{}", k.group, k.version)
+            };
+            out.entry(format!("{gv}.{}", k.kind)).or_insert(k);
+        }
+        out
+    }
+    fn lifecycle(k: &ApiKind) -> String {
+        let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".to_string());
+        format!(
+            "introduced {}, deprecated {}, removed {}",
+            v(&k.introduced),
+            v(&k.deprecated),
+            v(&k.removed)
+        )
+    }
+    fn served(r: Option<&ApiLifecycleReport>) -> BTreeMap<String, &Served> {
+        let mut out = BTreeMap::new();
+        for s in r.iter().flat_map(|r| &r.served) {
+            // A later call for the same group/version wins, as in the configuration itself.
+            out.insert(s.id(), s);
+        }
+        out
+    }
+    let at = |k: &ApiKind| Some(Location::new(&k.file, k.line));
+    let about = |_: &str, k: &ApiKind| {
+        BTreeMap::from([
+            ("group", k.group.clone()),
+            ("version", k.version.clone()),
+            ("kind", k.kind.clone()),
+        ])
+    };
+    let (ok, nk) = (kinds(old), kinds(new));
+    for (key, k) in &nk {
+        if !ok.contains_key(key) {
+            c.push(
+                "kind-added",
+                key,
+                (None, Some(lifecycle(k))),
+                (None, at(k)),
+                about(key, k),
+            );
+        }
+    }
+    for (key, o) in &ok {
+        match nk.get(key) {
+            None => c.push(
+                "kind-removed",
+                key,
+                (Some(lifecycle(o)), None),
+                (at(o), None),
+                about(key, o),
+            ),
+            Some(n) if lifecycle(o) != lifecycle(n) => c.push(
+                "lifecycle-changed",
+                key,
+                (Some(lifecycle(o)), Some(lifecycle(n))),
+                (at(o), at(n)),
+                about(key, n),
+            ),
+            Some(_) => {}
+        }
+    }
+    let at = |s: &Served| Some(Location::new(&s.file, s.line));
+    let about = |_: &str, s: &Served| {
+        let mut out = BTreeMap::from([("group", s.group.clone()), ("version", s.version.clone())]);
+        if let Some(r) = &s.resource {
+            out.insert("resource", r.clone());
+        }
+        out
+    };
+    let (os, ns) = (served(old), served(new));
+    for (key, o) in &os {
+        let now = ns.get(key).filter(|n| n.enabled);
+        if o.enabled && now.is_none() {
+            let why = if ns.contains_key(key) {
+                "disabled"
+            } else {
+                "no longer listed"
+            };
+            let new_at = ns.get(key).and_then(|n| at(n));
+            c.push(
+                "no-longer-served",
+                key,
+                (None, Some(why.to_string())),
+                (at(o), new_at),
+                about(key, o),
+            );
+        }
+    }
+    for (key, n) in &ns {
+        // A resource kept served while the rest of its group/version stops is not newly served.
+        let version_was_served = n.resource.is_some()
+            && os
+                .values()
+                .any(|o| o.enabled && o.resource.is_none() && o.group == n.group && o.version == n.version);
+        if n.enabled && !os.get(key).is_some_and(|o| o.enabled) && !version_was_served {
+            c.push("served", key, (None, None), (None, at(n)), about(key, n));
         }
     }
 }

@@ -263,6 +263,17 @@ impl<'a> Lower<'a> {
                 }
                 file.package_line = line_of(node);
                 file.package_doc = self.doc_above(node, before);
+                // gengo reads a package's tags from every comment before the package clause (of doc.go).
+                let comments: Vec<&str> = before
+                    .iter()
+                    .filter(|n| n.kind() == "comment")
+                    .map(|n| self.text(*n))
+                    .collect();
+                file.package_tags = comments
+                    .iter()
+                    .flat_map(|c| comment_text(&[c]).lines().map(str::to_string).collect::<Vec<_>>())
+                    .filter_map(|l| l.trim().strip_prefix('+').map(str::to_string))
+                    .collect();
             }
             "import_declaration" => self.imports(node, &mut file.imports),
             "function_declaration" | "method_declaration" => file.funcs.push(self.func_decl(node, before)),
@@ -277,6 +288,50 @@ impl<'a> Lower<'a> {
             "ERROR" => self.top_level(node, file, None, None),
             _ => {}
         }
+    }
+
+    /// The code-generator tags above `node` (`+k8s:prerelease-lifecycle-gen:introduced=1.8`), as gengo reads
+    /// them: the `+` lines of the comment group right above it and of the group before that one, when a single
+    /// blank line separates the two (tags are often written apart from the doc comment).
+    fn tags_above(&self, node: Node, before: &[Node]) -> Vec<String> {
+        // The runs of comments on consecutive lines above `node`, nearest first: (first row, last row, texts).
+        let mut runs: Vec<(usize, usize, Vec<&str>)> = Vec::new();
+        for &c in before.iter().rev().take_while(|n| n.kind() == "comment") {
+            let (start, end) = (c.start_position().row, c.end_position().row);
+            if let Some(run) = runs.last_mut().filter(|run| end + 1 == run.0) {
+                run.0 = start;
+                run.2.push(self.text(c));
+            } else if runs.len() == 2 {
+                break;
+            } else {
+                runs.push((start, end, vec![self.text(c)]));
+            }
+        }
+        let row = node.start_position().row;
+        let mut chosen = Vec::new();
+        let mut above = row;
+        for (n, run) in runs.iter().enumerate() {
+            // The closest group ends right above; the second closest two lines above the closest (or the node).
+            if run.1 + 1 == above && n == 0 {
+                chosen.push(run);
+                above = run.0;
+            } else if run.1 + 2 == above {
+                chosen.push(run);
+                break;
+            } else {
+                break;
+            }
+        }
+        let mut tags = Vec::new();
+        for run in chosen.iter().rev() {
+            let texts: Vec<&str> = run.2.iter().rev().copied().collect();
+            for line in comment_text(&texts).lines() {
+                if let Some(tag) = line.trim().strip_prefix('+') {
+                    tags.push(tag.to_string());
+                }
+            }
+        }
+        tags
     }
 
     /// The doc comment of `node`: the comment group that ends on the line right above it, as `go/parser` groups
@@ -899,6 +954,10 @@ impl<'a> Lower<'a> {
                 line: line_of(name),
                 end_line: end_line_of(spec),
                 doc: self.doc_above(spec, &specs[..i]).or_else(|| decl_doc.clone()),
+                tags: match self.tags_above(spec, &specs[..i]) {
+                    tags if tags.is_empty() && !grouped => self.tags_above(node, before),
+                    tags => tags,
+                },
                 type_params: self.type_params(spec),
                 alias,
                 ty,

@@ -30,6 +30,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("calls.md", include_str!("../../templates/calls.md")),
     ("literals.md", include_str!("../../templates/literals.md")),
     ("feature_gates.md", include_str!("../../templates/feature_gates.md")),
+    ("api_lifecycle.md", include_str!("../../templates/api_lifecycle.md")),
     (
         "topics/volume_plugins.md",
         include_str!("../../templates/topics/volume_plugins.md"),

@@ -3,6 +3,7 @@
 //! `builtin.toml` or a user's `kubewalk.toml`, and a typed report of that kind; the site renders and the diff
 //! compares each report by its kind, so a topic a user defines gets a page and diff rules with no Rust written.
 
+pub mod api_lifecycle;
 pub mod binaries;
 pub mod calls;
 pub mod commands;
@@ -22,6 +23,7 @@ use crate::model::{FileId, Located, Model, PkgId};
 use crate::sources::Sources;
 use crate::syntax::{Expr, FuncDecl, TypeExpr};
 
+pub use api_lifecycle::{ApiLifecycleDef, ApiLifecycleReport};
 pub use binaries::{BinariesDef, BinariesReport};
 pub use calls::{CallsDef, CallsReport, LiteralsDef, LiteralsReport};
 pub use commands::{CommandsDef, CommandsReport};
@@ -68,6 +70,7 @@ pub enum Kind {
     Calls(CallsDef),
     Literals(LiteralsDef),
     FeatureGates(FeatureGatesDef),
+    ApiLifecycle(ApiLifecycleDef),
 }
 
 impl Kind {
@@ -80,6 +83,7 @@ impl Kind {
             Kind::Calls(_) => "calls",
             Kind::Literals(_) => "literals",
             Kind::FeatureGates(_) => "feature_gates",
+            Kind::ApiLifecycle(_) => "api_lifecycle",
         }
     }
 
@@ -93,6 +97,7 @@ impl Kind {
             Kind::Calls(def) => def.add_to_query(query),
             Kind::Literals(def) => def.add_to_query(query),
             Kind::FeatureGates(def) => def.add_to_query(query),
+            Kind::ApiLifecycle(def) => def.add_to_query(query),
         }
     }
 }
@@ -247,6 +252,7 @@ const KINDS: &[&str] = &[
     "calls",
     "literals",
     "feature_gates",
+    "api_lifecycle",
 ];
 
 /// `filter_plugins` -> `Filter plugins`.
@@ -276,6 +282,7 @@ pub enum Report {
     Calls(CallsReport),
     Literals(LiteralsReport),
     FeatureGates(FeatureGatesReport),
+    ApiLifecycle(ApiLifecycleReport),
 }
 
 impl Report {
@@ -324,6 +331,13 @@ impl Report {
     pub fn feature_gates(&self) -> Option<&FeatureGatesReport> {
         match self {
             Report::FeatureGates(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn api_lifecycle(&self) -> Option<&ApiLifecycleReport> {
+        match self {
+            Report::ApiLifecycle(r) => Some(r),
             _ => None,
         }
     }
@@ -395,6 +409,7 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
                 Kind::Calls(def) => Report::Calls(calls::extract_calls(&cx, def)),
                 Kind::Literals(def) => Report::Literals(calls::extract_literals(&cx, def)),
                 Kind::FeatureGates(def) => Report::FeatureGates(feature_gates::extract(&cx, def, &mains)),
+                Kind::ApiLifecycle(def) => Report::ApiLifecycle(api_lifecycle::extract(&cx, def)),
             };
             Topic {
                 def: topic.clone(),

@@ -269,6 +269,7 @@ impl<'a> Builder<'a> {
                 Report::Calls(r) => calls::calls_pages(self, &topic.def, r),
                 Report::Literals(r) => calls::literals_pages(self, &topic.def, r),
                 Report::FeatureGates(r) => upgrade::feature_gates_pages(self, &topic.def, r),
+                Report::ApiLifecycle(r) => upgrade::api_lifecycle_pages(self, &topic.def, r),
             };
             topic_pages.push((i, pages));
         }
@@ -311,6 +312,7 @@ fn count(report: &Report) -> usize {
         Report::Calls(r) => r.calls.len(),
         Report::Literals(r) => r.literals.len(),
         Report::FeatureGates(r) => upgrade::gate_names(r).len(),
+        Report::ApiLifecycle(r) => r.kinds.len(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The pages of what an upgrade needs: feature gates.
+//! The pages of what an upgrade needs: feature gates and the API lifecycle.
 
 use std::collections::BTreeMap;
 
@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::{crumbs, topic_value, Builder, PageSpec};
 use crate::render::links::{rel, topic_page};
+use crate::topics::api_lifecycle::ApiLifecycleReport;
 use crate::topics::binaries::first_sentence;
 use crate::topics::feature_gates::{FeatureGate, FeatureGatesReport};
 use crate::topics::TopicDef;
@@ -91,4 +92,76 @@ pub fn feature_gates_pages(b: &Builder, def: &TopicDef, report: &FeatureGatesRep
 
 fn anchor(name: &str) -> String {
     format!("gate-{}", name.to_lowercase())
+}
+
+pub fn api_lifecycle_pages(b: &Builder, def: &TopicDef, report: &ApiLifecycleReport) -> Vec<PageSpec> {
+    let id = topic_page(&def.id, false);
+    let mut versions: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
+    for k in &report.kinds {
+        let gv = if k.group.is_empty() {
+            k.version.clone()
+        } else {
+            format!("{}/{}", k.group, k.version)
+        };
+        b.search(&k.kind, "API kind", &gv, &id, &anchor_of(&gv));
+        versions.entry((gv, k.package.clone())).or_default().push(json!({
+            "kind": k.kind,
+            "introduced": k.introduced,
+            "deprecated": k.deprecated,
+            "removed": k.removed,
+            "defaulted": k.defaulted,
+            "replacement": k.replacement.as_ref().map(|r| if r.group.is_empty() {
+                format!("{}/{}", r.version, r.kind)
+            } else {
+                format!("{}/{}/{}", r.group, r.version, r.kind)
+            }),
+            "source": k.source,
+            "src": b.src(&id, &k.file, k.line),
+        }));
+    }
+    let versions: Vec<Value> = versions
+        .into_iter()
+        .map(|((gv, package), kinds)| {
+            json!({
+                "id": gv,
+                "anchor": anchor_of(&gv),
+                "package": package,
+                "href": b.package_link(&id, &package),
+                "kinds": kinds,
+            })
+        })
+        .collect();
+    let mut servers: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for s in &report.served {
+        servers.entry(s.server.as_str()).or_default().push(json!({
+            "id": if s.expr.is_some() { s.expr.clone().unwrap_or_default() } else { s.id() },
+            "enabled": s.enabled,
+            "resource": s.resource,
+            "src": b.src(&id, &s.file, s.line),
+        }));
+    }
+    let servers: Vec<Value> = servers
+        .into_iter()
+        .map(|(server, list)| {
+            let (path, name) = server.rsplit_once('.').unwrap_or(("", server));
+            json!({
+                "name": server.rsplit('/').next().unwrap_or(server),
+                "href": b.func_link(&id, path, name),
+                "enabled": list.iter().filter(|s| s["enabled"] == true).count(),
+                "disabled": list.iter().filter(|s| s["enabled"] == false).count(),
+                "entries": list,
+            })
+        })
+        .collect();
+    let context = json!({
+        "topic": topic_value(def),
+        "count": report.kinds.len(),
+        "versions": versions,
+        "servers": servers,
+    });
+    vec![b.page(&id, &def.title, &crumbs(def, None), "api_lifecycle.md", context)]
+}
+
+fn anchor_of(group_version: &str) -> String {
+    group_version.replace(['/', '.'], "-")
 }
