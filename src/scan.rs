@@ -491,6 +491,9 @@ pub fn topics_json(topics: &Topics) -> Value {
             Report::FeatureGates(r) => {
                 out.insert(id.clone(), value(r));
             }
+            Report::Metrics(r) => {
+                out.insert(id.clone(), value(r));
+            }
             Report::ApiLifecycle(r) => {
                 out.insert(id.clone(), value(&r.kinds));
                 out.insert(format!("{id}_served"), value(&r.served));
@@ -535,6 +538,7 @@ pub fn topics_from_json(config: &TopicConfig, topics: &Value, name: &str) -> Res
             Kind::Calls(_) => Report::Calls(take(topics, id, name)?),
             Kind::Literals(_) => Report::Literals(take(topics, id, name)?),
             Kind::FeatureGates(_) => Report::FeatureGates(take(topics, id, name)?),
+            Kind::Metrics(_) => Report::Metrics(take(topics, id, name)?),
             Kind::ApiLifecycle(_) => Report::ApiLifecycle(crate::topics::ApiLifecycleReport {
                 kinds: take(topics, id, name)?,
                 served: take(topics, &format!("{id}_served"), name)?,

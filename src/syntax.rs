@@ -109,6 +109,8 @@ pub struct Call {
     pub ellipsis: bool,
     /// The variable the result is assigned to, for `x := f()` and `x = f()`.
     pub assigned_to: Option<String>,
+    /// The elements of the arguments written as list literals, by argument index.
+    pub list_args: Vec<(usize, Vec<Expr>)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -636,10 +638,14 @@ impl ShiftLines for Call {
             args,
             ellipsis: _,
             assigned_to: _,
+            list_args,
         } = self;
         shift(line, by);
         fun.shift_lines(by);
         args.shift_lines(by);
+        for (_, elements) in list_args {
+            elements.shift_lines(by);
+        }
     }
 }
 

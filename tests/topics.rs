@@ -47,6 +47,7 @@ fn builtin_topics_of_the_fixture() {
         "feature_gates",
         "api_lifecycle",
         "api_lifecycle_served",
+        "metrics",
     ] {
         assert!(topics.get(key).is_some(), "topic {key} is missing");
         snapshot(&format!("topic_{key}"), &topics[key]);
@@ -173,6 +174,37 @@ fn api_lifecycle_from_tags_defaults_and_methods_and_what_is_served() {
             (true, "v1beta1".to_string(), Value::from("widgets")),
         ]
     );
+}
+
+#[test]
+fn metrics_with_full_names_stability_labels_and_buckets() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let metrics = topics["metrics"].as_array().unwrap();
+    let metric = |name: &str| {
+        metrics
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not in {metrics:#?}"))
+    };
+    // The package imported under another name; the name parts are constants of the declaring package.
+    let requests = metric("widget_controller_requests_total");
+    assert_eq!(
+        (&requests["type"], &requests["stability"]),
+        (&Value::from("Counter"), &Value::from("STABLE"))
+    );
+    assert_eq!(requests["labels"], serde_json::json!(["verb", "code"]));
+    assert_eq!(requests["deprecated_version"], "1.30.0");
+    assert_eq!(requests["function"], "var requests");
+    // Stability left out is the package's default; buckets as the exponential constructor computes them.
+    let latency = metric("widget_controller_request_duration_seconds");
+    assert_eq!(
+        (&latency["type"], &latency["stability"]),
+        (&Value::from("Histogram"), &Value::from("ALPHA"))
+    );
+    assert_eq!(latency["buckets"], serde_json::json!([0.001, 0.002, 0.004, 0.008]));
+    assert_eq!(latency["function"], "var requestLatency");
+    assert_eq!(metrics.len(), 2);
 }
 
 #[test]

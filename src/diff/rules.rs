@@ -11,6 +11,7 @@ use crate::topics::calls::{CallsReport, LiteralsReport};
 use crate::topics::commands::{CommandFlag, CommandsReport};
 use crate::topics::feature_gates::{FeatureGate, FeatureGatesReport};
 use crate::topics::implementers::{ImplementersReport, RemovedSeverity};
+use crate::topics::metrics::{Metric, MetricsReport};
 use crate::topics::workqueue::WorkqueueReport;
 use crate::topics::{Kind, Report, TopicDef};
 
@@ -42,6 +43,7 @@ fn matters_before_upgrade(kind: &Kind, what: &str) -> bool {
         Kind::Commands(_) => what == "command-removed" || flags.contains(&what),
         Kind::FeatureGates(_) => what != "added",
         Kind::ApiLifecycle(_) => matches!(what, "kind-removed" | "no-longer-served"),
+        Kind::Metrics(_) => what != "added",
         Kind::Implementers(def) => def.registration.is_some() && what == "removed",
         Kind::Workqueue(_) | Kind::Calls(_) | Kind::Literals(_) => false,
     }
@@ -223,6 +225,28 @@ fn rules_of(def: &TopicDef) -> Vec<Rule> {
                 "{subject} is no longer served by default ({new}): clients and stored manifests of it must move first",
             ),
         ],
+        Kind::Metrics(_) => vec![
+            r("added", Added, Info, "metric {subject} added ({new})"),
+            r(
+                "removed",
+                Removed,
+                Breaking,
+                "metric {subject} removed ({old}): dashboards and alerts on it go blank",
+            ),
+            r(
+                "labels-changed",
+                Changed,
+                Breaking,
+                "metric {subject} labels changed from {old} to {new}",
+            ),
+            r(
+                "stability-changed",
+                Changed,
+                Notable,
+                "metric {subject} stability changed from {old} to {new}",
+            ),
+            r("deprecated", Changed, Notable, "metric {subject} deprecated in {new}"),
+        ],
         Kind::Literals(_) => vec![
             r("added", Added, Info, "literal in {subject} added"),
             r("removed", Removed, Info, "literal in {subject} removed"),
@@ -302,6 +326,7 @@ pub fn compare(c: &mut Collector, def: &TopicDef, old: Option<&Report>, new: Opt
             old.and_then(Report::api_lifecycle),
             new.and_then(Report::api_lifecycle),
         ),
+        Kind::Metrics(_) => metrics(c, old.and_then(Report::metrics), new.and_then(Report::metrics)),
     }
 }
 
@@ -775,6 +800,73 @@ fn api_lifecycle(c: &mut Collector, old: Option<&ApiLifecycleReport>, new: Optio
                 .any(|o| o.enabled && o.resource.is_none() && o.group == n.group && o.version == n.version);
         if n.enabled && !os.get(key).is_some_and(|o| o.enabled) && !version_was_served {
             c.push("served", key, (None, None), (None, at(n)), about(key, n));
+        }
+    }
+}
+
+/// Metrics by full name (those whose name is not static are left out); one declared twice is compared by its first.
+fn metrics(c: &mut Collector, old: Option<&MetricsReport>, new: Option<&MetricsReport>) {
+    fn by_name(r: Option<&MetricsReport>) -> BTreeMap<String, &Metric> {
+        let mut out = BTreeMap::new();
+        for m in r.iter().flat_map(|r| &r.metrics) {
+            if let Some(name) = &m.name {
+                out.entry(name.clone()).or_insert(m);
+            }
+        }
+        out
+    }
+    fn describe(m: &Metric) -> String {
+        format!("{} {}", m.stability, m.metric_type)
+    }
+    fn labels(m: &Metric) -> Option<String> {
+        m.labels.as_ref().map(|l| format!("[{}]", l.join(", ")))
+    }
+    let at = |m: &Metric| Some(Location::new(&m.file, m.line));
+    let about = |name: &str, _: &Metric| BTreeMap::from([("metric", name.to_string())]);
+    let (old, new) = (by_name(old), by_name(new));
+    for (name, m) in &new {
+        if !old.contains_key(name) {
+            c.push("added", name, (None, Some(describe(m))), (None, at(m)), about(name, m));
+        }
+    }
+    for (name, o) in &old {
+        let Some(n) = new.get(name) else {
+            c.push(
+                "removed",
+                name,
+                (Some(describe(o)), None),
+                (at(o), None),
+                about(name, o),
+            );
+            continue;
+        };
+        let both = (at(o), at(n));
+        if o.labels.is_some() && n.labels.is_some() && o.labels != n.labels {
+            c.push(
+                "labels-changed",
+                name,
+                (labels(o), labels(n)),
+                both.clone(),
+                about(name, n),
+            );
+        }
+        if o.stability != n.stability {
+            c.push(
+                "stability-changed",
+                name,
+                (Some(o.stability.clone()), Some(n.stability.clone())),
+                both.clone(),
+                about(name, n),
+            );
+        }
+        if n.deprecated_version.is_some() && o.deprecated_version != n.deprecated_version {
+            c.push(
+                "deprecated",
+                name,
+                (o.deprecated_version.clone(), n.deprecated_version.clone()),
+                both,
+                about(name, n),
+            );
         }
     }
 }

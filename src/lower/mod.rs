@@ -522,12 +522,30 @@ impl<'a> Lower<'a> {
         let Expr::Call { fun, args, ellipsis } = self.expr(node) else {
             return;
         };
+        // The elements of arguments written as list literals (`[]string{"code", "verb"}`).
+        let mut list_args = Vec::new();
+        if let Some(list) = node.child_by_field_id(k.f_arguments) {
+            let mut cursor = list.walk();
+            for (i, arg) in list.named_children(&mut cursor).enumerate() {
+                let Some(value) = arg.child_by_field_id(k.f_body).filter(|_| arg.kind_id() == k.composite) else {
+                    continue;
+                };
+                let mut c = value.walk();
+                let elements: Vec<Expr> = value
+                    .named_children(&mut c)
+                    .filter(|e| e.kind() == "literal_element")
+                    .map(|e| self.literal_element(e))
+                    .collect();
+                list_args.push((i, elements));
+            }
+        }
         body.calls.push(Call {
             line: line_of(node),
             fun: *fun,
             args,
             ellipsis,
             assigned_to: self.assigned_to(ancestors),
+            list_args,
         });
     }
 

@@ -31,6 +31,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("literals.md", include_str!("../../templates/literals.md")),
     ("feature_gates.md", include_str!("../../templates/feature_gates.md")),
     ("api_lifecycle.md", include_str!("../../templates/api_lifecycle.md")),
+    ("metrics.md", include_str!("../../templates/metrics.md")),
     (
         "topics/volume_plugins.md",
         include_str!("../../templates/topics/volume_plugins.md"),

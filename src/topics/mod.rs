@@ -9,6 +9,7 @@ pub mod calls;
 pub mod commands;
 pub mod feature_gates;
 pub mod implementers;
+pub mod metrics;
 pub mod workqueue;
 
 use std::collections::BTreeSet;
@@ -29,6 +30,7 @@ pub use calls::{CallsDef, CallsReport, LiteralsDef, LiteralsReport};
 pub use commands::{CommandsDef, CommandsReport};
 pub use feature_gates::{FeatureGatesDef, FeatureGatesReport};
 pub use implementers::{ImplementersDef, ImplementersReport};
+pub use metrics::{MetricsDef, MetricsReport};
 pub use workqueue::{WorkqueueDef, WorkqueueReport};
 
 const BUILTIN: &str = include_str!("builtin.toml");
@@ -71,6 +73,7 @@ pub enum Kind {
     Literals(LiteralsDef),
     FeatureGates(FeatureGatesDef),
     ApiLifecycle(ApiLifecycleDef),
+    Metrics(MetricsDef),
 }
 
 impl Kind {
@@ -84,6 +87,7 @@ impl Kind {
             Kind::Literals(_) => "literals",
             Kind::FeatureGates(_) => "feature_gates",
             Kind::ApiLifecycle(_) => "api_lifecycle",
+            Kind::Metrics(_) => "metrics",
         }
     }
 
@@ -98,6 +102,7 @@ impl Kind {
             Kind::Literals(def) => def.add_to_query(query),
             Kind::FeatureGates(def) => def.add_to_query(query),
             Kind::ApiLifecycle(def) => def.add_to_query(query),
+            Kind::Metrics(def) => def.add_to_query(query),
         }
     }
 }
@@ -253,6 +258,7 @@ const KINDS: &[&str] = &[
     "literals",
     "feature_gates",
     "api_lifecycle",
+    "metrics",
 ];
 
 /// `filter_plugins` -> `Filter plugins`.
@@ -283,6 +289,7 @@ pub enum Report {
     Literals(LiteralsReport),
     FeatureGates(FeatureGatesReport),
     ApiLifecycle(ApiLifecycleReport),
+    Metrics(MetricsReport),
 }
 
 impl Report {
@@ -338,6 +345,13 @@ impl Report {
     pub fn api_lifecycle(&self) -> Option<&ApiLifecycleReport> {
         match self {
             Report::ApiLifecycle(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn metrics(&self) -> Option<&MetricsReport> {
+        match self {
+            Report::Metrics(r) => Some(r),
             _ => None,
         }
     }
@@ -410,6 +424,7 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
                 Kind::Literals(def) => Report::Literals(calls::extract_literals(&cx, def)),
                 Kind::FeatureGates(def) => Report::FeatureGates(feature_gates::extract(&cx, def, &mains)),
                 Kind::ApiLifecycle(def) => Report::ApiLifecycle(api_lifecycle::extract(&cx, def)),
+                Kind::Metrics(def) => Report::Metrics(metrics::extract(&cx, def)),
             };
             Topic {
                 def: topic.clone(),

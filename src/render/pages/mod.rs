@@ -270,6 +270,7 @@ impl<'a> Builder<'a> {
                 Report::Literals(r) => calls::literals_pages(self, &topic.def, r),
                 Report::FeatureGates(r) => upgrade::feature_gates_pages(self, &topic.def, r),
                 Report::ApiLifecycle(r) => upgrade::api_lifecycle_pages(self, &topic.def, r),
+                Report::Metrics(r) => upgrade::metrics_pages(self, &topic.def, r),
             };
             topic_pages.push((i, pages));
         }
@@ -313,6 +314,7 @@ fn count(report: &Report) -> usize {
         Report::Literals(r) => r.literals.len(),
         Report::FeatureGates(r) => upgrade::gate_names(r).len(),
         Report::ApiLifecycle(r) => r.kinds.len(),
+        Report::Metrics(r) => r.metrics.len(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The pages of what an upgrade needs: feature gates and the API lifecycle.
+//! The pages of what an upgrade needs: feature gates, the API lifecycle and metrics.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +9,7 @@ use crate::render::links::{rel, topic_page};
 use crate::topics::api_lifecycle::ApiLifecycleReport;
 use crate::topics::binaries::first_sentence;
 use crate::topics::feature_gates::{FeatureGate, FeatureGatesReport};
+use crate::topics::metrics::MetricsReport;
 use crate::topics::TopicDef;
 
 /// The stages in the order a gate goes through them, as the page's sections.
@@ -164,4 +165,43 @@ pub fn api_lifecycle_pages(b: &Builder, def: &TopicDef, report: &ApiLifecycleRep
 
 fn anchor_of(group_version: &str) -> String {
     group_version.replace(['/', '.'], "-")
+}
+
+pub fn metrics_pages(b: &Builder, def: &TopicDef, report: &MetricsReport) -> Vec<PageSpec> {
+    let id = topic_page(&def.id, false);
+    let mut by_stability: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for m in &report.metrics {
+        let shown = m.name.clone().or_else(|| m.name_expr.clone()).unwrap_or_default();
+        b.search(&shown, "metric", &m.metric_type, &id, "");
+        by_stability.entry(m.stability.clone()).or_default().push(json!({
+            "name": shown,
+            "static": m.name.is_some(),
+            "type": m.metric_type,
+            "help": m.help.as_deref().map(first_sentence),
+            "labels": m.labels,
+            "buckets": m.buckets.as_ref().map(|list| list.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")),
+            "deprecated_version": m.deprecated_version,
+            "package": m.package,
+            "src": b.src(&id, &m.file, m.line),
+        }));
+    }
+    // The stable ones first: they are the ones a release promises to keep.
+    let order = |s: &str| match s {
+        "STABLE" => 0,
+        "BETA" => 1,
+        "ALPHA" => 2,
+        _ => 3,
+    };
+    let mut groups: Vec<(String, Vec<Value>)> = by_stability.into_iter().collect();
+    groups.sort_by_key(|(s, _)| (order(s), s.clone()));
+    let groups: Vec<Value> = groups
+        .into_iter()
+        .map(|(stability, metrics)| json!({ "title": stability, "anchor": stability.to_lowercase(), "metrics": metrics }))
+        .collect();
+    let context = json!({
+        "topic": topic_value(def),
+        "count": report.metrics.len(),
+        "groups": groups,
+    });
+    vec![b.page(&id, &def.title, &crumbs(def, None), "metrics.md", context)]
 }
