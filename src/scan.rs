@@ -494,6 +494,9 @@ pub fn topics_json(topics: &Topics) -> Value {
             Report::Metrics(r) => {
                 out.insert(id.clone(), value(r));
             }
+            Report::Registry(r) => {
+                out.insert(id.clone(), value(r));
+            }
             Report::ApiLifecycle(r) => {
                 out.insert(id.clone(), value(&r.kinds));
                 out.insert(format!("{id}_served"), value(&r.served));
@@ -539,6 +542,7 @@ pub fn topics_from_json(config: &TopicConfig, topics: &Value, name: &str) -> Res
             Kind::Literals(_) => Report::Literals(take(topics, id, name)?),
             Kind::FeatureGates(_) => Report::FeatureGates(take(topics, id, name)?),
             Kind::Metrics(_) => Report::Metrics(take(topics, id, name)?),
+            Kind::Registry(_) => Report::Registry(take(topics, id, name)?),
             Kind::ApiLifecycle(_) => Report::ApiLifecycle(crate::topics::ApiLifecycleReport {
                 kinds: take(topics, id, name)?,
                 served: take(topics, &format!("{id}_served"), name)?,

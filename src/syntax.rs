@@ -99,6 +99,18 @@ pub struct Body {
     pub receiver_fields: Vec<FieldUse>,
     /// `for a, b := range x` where `x` is a variable or a call: the loop variables and `x`.
     pub ranges: Vec<(Vec<String>, Expr)>,
+    /// `m[key] = value` in the functions the query names.
+    pub index_assignments: Vec<IndexAssign>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexAssign {
+    pub line: u32,
+    pub target: Expr,
+    pub key: Expr,
+    pub value: Expr,
+    /// The condition of the innermost `if` the assignment is in, as written on one line.
+    pub guard: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -615,7 +627,14 @@ impl ShiftLines for Body {
             switches,
             receiver_fields,
             ranges,
+            index_assignments,
         } = self;
+        for a in index_assignments {
+            shift(&mut a.line, by);
+            a.target.shift_lines(by);
+            a.key.shift_lines(by);
+            a.value.shift_lines(by);
+        }
         calls.shift_lines(by);
         literals.shift_lines(by);
         for (line, exprs) in returns {

@@ -207,6 +207,87 @@ fn metrics_with_full_names_stability_labels_and_buckets() {
     assert_eq!(metrics.len(), 2);
 }
 
+/// Registries of each shape, on the registry tree of the diff fixtures.
+#[test]
+fn registries_by_method_calls_index_assignments_and_map_literals() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/controllers.added/new");
+    let config = TopicConfig::load(&root, None).unwrap();
+    let topics = topics_of(&root, &config);
+    let entries = |id: &str| -> Vec<(String, Value, Value, Value)> {
+        topics[id]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["name"].as_str().unwrap().to_string(),
+                    e["order"].clone(),
+                    e["default"].clone(),
+                    e["implements"].clone(),
+                )
+            })
+            .collect()
+    };
+    // plugins.Register(PluginName, factory) on a *admission.Plugins parameter; the order and default-on lists.
+    assert_eq!(
+        entries("admission_plugins"),
+        [
+            (
+                "AlwaysPullImages".to_string(),
+                Value::from(0),
+                Value::Bool(true),
+                serde_json::json!(["MutationInterface"])
+            ),
+            (
+                "DenyAll".to_string(),
+                Value::from(1),
+                Value::Bool(false),
+                serde_json::json!(["ValidationInterface"])
+            ),
+        ]
+    );
+    // The entries of the registry map, and the extension points their packages implement.
+    assert_eq!(
+        entries("scheduler_plugins"),
+        [
+            (
+                "ImageLocality".to_string(),
+                Value::Null,
+                Value::Null,
+                serde_json::json!(["Plugin", "ScorePlugin"])
+            ),
+            (
+                "NodeName".to_string(),
+                Value::Null,
+                Value::Null,
+                serde_json::json!(["FilterPlugin", "Plugin"])
+            ),
+        ]
+    );
+    // controllers["x"] = start, off when listed as disabled, and the condition of one inside an if.
+    let controllers = topics["controllers"].as_array().unwrap();
+    let names: Vec<(&str, bool, Option<&str>)> = controllers
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["default"].as_bool().unwrap(),
+                c["condition"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("endpoint", true, None),
+            ("podgc", true, None),
+            ("route", true, Some("cloud")),
+            ("tokencleaner", false, None)
+        ]
+    );
+    assert_eq!(controllers[0]["value"], "startEndpointController");
+}
+
 #[test]
 fn command_texts_computed_by_the_program_are_evaluated() {
     let config = TopicConfig::load(&fixture(), None).unwrap();

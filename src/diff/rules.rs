@@ -12,6 +12,7 @@ use crate::topics::commands::{CommandFlag, CommandsReport};
 use crate::topics::feature_gates::{FeatureGate, FeatureGatesReport};
 use crate::topics::implementers::{ImplementersReport, RemovedSeverity};
 use crate::topics::metrics::{Metric, MetricsReport};
+use crate::topics::registry::{RegistryEntry, RegistryReport};
 use crate::topics::workqueue::WorkqueueReport;
 use crate::topics::{Kind, Report, TopicDef};
 
@@ -44,6 +45,7 @@ fn matters_before_upgrade(kind: &Kind, what: &str) -> bool {
         Kind::FeatureGates(_) => what != "added",
         Kind::ApiLifecycle(_) => matches!(what, "kind-removed" | "no-longer-served"),
         Kind::Metrics(_) => what != "added",
+        Kind::Registry(_) => matches!(what, "added" | "removed" | "default-changed"),
         Kind::Implementers(def) => def.registration.is_some() && what == "removed",
         Kind::Workqueue(_) | Kind::Calls(_) | Kind::Literals(_) => false,
     }
@@ -247,6 +249,38 @@ fn rules_of(def: &TopicDef) -> Vec<Rule> {
             ),
             r("deprecated", Changed, Notable, "metric {subject} deprecated in {new}"),
         ],
+        Kind::Registry(kind) => {
+            let noun = def.noun();
+            let mut out = vec![
+                rule(
+                    id,
+                    "added",
+                    Added,
+                    Notable,
+                    format!("{noun} {{subject}} added ({{new}})"),
+                ),
+                rule(id, "removed", Removed, Breaking, format!("{noun} {{subject}} removed")),
+            ];
+            if kind.default_on.is_some() || kind.default_off.is_some() {
+                out.push(rule(
+                    id,
+                    "default-changed",
+                    Changed,
+                    Notable,
+                    format!("{noun} {{subject}} is now {{new}} by default (was {{old}})"),
+                ));
+            }
+            if kind.order.is_some() {
+                out.push(rule(
+                    id,
+                    "order-changed",
+                    Changed,
+                    Info,
+                    format!("{noun} {{subject}} moved from position {{old}} to {{new}} among the entries of both"),
+                ));
+            }
+            out
+        }
         Kind::Literals(_) => vec![
             r("added", Added, Info, "literal in {subject} added"),
             r("removed", Removed, Info, "literal in {subject} removed"),
@@ -327,6 +361,12 @@ pub fn compare(c: &mut Collector, def: &TopicDef, old: Option<&Report>, new: Opt
             new.and_then(Report::api_lifecycle),
         ),
         Kind::Metrics(_) => metrics(c, old.and_then(Report::metrics), new.and_then(Report::metrics)),
+        Kind::Registry(d) => registry(
+            c,
+            &d.subject_key,
+            old.and_then(Report::registry),
+            new.and_then(Report::registry),
+        ),
     }
 }
 
@@ -865,6 +905,70 @@ fn metrics(c: &mut Collector, old: Option<&MetricsReport>, new: Option<&MetricsR
                 name,
                 (o.deprecated_version.clone(), n.deprecated_version.clone()),
                 both,
+                about(name, n),
+            );
+        }
+    }
+}
+
+/// Entries by name (as written when not static).
+fn registry(c: &mut Collector, subject_key: &str, old: Option<&RegistryReport>, new: Option<&RegistryReport>) {
+    fn entries(r: Option<&RegistryReport>) -> BTreeMap<String, &RegistryEntry> {
+        let mut out = BTreeMap::new();
+        for e in r.iter().flat_map(|r| &r.entries) {
+            out.entry(e.name.clone().unwrap_or_else(|| e.name_expr.clone()))
+                .or_insert(e);
+        }
+        out
+    }
+    fn on(default: Option<bool>) -> Option<String> {
+        default.map(|d| if d { "on".to_string() } else { "off".to_string() })
+    }
+    let key: &'static str = match subject_key {
+        "plugin" => "plugin",
+        "controller" => "controller",
+        _ => "entry",
+    };
+    let at = |e: &RegistryEntry| Some(Location::new(&e.file, e.line));
+    let about = |name: &str, _: &RegistryEntry| BTreeMap::from([(key, name.to_string())]);
+    let (old, new) = (entries(old), entries(new));
+    for (name, e) in &new {
+        if !old.contains_key(name) {
+            let value = on(e.default).map_or_else(|| e.value.clone(), |d| format!("{d} by default"));
+            c.push("added", name, (None, Some(value)), (None, at(e)), about(name, e));
+        }
+    }
+    for (name, o) in &old {
+        let Some(n) = new.get(name) else {
+            c.push("removed", name, (None, None), (at(o), None), about(name, o));
+            continue;
+        };
+        if o.default.is_some() && n.default.is_some() && o.default != n.default {
+            c.push(
+                "default-changed",
+                name,
+                (on(o.default), on(n.default)),
+                (at(o), at(n)),
+                about(name, n),
+            );
+        }
+        // The place among the entries both sides order: one added or removed moves nothing else.
+        let rank = |side: &BTreeMap<String, &RegistryEntry>, other: &BTreeMap<String, &RegistryEntry>| {
+            let own = side.get(name)?.order?;
+            let before = side
+                .iter()
+                .filter(|(k, e)| other.get(*k).is_some_and(|x| x.order.is_some()) && e.order.is_some_and(|p| p < own))
+                .count();
+            Some(before + 1)
+        };
+        let (ro, rn) = (rank(&old, &new), rank(&new, &old));
+        if ro.is_some() && rn.is_some() && ro != rn {
+            let pos = |r: Option<usize>| r.map(|p| p.to_string());
+            c.push(
+                "order-changed",
+                name,
+                (pos(ro), pos(rn)),
+                (at(o), at(n)),
                 about(name, n),
             );
         }

@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use tree_sitter::{Node, Tree};
 
 use crate::syntax::{
-    Access, Body, Call, Case, ChanDir, Expr, Field, FieldUse, FileSyntax, FuncDecl, Import, InterfaceElem, KeyedValue,
-    LitKind, Literal, Param, Receiver, ShiftLines, Signature, Switch, TypeDecl, TypeExpr, TypeParam, ValueDecl,
-    ValueKind,
+    Access, Body, Call, Case, ChanDir, Expr, Field, FieldUse, FileSyntax, FuncDecl, Import, IndexAssign, InterfaceElem,
+    KeyedValue, LitKind, Literal, Param, Receiver, ShiftLines, Signature, Switch, TypeDecl, TypeExpr, TypeParam,
+    ValueDecl, ValueKind,
 };
 
 /// Which body facts to keep, by name. Topics derive it from their definitions (`topics::body_query`).
@@ -35,6 +35,11 @@ pub struct BodyQuery {
     /// The untyped elements of a literal of the first type are literals of the second, for named slice types
     /// the lowering cannot see through (`VersionedSpecs{{...}}` holds `FeatureSpec`s).
     pub element_types: BTreeMap<String, String>,
+    /// Functions whose `m[key] = value` assignments are kept (`controllers["endpoint"] = startEndpointController`).
+    pub index_assignments_of: BTreeSet<String>,
+    /// Composite literals assigned to a variable of one of these names are kept whatever their type
+    /// (`var AllOrderedPlugins = []string{...}`).
+    pub list_vars: BTreeSet<String>,
 }
 
 impl BodyQuery {
@@ -59,6 +64,14 @@ impl BodyQuery {
         }
         for (container, element) in &self.element_types {
             text.push_str(&format!("elements {container} {element}\n"));
+        }
+        for (label, set) in [("index", &self.index_assignments_of), ("lists", &self.list_vars)] {
+            text.push_str(label);
+            for name in set {
+                text.push(' ');
+                text.push_str(name);
+            }
+            text.push('\n');
         }
         blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
     }
@@ -422,6 +435,7 @@ impl<'a> Lower<'a> {
                 receiver: receiver.as_ref().and_then(|r| r.name.clone()).filter(|n| n != "_"),
                 wants_returns,
                 wants_switches: self.query.switches_of.contains(&name),
+                wants_index_assignments: self.query.index_assignments_of.contains(&name),
             };
             self.visit_body(block, &visit, &mut body);
             body.receiver_fields.sort();
@@ -476,6 +490,8 @@ impl<'a> Lower<'a> {
                     body.returns.push((line_of(n), exprs));
                 } else if (kind == k.expr_switch || kind == k.type_switch) && visit.wants_switches {
                     body.switches.push(self.switch(n));
+                } else if kind == k.assign && visit.wants_index_assignments {
+                    self.index_assignment(n, &ancestors, body);
                 }
             }
             if cursor.goto_first_child() {
@@ -493,6 +509,40 @@ impl<'a> Lower<'a> {
                 ancestors.pop();
             }
         }
+    }
+
+    /// `m[key] = value`, one target and one value, with the condition of the `if` it is in.
+    fn index_assignment(&self, node: Node, ancestors: &[Node], body: &mut Body) {
+        let k = ids();
+        let single = |field| {
+            let list = node.child_by_field_id(field)?;
+            (list.named_child_count() == 1).then(|| list.named_child(0)).flatten()
+        };
+        let (Some(left), Some(right)) = (single(k.f_left), single(k.f_right)) else {
+            return;
+        };
+        if left.kind_id() != k.index || has_token(node, ":=") {
+            return;
+        }
+        let Expr::Index(target, mut keys) = self.expr(left) else {
+            return;
+        };
+        if keys.len() != 1 {
+            return;
+        }
+        let guard = ancestors
+            .iter()
+            .rev()
+            .find(|a| a.kind() == "if_statement")
+            .and_then(|a| a.child_by_field_name("condition"))
+            .map(|c| self.text(c).split_whitespace().collect::<Vec<_>>().join(" "));
+        body.index_assignments.push(IndexAssign {
+            line: line_of(node),
+            target: *target,
+            key: keys.remove(0),
+            value: self.expr(right),
+            guard,
+        });
     }
 
     fn body_call(&self, node: Node<'a>, ancestors: &[Node<'a>], visit: &BodyVisit, body: &mut Body) {
@@ -564,10 +614,12 @@ impl<'a> Lower<'a> {
             }
             return;
         }
-        let Some(base) = type_base_name(&ty) else {
-            return;
-        };
-        if !self.query.literal_types.contains(base) {
+        let wanted = type_base_name(&ty).is_some_and(|base| self.query.literal_types.contains(base))
+            || (!self.query.list_vars.is_empty()
+                && self
+                    .assigned_to(ancestors)
+                    .is_some_and(|v| self.query.list_vars.contains(&v)));
+        if !wanted {
             return;
         }
         // Elements of `[]*T{{...}}` are literals of T written without their type.
@@ -1065,6 +1117,7 @@ impl<'a> Lower<'a> {
             receiver: None,
             wants_returns: false,
             wants_switches: false,
+            wants_index_assignments: false,
         };
         let mut body = Body::default();
         self.visit_body(node, &visit, &mut body);
@@ -1449,6 +1502,7 @@ struct BodyVisit {
     all_calls: bool,
     wants_returns: bool,
     wants_switches: bool,
+    wants_index_assignments: bool,
 }
 
 /// The key of the map entry a literal is the value of, itself or nested in the entry's value

@@ -32,6 +32,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("feature_gates.md", include_str!("../../templates/feature_gates.md")),
     ("api_lifecycle.md", include_str!("../../templates/api_lifecycle.md")),
     ("metrics.md", include_str!("../../templates/metrics.md")),
+    ("registry.md", include_str!("../../templates/registry.md")),
     (
         "topics/volume_plugins.md",
         include_str!("../../templates/topics/volume_plugins.md"),

@@ -314,7 +314,7 @@ fn type_ref(cx: &Cx, id: &str) -> Option<TypeRef> {
 }
 
 /// `*VolumePlugin` style patterns: `*` matches any run of characters.
-fn glob(pattern: &str, name: &str) -> bool {
+pub(crate) fn glob(pattern: &str, name: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == name,
         Some((prefix, rest)) => {

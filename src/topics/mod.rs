@@ -10,6 +10,7 @@ pub mod commands;
 pub mod feature_gates;
 pub mod implementers;
 pub mod metrics;
+pub mod registry;
 pub mod workqueue;
 
 use std::collections::BTreeSet;
@@ -31,6 +32,7 @@ pub use commands::{CommandsDef, CommandsReport};
 pub use feature_gates::{FeatureGatesDef, FeatureGatesReport};
 pub use implementers::{ImplementersDef, ImplementersReport};
 pub use metrics::{MetricsDef, MetricsReport};
+pub use registry::{RegistryDef, RegistryReport};
 pub use workqueue::{WorkqueueDef, WorkqueueReport};
 
 const BUILTIN: &str = include_str!("builtin.toml");
@@ -50,10 +52,13 @@ impl TopicDef {
     /// What one entry of the topic is called in pages and in the diff report: an implementers topic's `noun`, else
     /// its title in the singular (`Volume plugins` -> `volume plugin`).
     pub fn noun(&self) -> String {
-        if let Kind::Implementers(d) = &self.kind {
-            if let Some(noun) = &d.noun {
-                return noun.clone();
-            }
+        let noun = match &self.kind {
+            Kind::Implementers(d) => d.noun.as_ref(),
+            Kind::Registry(d) => d.noun.as_ref(),
+            _ => None,
+        };
+        if let Some(noun) = noun {
+            return noun.clone();
         }
         let title = self.title.to_lowercase();
         title.strip_suffix('s').unwrap_or(&title).to_string()
@@ -74,6 +79,7 @@ pub enum Kind {
     FeatureGates(FeatureGatesDef),
     ApiLifecycle(ApiLifecycleDef),
     Metrics(MetricsDef),
+    Registry(RegistryDef),
 }
 
 impl Kind {
@@ -88,6 +94,7 @@ impl Kind {
             Kind::FeatureGates(_) => "feature_gates",
             Kind::ApiLifecycle(_) => "api_lifecycle",
             Kind::Metrics(_) => "metrics",
+            Kind::Registry(_) => "registry",
         }
     }
 
@@ -103,6 +110,7 @@ impl Kind {
             Kind::FeatureGates(def) => def.add_to_query(query),
             Kind::ApiLifecycle(def) => def.add_to_query(query),
             Kind::Metrics(def) => def.add_to_query(query),
+            Kind::Registry(def) => def.add_to_query(query),
         }
     }
 }
@@ -259,6 +267,7 @@ const KINDS: &[&str] = &[
     "feature_gates",
     "api_lifecycle",
     "metrics",
+    "registry",
 ];
 
 /// `filter_plugins` -> `Filter plugins`.
@@ -290,6 +299,7 @@ pub enum Report {
     FeatureGates(FeatureGatesReport),
     ApiLifecycle(ApiLifecycleReport),
     Metrics(MetricsReport),
+    Registry(RegistryReport),
 }
 
 impl Report {
@@ -352,6 +362,13 @@ impl Report {
     pub fn metrics(&self) -> Option<&MetricsReport> {
         match self {
             Report::Metrics(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn registry(&self) -> Option<&RegistryReport> {
+        match self {
+            Report::Registry(r) => Some(r),
             _ => None,
         }
     }
@@ -425,6 +442,7 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
                 Kind::FeatureGates(def) => Report::FeatureGates(feature_gates::extract(&cx, def, &mains)),
                 Kind::ApiLifecycle(def) => Report::ApiLifecycle(api_lifecycle::extract(&cx, def)),
                 Kind::Metrics(def) => Report::Metrics(metrics::extract(&cx, def)),
+                Kind::Registry(def) => Report::Registry(registry::extract(&cx, def)),
             };
             Topic {
                 def: topic.clone(),

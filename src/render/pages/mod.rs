@@ -271,6 +271,7 @@ impl<'a> Builder<'a> {
                 Report::FeatureGates(r) => upgrade::feature_gates_pages(self, &topic.def, r),
                 Report::ApiLifecycle(r) => upgrade::api_lifecycle_pages(self, &topic.def, r),
                 Report::Metrics(r) => upgrade::metrics_pages(self, &topic.def, r),
+                Report::Registry(r) => upgrade::registry_pages(self, &topic.def, r),
             };
             topic_pages.push((i, pages));
         }
@@ -315,6 +316,7 @@ fn count(report: &Report) -> usize {
         Report::FeatureGates(r) => upgrade::gate_names(r).len(),
         Report::ApiLifecycle(r) => r.kinds.len(),
         Report::Metrics(r) => r.metrics.len(),
+        Report::Registry(r) => r.entries.len(),
     }
 }
 

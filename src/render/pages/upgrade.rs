@@ -1,4 +1,5 @@
-//! The pages of what an upgrade needs: feature gates, the API lifecycle and metrics.
+//! The pages of what an upgrade needs: feature gates, the API lifecycle, metrics and registries (admission and
+//! scheduler plugins, controllers).
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use crate::topics::api_lifecycle::ApiLifecycleReport;
 use crate::topics::binaries::first_sentence;
 use crate::topics::feature_gates::{FeatureGate, FeatureGatesReport};
 use crate::topics::metrics::MetricsReport;
+use crate::topics::registry::RegistryReport;
 use crate::topics::TopicDef;
 
 /// The stages in the order a gate goes through them, as the page's sections.
@@ -204,4 +206,40 @@ pub fn metrics_pages(b: &Builder, def: &TopicDef, report: &MetricsReport) -> Vec
         "groups": groups,
     });
     vec![b.page(&id, &def.title, &crumbs(def, None), "metrics.md", context)]
+}
+
+pub fn registry_pages(b: &Builder, def: &TopicDef, report: &RegistryReport) -> Vec<PageSpec> {
+    let id = topic_page(&def.id, false);
+    let noun = def.noun();
+    let rows: Vec<Value> = report
+        .entries
+        .iter()
+        .map(|e| {
+            let name = e.name.clone().unwrap_or_else(|| e.name_expr.clone());
+            b.search(&name, &noun, &e.value, &id, "");
+            json!({
+                "name": name,
+                "static": e.name.is_some(),
+                "value": e.value,
+                "order": e.order.map(|o| o + 1),
+                "default": e.default,
+                "implements": e.implements,
+                "implementation": e.implementation,
+                "condition": e.condition,
+                "href": b.package_link(&id, &e.implementation),
+                "src": b.src(&id, &e.file, e.line),
+            })
+        })
+        .collect();
+    let context = json!({
+        "topic": topic_value(def),
+        "noun": noun,
+        "count": rows.len(),
+        "ordered": report.entries.iter().any(|e| e.order.is_some()),
+        "defaults": report.entries.iter().any(|e| e.default.is_some()),
+        "on": report.entries.iter().filter(|e| e.default == Some(true)).count(),
+        "implements": report.entries.iter().any(|e| !e.implements.is_empty()),
+        "entries": rows,
+    });
+    vec![b.page(&id, &def.title, &crumbs(def, None), "registry.md", context)]
 }

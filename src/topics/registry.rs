@@ -1,0 +1,286 @@
+//! Registries: names registered to values, each found by the shape the registration has. Calls of a method on a
+//! parameter of a given type (`plugins.Register(PluginName, factory)` on `*admission.Plugins`), index assignments
+//! in a function (`controllers["endpoint"] = startEndpointController`), or the entries of the map literals in a
+//! function (`runtime.Registry{selectorspread.Name: selectorspread.New}`); with the names' order and which are on
+//! by default where lists say so, and which of chosen interfaces the registered packages implement.
+
+use serde::{Deserialize, Serialize};
+
+use super::implementers::glob;
+use super::{add_call, last_name, Cx, FuncRef};
+use crate::lower::BodyQuery;
+use crate::model::{FileId, PkgId};
+use crate::syntax::Expr;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryDef {
+    /// What one entry is called (`admission plugin`).
+    pub noun: Option<String>,
+    /// The key naming an entry in a diff change (`plugin`, `controller`).
+    #[serde(default = "default_subject")]
+    pub subject_key: String,
+    /// Calls of this method on a parameter of this type register an entry: `import/path.Type.Method`.
+    pub register_method: Option<String>,
+    /// `m[name] = value` in this function registers an entry: `import/path.Func`.
+    pub assigned_in: Option<String>,
+    /// The entries of map literals of `map_type` (a type name) in this function are the entries:
+    /// `import/path.Func`.
+    pub map_in: Option<String>,
+    pub map_type: Option<String>,
+    /// The names in order: a package variable (`import/path.Var`) set to a list literal or to a call of a
+    /// `list_constructors` function.
+    pub order: Option<String>,
+    /// The names on by default: `import/path.Func:variable` or `import/path.Var`; every other entry is off.
+    pub default_on: Option<String>,
+    /// The names off by default, likewise; every other entry is on.
+    pub default_off: Option<String>,
+    /// Functions whose arguments are a list of names (`sets.NewString`), by name.
+    #[serde(default)]
+    pub list_constructors: Vec<String>,
+    /// Interfaces (`import/path.Name`, the name may be a `*Plugin` pattern) whose implementers in an entry's
+    /// package are listed with it.
+    #[serde(default)]
+    pub implements: Vec<String>,
+}
+
+fn default_subject() -> String {
+    "entry".to_string()
+}
+
+impl RegistryDef {
+    pub(super) fn add_to_query(&self, query: &mut BodyQuery) {
+        if let Some(method) = &self.register_method {
+            add_call(query, &last_name(method), 2);
+        }
+        if let Some(func) = &self.assigned_in {
+            query.index_assignments_of.insert(last_name(func));
+        }
+        if let Some(ty) = &self.map_type {
+            query.literal_types.insert(ty.clone());
+        }
+        for list in [&self.order, &self.default_on, &self.default_off].into_iter().flatten() {
+            let var = list.rsplit([':', '.']).next().unwrap_or(list);
+            query.list_vars.insert(var.to_string());
+        }
+        for f in &self.list_constructors {
+            add_call(query, &last_name(f), 0);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RegistryReport {
+    pub entries: Vec<RegistryEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegistryEntry {
+    /// The name's static value; null when it is not static (`name_expr` has it as written).
+    pub name: Option<String>,
+    pub name_expr: String,
+    /// What the name is registered to, as written (`startEndpointController`, `selectorspread.New`).
+    pub value: String,
+    /// The package that value comes from: a selector's package, else the registering one.
+    pub implementation: String,
+    /// The position of the name in the `order` list.
+    pub order: Option<usize>,
+    /// Whether it is on by default, when `default_on` or `default_off` says.
+    pub default: Option<bool>,
+    /// The `implements` interfaces some type of `implementation` satisfies, by name.
+    pub implements: Vec<String>,
+    /// The condition under which it is registered, when the registration is inside an `if`.
+    pub condition: Option<String>,
+    pub package: String,
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+}
+
+pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {
+    let mut entries: Vec<RegistryEntry> = Vec::new();
+    let mut push = |cx: &Cx, func: &FuncRef, key: &Expr, value: &Expr, line: u32, condition: Option<&String>| {
+        let (pkg, file) = (func.pkg, func.file());
+        // `pkg.New`, or a wrapper given it (`runtime.FactoryAdapter(fts, nodevolumelimits.NewAzureDisk)`).
+        let of_selector = |e: &Expr| match e {
+            Expr::Selector(q, _) => match q.as_ref() {
+                Expr::Ident(q) => cx.model.qualifier_path(file, q),
+                _ => None,
+            },
+            _ => None,
+        };
+        let implementation = match value {
+            Expr::Call { args, .. } => args.iter().rev().find_map(of_selector),
+            other => of_selector(other),
+        }
+        .unwrap_or_else(|| cx.model.pkg(pkg).import_path.clone());
+        entries.push(RegistryEntry {
+            name: cx.string(pkg, file, key),
+            name_expr: key.to_string(),
+            value: value.to_string(),
+            implementation,
+            package: cx.model.pkg(pkg).import_path.clone(),
+            function: func.func.decl.display_name(),
+            file: cx.path(file).to_string(),
+            line,
+            condition: condition.cloned(),
+            ..RegistryEntry::default()
+        });
+    };
+    let split = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|f| f.rsplit_once('.').map(|(p, n)| (p.to_string(), n.to_string())))
+    };
+    let register = def.register_method.as_ref().and_then(|m| {
+        let (ty, method) = m.rsplit_once('.')?;
+        let (path, name) = ty.rsplit_once('.')?;
+        Some((path.to_string(), name.to_string(), method.to_string()))
+    });
+    let (assigned_in, map_in) = (split(&def.assigned_in), split(&def.map_in));
+    for func in cx.all_funcs() {
+        let decl = &func.func.decl;
+        let here = || (cx.model.pkg(func.pkg).import_path.clone(), decl.name.clone());
+        if let Some((path, ty, method)) = &register {
+            // The parameters of the registry's type: `plugins *admission.Plugins`.
+            let params: Vec<&String> = decl
+                .sig
+                .params
+                .iter()
+                .filter(|p| cx.is_type(func.pkg, func.file(), &p.ty, path, ty))
+                .flat_map(|p| p.names.iter())
+                .collect();
+            for call in &decl.body.calls {
+                let Expr::Selector(on, m) = &call.fun else { continue };
+                let on_param = matches!(on.as_ref(), Expr::Ident(n) if params.contains(&n));
+                if m == method && on_param && call.args.len() >= 2 {
+                    push(cx, &func, &call.args[0], &call.args[1], call.line, None);
+                }
+            }
+        }
+        if decl.receiver.is_none() && assigned_in.as_ref() == Some(&here()) {
+            for a in &decl.body.index_assignments {
+                push(cx, &func, &a.key, &a.value, a.line, a.guard.as_ref());
+            }
+        }
+        if decl.receiver.is_none() && map_in.as_ref() == Some(&here()) {
+            let wanted = |ty: &crate::syntax::TypeExpr| {
+                crate::lower::type_base_name(ty).is_some_and(|n| def.map_type.as_deref() == Some(n))
+            };
+            for lit in decl.body.literals.iter().filter(|l| wanted(&l.ty)) {
+                for f in &lit.fields {
+                    let key = key_expr(&f.key);
+                    push(cx, &func, &key, &f.value, f.line, None);
+                }
+            }
+        }
+    }
+    let order = def.order.as_ref().map(|o| names(cx, def, o));
+    let on = def.default_on.as_ref().map(|o| names(cx, def, o));
+    let off = def.default_off.as_ref().map(|o| names(cx, def, o));
+    let interfaces = interfaces(cx, def);
+    for e in &mut entries {
+        let Some(name) = e.name.clone() else { continue };
+        e.order = order.as_ref().and_then(|o| o.iter().position(|n| *n == name));
+        e.default = match (&on, &off) {
+            (Some(on), _) => Some(on.contains(&name)),
+            (None, Some(off)) => Some(!off.contains(&name)),
+            _ => None,
+        };
+        if let Some(pkg) = cx.model.package_by_path(&e.implementation) {
+            e.implements = interfaces
+                .iter()
+                .filter(|(_, implementers)| implementers.contains(&pkg))
+                .map(|(name, _)| name.clone())
+                .collect();
+        }
+    }
+    entries.sort_by(|a, b| {
+        (a.order.is_none(), a.order, &a.name, &a.file, a.line).cmp(&(
+            b.order.is_none(),
+            b.order,
+            &b.name,
+            &b.file,
+            b.line,
+        ))
+    });
+    RegistryReport { entries }
+}
+
+/// A map literal's key as the lowering keeps it (its text) back as an expression: `selectorspread.Name`.
+fn key_expr(text: &str) -> Expr {
+    match text.split_once('.') {
+        Some((q, name)) if !q.is_empty() && q.chars().all(|c| c.is_alphanumeric() || c == '_') => {
+            Expr::Selector(Box::new(Expr::Ident(q.to_string())), name.to_string())
+        }
+        _ if text.starts_with('"') => Expr::Lit(crate::syntax::LitKind::String, text.to_string()),
+        _ => Expr::Ident(text.to_string()),
+    }
+}
+
+/// The static names of a list: `import/path.Var` (a package variable) or `import/path.Func:variable`.
+fn names(cx: &Cx, def: &RegistryDef, list: &str) -> Vec<String> {
+    let (place, var) = match list.split_once(':') {
+        Some((func, var)) => (func, Some(var)),
+        None => (list, None),
+    };
+    let Some((path, name)) = place.rsplit_once('.') else {
+        return Vec::new();
+    };
+    let Some(pkg) = cx.model.package_by_path(path) else {
+        return Vec::new();
+    };
+    let p = cx.model.pkg(pkg);
+    let (var, bodies): (&str, Vec<(FileId, &crate::syntax::Body)>) = match var {
+        Some(var) => (
+            var,
+            p.funcs
+                .iter()
+                .filter(|f| f.decl.name == name)
+                .map(|f| (f.file, &f.decl.body))
+                .collect(),
+        ),
+        None => (name, p.var_inits.iter().map(|f| (f.file, &f.decl.body)).collect()),
+    };
+    let constructors: Vec<String> = def.list_constructors.iter().map(|c| last_name(c)).collect();
+    for (file, body) in bodies {
+        if let Some(lit) = body.literals.iter().find(|l| l.assigned_to.as_deref() == Some(var)) {
+            return strings(cx, pkg, file, &lit.elements);
+        }
+        let call = body.calls.iter().find(|c| {
+            c.assigned_to.as_deref() == Some(var)
+                && matches!(&c.fun, Expr::Selector(_, n) | Expr::Ident(n) if constructors.contains(n))
+        });
+        if let Some(call) = call {
+            return strings(cx, pkg, file, &call.args);
+        }
+    }
+    Vec::new()
+}
+
+fn strings(cx: &Cx, pkg: PkgId, file: FileId, exprs: &[Expr]) -> Vec<String> {
+    exprs.iter().filter_map(|e| cx.string(pkg, file, e)).collect()
+}
+
+/// Each `implements` interface by name, with the packages holding a type that implements it.
+fn interfaces(cx: &Cx, def: &RegistryDef) -> Vec<(String, Vec<PkgId>)> {
+    let mut out = Vec::new();
+    for id in &def.implements {
+        let Some((path, pattern)) = id.rsplit_once('.') else {
+            continue;
+        };
+        let Some(pkg) = cx.model.package_by_path(path) else {
+            continue;
+        };
+        for (name, info) in &cx.model.pkg(pkg).named {
+            if info.interface.is_none() || !glob(pattern, name) {
+                continue;
+            }
+            let mut pkgs: Vec<PkgId> = info.implemented_by.iter().map(|i| i.ty.pkg).collect();
+            pkgs.sort();
+            pkgs.dedup();
+            out.push((name.clone(), pkgs));
+        }
+    }
+    out
+}
