@@ -148,7 +148,9 @@ pub fn api_lifecycle_pages(b: &Builder, def: &TopicDef, report: &ApiLifecycleRep
         .map(|(server, list)| {
             let (path, name) = server.rsplit_once('.').unwrap_or(("", server));
             json!({
-                "name": server.rsplit('/').next().unwrap_or(server),
+                // `apiextensions-apiserver/pkg/apiserver.DefaultAPIResourceConfigSource`: servers often share the
+                // last element of their package.
+                "name": server.strip_prefix("k8s.io/").unwrap_or(server),
                 "href": b.func_link(&id, path, name),
                 "enabled": list.iter().filter(|s| s["enabled"] == true).count(),
                 "disabled": list.iter().filter(|s| s["enabled"] == false).count(),
@@ -220,7 +222,12 @@ pub fn registry_pages(b: &Builder, def: &TopicDef, report: &RegistryReport) -> V
             json!({
                 "name": name,
                 "static": e.name.is_some(),
-                "value": e.value,
+                // A factory written in place is named by its package.
+                "value": if e.value.starts_with("(func") {
+                    format!("func literal in {}", e.implementation.rsplit('/').next().unwrap_or(&e.implementation))
+                } else {
+                    e.value.clone()
+                },
                 "order": e.order.map(|o| o + 1),
                 "default": e.default,
                 "implements": e.implements,
