@@ -248,6 +248,12 @@ fn rules_of(def: &TopicDef) -> Vec<Rule> {
                 "metric {subject} stability changed from {old} to {new}",
             ),
             r("deprecated", Changed, Notable, "metric {subject} deprecated in {new}"),
+            r(
+                "buckets-changed",
+                Changed,
+                Notable,
+                "metric {subject} buckets changed from {old} to {new}",
+            ),
         ],
         Kind::Registry(kind) => {
             let noun = def.noun();
@@ -898,6 +904,23 @@ fn metrics(c: &mut Collector, old: Option<&MetricsReport>, new: Option<&MetricsR
                 both.clone(),
                 about(name, n),
             );
+        }
+        if let (Some(ob), Some(nb)) = (&o.buckets, &n.buckets) {
+            if ob != nb {
+                let text = |b: &[f64]| {
+                    Some(format!(
+                        "[{}]",
+                        b.iter().map(f64::to_string).collect::<Vec<_>>().join(", ")
+                    ))
+                };
+                c.push(
+                    "buckets-changed",
+                    name,
+                    (text(ob), text(nb)),
+                    both.clone(),
+                    about(name, n),
+                );
+            }
         }
         if n.deprecated_version.is_some() && o.deprecated_version != n.deprecated_version {
             c.push(
