@@ -132,6 +132,9 @@ pub struct Literal {
     pub ty: TypeExpr,
     /// The key of the map entry the literal is the value of, or is nested in: `X` of `map[K]V{X: {...}}`.
     pub key: Option<Expr>,
+    /// The keys of the keyed elements it is nested in, outermost first, as written: `Score`, `Enabled` for a
+    /// plugin of `&Plugins{Score: &PluginSet{Enabled: []Plugin{{...}}}}`.
+    pub path: Vec<String>,
     pub fields: Vec<KeyedValue>,
     /// Elements of a slice or array literal.
     pub elements: Vec<Expr>,
@@ -674,6 +677,7 @@ impl ShiftLines for Literal {
             line,
             ty,
             key,
+            path: _,
             fields,
             elements,
             assigned_to: _,

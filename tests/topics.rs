@@ -264,6 +264,36 @@ fn registries_by_method_calls_index_assignments_and_map_literals() {
             ),
         ]
     );
+    // The default profile: where each plugin is enabled, with its weight.
+    let profile: Vec<Value> = topics["scheduler_plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["profile"].clone())
+        .collect();
+    // MultiPoint stands for every extension point the plugin's type (the one whose Name() returns its name)
+    // implements; the weight goes with Score.
+    let points = |p: &Value| -> Vec<(String, Value, Value)> {
+        p.as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (
+                    u["extension_point"].as_str().unwrap().to_string(),
+                    u["weight"].clone(),
+                    u["via"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        points(&profile[0]),
+        [("Score".to_string(), Value::from(1), Value::from("MultiPoint"))]
+    );
+    assert_eq!(
+        points(&profile[1]),
+        [("Filter".to_string(), Value::Null, Value::from("MultiPoint"))]
+    );
     // controllers["x"] = start, off when listed as disabled, and the condition of one inside an if.
     let controllers = topics["controllers"].as_array().unwrap();
     let names: Vec<(&str, bool, Option<&str>)> = controllers

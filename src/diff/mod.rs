@@ -117,6 +117,12 @@ pub(crate) struct Collector<'r> {
 }
 
 impl Collector<'_> {
+    /// Whether the topic has the rule `<section>.<what>` (some rules exist only with a key of the definition).
+    fn has_rule(&self, what: &str) -> bool {
+        let id = format!("{}.{what}", self.section);
+        self.rules.iter().any(|r| r.id == id)
+    }
+
     /// A change by the rule `<section>.<what>`.
     fn push(
         &mut self,

@@ -45,7 +45,7 @@ fn matters_before_upgrade(kind: &Kind, what: &str) -> bool {
         Kind::FeatureGates(_) => what != "added",
         Kind::ApiLifecycle(_) => matches!(what, "kind-removed" | "no-longer-served"),
         Kind::Metrics(_) => what != "added",
-        Kind::Registry(_) => matches!(what, "added" | "removed" | "default-changed"),
+        Kind::Registry(_) => matches!(what, "added" | "removed" | "default-changed" | "profile-changed"),
         Kind::Implementers(def) => def.registration.is_some() && what == "removed",
         Kind::Workqueue(_) | Kind::Calls(_) | Kind::Literals(_) => false,
     }
@@ -274,6 +274,15 @@ fn rules_of(def: &TopicDef) -> Vec<Rule> {
                     Changed,
                     Notable,
                     format!("{noun} {{subject}} is now {{new}} by default (was {{old}})"),
+                ));
+            }
+            if !kind.profile_in.is_empty() {
+                out.push(rule(
+                    id,
+                    "profile-changed",
+                    Changed,
+                    Notable,
+                    format!("{noun} {{subject}} in the default configuration changed from {{old}} to {{new}}"),
                 ));
             }
             if kind.order.is_some() {
@@ -971,6 +980,32 @@ fn registry(c: &mut Collector, subject_key: &str, old: Option<&RegistryReport>, 
                 "default-changed",
                 name,
                 (on(o.default), on(n.default)),
+                (at(o), at(n)),
+                about(name, n),
+            );
+        }
+        // As a set: the order the configuration lists extension points in means nothing.
+        let profile = |e: &RegistryEntry| {
+            let mut uses: Vec<String> = e
+                .profile
+                .iter()
+                .map(|u| match u.weight {
+                    Some(w) => format!("{} (weight {w})", u.extension_point),
+                    None => u.extension_point.clone(),
+                })
+                .collect();
+            uses.sort();
+            if uses.is_empty() {
+                "not enabled".to_string()
+            } else {
+                uses.join(", ")
+            }
+        };
+        if profile(o) != profile(n) && c.has_rule("profile-changed") {
+            c.push(
+                "profile-changed",
+                name,
+                (Some(profile(o)), Some(profile(n))),
                 (at(o), at(n)),
                 about(name, n),
             );

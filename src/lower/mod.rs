@@ -631,11 +631,18 @@ impl<'a> Lower<'a> {
             _ => self.element_type(&ty),
         };
         let key = map_key(ancestors).map(|k| self.literal_element(k));
-        let (fields, elements) = self.literal_value(value, element_ty.as_ref(), key.as_ref(), body);
+        let path: Vec<String> = ancestors
+            .iter()
+            .filter(|a| a.kind() == "keyed_element")
+            .filter_map(|a| a.child_by_field_id(ids().f_key))
+            .map(|k| self.text(k).trim().to_string())
+            .collect();
+        let (fields, elements) = self.literal_value(value, element_ty.as_ref(), key.as_ref(), &path, body);
         body.literals.push(Literal {
             line: line_of(node),
             ty,
             key,
+            path,
             fields,
             elements,
             assigned_to: self.assigned_to(ancestors),
@@ -673,11 +680,12 @@ impl<'a> Lower<'a> {
             };
             let key = self.literal_element(key);
             let element_ty = self.element_type(value_ty);
-            let (fields, elements) = self.literal_value(inner, element_ty.as_ref(), Some(&key), body);
+            let (fields, elements) = self.literal_value(inner, element_ty.as_ref(), Some(&key), &[], body);
             body.literals.push(Literal {
                 line: line_of(entry),
                 ty: value_ty.clone(),
                 key: Some(key),
+                path: Vec::new(),
                 fields,
                 elements,
                 assigned_to: None,
@@ -692,6 +700,7 @@ impl<'a> Lower<'a> {
         value: Node,
         element_ty: Option<&TypeExpr>,
         key: Option<&Expr>,
+        path: &[String],
         body: &mut Body,
     ) -> (Vec<KeyedValue>, Vec<Expr>) {
         let mut fields = Vec::new();
@@ -732,11 +741,12 @@ impl<'a> Lower<'a> {
                     let inner = child.named_child(0);
                     match (inner, element_ty) {
                         (Some(inner), Some(ty)) if inner.kind() == "literal_value" => {
-                            let (fields, elems) = self.literal_value(inner, None, None, body);
+                            let (fields, elems) = self.literal_value(inner, None, None, &[], body);
                             body.literals.push(Literal {
                                 line: line_of(inner),
                                 ty: ty.clone(),
                                 key: key.cloned(),
+                                path: path.to_vec(),
                                 fields,
                                 elements: elems,
                                 assigned_to: None,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::implementers::glob;
 use super::{add_call, last_name, Cx, FuncRef};
 use crate::lower::BodyQuery;
-use crate::model::{FileId, PkgId};
+use crate::model::{FileId, PkgId, TypeRef};
 use crate::syntax::Expr;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,6 +42,20 @@ pub struct RegistryDef {
     /// package are listed with it.
     #[serde(default)]
     pub implements: Vec<String>,
+    /// Functions building the default configuration (`import/path.Func`, those that exist), whose literals of
+    /// `profile_type` (`{Name: x.Name, Weight: 2}`) enable entries at the extension point their place names.
+    #[serde(default)]
+    pub profile_in: Vec<String>,
+    pub profile_type: Option<String>,
+    /// The extension point that stands for every one the plugin implements (`MultiPoint`): such an entry is listed
+    /// at each `implements` interface, named without `extension_suffix` (`FilterPlugin` is `Filter`), its weight at
+    /// `weighted_point`.
+    pub multi_point: Option<String>,
+    pub extension_suffix: Option<String>,
+    pub weighted_point: Option<String>,
+    /// The method whose static result names an implementing type (`Name`): an entry's interfaces are then its
+    /// type's, not every type's of its package (noderesources holds both Fit and BalancedAllocation).
+    pub name_method: Option<String>,
 }
 
 fn default_subject() -> String {
@@ -65,6 +79,12 @@ impl RegistryDef {
         }
         for f in &self.list_constructors {
             add_call(query, &last_name(f), 0);
+        }
+        if let Some(ty) = &self.profile_type {
+            query.literal_types.insert(ty.clone());
+        }
+        if let Some(method) = &self.name_method {
+            query.returns_of.insert(method.clone());
         }
     }
 }
@@ -92,8 +112,23 @@ pub struct RegistryEntry {
     pub implements: Vec<String>,
     /// The condition under which it is registered, when the registration is inside an `if`.
     pub condition: Option<String>,
+    /// Where the default configuration enables it (`profile_in`), in its order.
+    pub profile: Vec<ProfileUse>,
     pub package: String,
     pub function: String,
+    pub file: String,
+    pub line: u32,
+}
+
+/// One place the default configuration enables an entry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProfileUse {
+    /// `Score`, `PreFilter`, `MultiPoint`, ...: the key its list is under.
+    pub extension_point: String,
+    /// The `Weight` field's static value, when set.
+    pub weight: Option<i64>,
+    /// The extension point written, when it is `multi_point` and this one is one of those it stands for.
+    pub via: Option<String>,
     pub file: String,
     pub line: u32,
 }
@@ -175,10 +210,35 @@ pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {
             }
         }
     }
+    let profile = profile(cx, def);
+    let interfaces = interfaces(cx, def);
+    for e in &mut entries {
+        let Some(name) = &e.name else { continue };
+        e.implements = implemented(cx, def, &interfaces, &e.implementation, name);
+        let implements = e.implements.clone();
+        for (_, u) in profile.iter().filter(|(n, _)| n == name) {
+            if def.multi_point.as_ref() != Some(&u.extension_point) {
+                e.profile.push(u.clone());
+                continue;
+            }
+            let suffix = def.extension_suffix.as_deref().unwrap_or("");
+            for point in implements
+                .iter()
+                .filter_map(|i| i.strip_suffix(suffix))
+                .filter(|p| !p.is_empty())
+            {
+                e.profile.push(ProfileUse {
+                    extension_point: point.to_string(),
+                    weight: u.weight.filter(|_| def.weighted_point.as_deref() == Some(point)),
+                    via: Some(u.extension_point.clone()),
+                    ..u.clone()
+                });
+            }
+        }
+    }
     let order = def.order.as_ref().map(|o| names(cx, def, o));
     let on = def.default_on.as_ref().map(|o| names(cx, def, o));
     let off = def.default_off.as_ref().map(|o| names(cx, def, o));
-    let interfaces = interfaces(cx, def);
     for e in &mut entries {
         let Some(name) = e.name.clone() else { continue };
         e.order = order.as_ref().and_then(|o| o.iter().position(|n| *n == name));
@@ -187,13 +247,6 @@ pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {
             (None, Some(off)) => Some(!off.contains(&name)),
             _ => None,
         };
-        if let Some(pkg) = cx.model.package_by_path(&e.implementation) {
-            e.implements = interfaces
-                .iter()
-                .filter(|(_, implementers)| implementers.contains(&pkg))
-                .map(|(name, _)| name.clone())
-                .collect();
-        }
     }
     entries.sort_by(|a, b| {
         (a.order.is_none(), a.order, &a.name, &a.file, a.line).cmp(&(
@@ -205,6 +258,60 @@ pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {
         ))
     });
     RegistryReport { entries }
+}
+
+/// The entries the default configuration enables: the `profile_type` literals of the `profile_in` functions, by
+/// name, with the extension point of the list each is in (the key above `Enabled`).
+fn profile(cx: &Cx, def: &RegistryDef) -> Vec<(String, ProfileUse)> {
+    let Some(ty) = &def.profile_type else { return Vec::new() };
+    let mut out = Vec::new();
+    for place in &def.profile_in {
+        let Some((path, name)) = place.rsplit_once('.') else {
+            continue;
+        };
+        let Some(func) = cx.func_by_path(path, name) else {
+            continue;
+        };
+        let (pkg, file) = (func.pkg, func.file());
+        for lit in &func.func.decl.body.literals {
+            if crate::lower::type_base_name(&lit.ty) != Some(ty.as_str())
+                || lit.path.last().map(String::as_str) != Some("Enabled")
+            {
+                continue;
+            }
+            let field = |key: &str| lit.fields.iter().find(|f| f.key == key).map(|f| &f.value);
+            let Some(plugin) = field("Name").and_then(|e| cx.string(pkg, file, e)) else {
+                continue;
+            };
+            let weight = field("Weight").and_then(|e| {
+                let e = match e {
+                    Expr::Call { args, .. } if args.len() == 1 => &args[0],
+                    other => other,
+                };
+                match cx.value(pkg, file, e) {
+                    Some(crate::consteval::ConstValue::Int(i)) => i64::try_from(i).ok(),
+                    _ => None,
+                }
+            });
+            let point = lit
+                .path
+                .len()
+                .checked_sub(2)
+                .map(|i| lit.path[i].clone())
+                .unwrap_or_default();
+            out.push((
+                plugin,
+                ProfileUse {
+                    extension_point: point,
+                    weight,
+                    via: None,
+                    file: cx.path(file).to_string(),
+                    line: lit.line,
+                },
+            ));
+        }
+    }
+    out
 }
 
 /// A map literal's key as the lowering keeps it (its text) back as an expression: `selectorspread.Name`.
@@ -262,8 +369,38 @@ fn strings(cx: &Cx, pkg: PkgId, file: FileId, exprs: &[Expr]) -> Vec<String> {
     exprs.iter().filter_map(|e| cx.string(pkg, file, e)).collect()
 }
 
-/// Each `implements` interface by name, with the packages holding a type that implements it.
-fn interfaces(cx: &Cx, def: &RegistryDef) -> Vec<(String, Vec<PkgId>)> {
+/// The interfaces an entry implements: those of the type of its package whose `name_method` returns its name, else
+/// those of any type of its package.
+fn implemented(
+    cx: &Cx,
+    def: &RegistryDef,
+    interfaces: &[(String, Vec<TypeRef>)],
+    package: &str,
+    name: &str,
+) -> Vec<String> {
+    let Some(pkg) = cx.model.package_by_path(package) else {
+        return Vec::new();
+    };
+    let named: Option<String> = def.name_method.as_ref().and_then(|method| {
+        cx.model.pkg(pkg).methods.iter().find_map(|m| {
+            let (ty, _) = m.decl.receiver.as_ref()?.base()?;
+            let (_, exprs) = m.decl.body.returns.first()?;
+            let returned = cx.string(pkg, m.file, exprs.first()?)?;
+            (m.decl.name == *method && returned == name).then(|| ty.to_string())
+        })
+    });
+    interfaces
+        .iter()
+        .filter(|(_, by)| match &named {
+            Some(ty) => by.iter().any(|t| t.pkg == pkg && t.name == *ty),
+            None => by.iter().any(|t| t.pkg == pkg),
+        })
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// Each `implements` interface by name, with the types that implement it.
+fn interfaces(cx: &Cx, def: &RegistryDef) -> Vec<(String, Vec<TypeRef>)> {
     let mut out = Vec::new();
     for id in &def.implements {
         let Some((path, pattern)) = id.rsplit_once('.') else {
@@ -276,10 +413,10 @@ fn interfaces(cx: &Cx, def: &RegistryDef) -> Vec<(String, Vec<PkgId>)> {
             if info.interface.is_none() || !glob(pattern, name) {
                 continue;
             }
-            let mut pkgs: Vec<PkgId> = info.implemented_by.iter().map(|i| i.ty.pkg).collect();
-            pkgs.sort();
-            pkgs.dedup();
-            out.push((name.clone(), pkgs));
+            let mut types: Vec<TypeRef> = info.implemented_by.iter().map(|i| i.ty.clone()).collect();
+            types.sort();
+            types.dedup();
+            out.push((name.clone(), types));
         }
     }
     out

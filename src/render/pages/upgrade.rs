@@ -233,6 +233,10 @@ pub fn registry_pages(b: &Builder, def: &TopicDef, report: &RegistryReport) -> V
                 "implements": e.implements,
                 "implementation": e.implementation,
                 "condition": e.condition,
+                "profile": e.profile.iter().map(|u| match u.weight {
+                    Some(w) => format!("{} (weight {w})", u.extension_point),
+                    None => u.extension_point.clone(),
+                }).collect::<Vec<_>>(),
                 "href": b.package_link(&id, &e.implementation),
                 "src": b.src(&id, &e.file, e.line),
             })
@@ -246,6 +250,7 @@ pub fn registry_pages(b: &Builder, def: &TopicDef, report: &RegistryReport) -> V
         "defaults": report.entries.iter().any(|e| e.default.is_some()),
         "on": report.entries.iter().filter(|e| e.default == Some(true)).count(),
         "implements": report.entries.iter().any(|e| !e.implements.is_empty()),
+        "profiled": report.entries.iter().any(|e| !e.profile.is_empty()),
         "entries": rows,
     });
     vec![b.page(&id, &def.title, &crumbs(def, None), "registry.md", context)]
