@@ -222,3 +222,114 @@ pub struct FuncCode {
     pub results: Vec<String>,
     pub body: Block,
 }
+
+/// Calls `f` on every expression of a block and of the expressions inside it (operands, arguments, the bodies of
+/// function literals), outermost first, with the line of the statement it is in.
+pub fn visit_exprs<'a>(block: &'a Block, f: &mut impl FnMut(u32, &'a Expr)) {
+    for stmt in block {
+        visit_stmt(stmt, f);
+    }
+}
+
+fn visit_stmt<'a>(stmt: &'a Stmt, f: &mut impl FnMut(u32, &'a Expr)) {
+    let line = stmt.line;
+    let exprs = |es: &'a [Expr], f: &mut dyn FnMut(u32, &'a Expr)| {
+        for e in es {
+            visit_expr(line, e, f);
+        }
+    };
+    match &stmt.kind {
+        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Go(e) => visit_expr(line, e, f),
+        StmtKind::Assign { lhs, rhs, .. } => {
+            exprs(lhs, f);
+            exprs(rhs, f);
+        }
+        StmtKind::Var { values, .. } => exprs(values, f),
+        StmtKind::IncDec { target, .. } => visit_expr(line, target, f),
+        StmtKind::If { init, cond, then, els } => {
+            init.iter().for_each(|s| visit_stmt(s, f));
+            visit_expr(line, cond, f);
+            visit_exprs(then, f);
+            els.iter().for_each(|s| visit_stmt(s, f));
+        }
+        StmtKind::For { init, cond, post, body } => {
+            init.iter().for_each(|s| visit_stmt(s, f));
+            cond.iter().for_each(|c| visit_expr(line, c, f));
+            post.iter().for_each(|s| visit_stmt(s, f));
+            visit_exprs(body, f);
+        }
+        StmtKind::Range {
+            key, value, over, body, ..
+        } => {
+            key.iter().chain(value).for_each(|e| visit_expr(line, e, f));
+            visit_expr(line, over, f);
+            visit_exprs(body, f);
+        }
+        StmtKind::Switch { init, tag, cases } => {
+            init.iter().for_each(|s| visit_stmt(s, f));
+            tag.iter().for_each(|t| visit_expr(line, t, f));
+            for c in cases {
+                c.exprs.iter().for_each(|e| visit_expr(c.line, e, f));
+                visit_exprs(&c.body, f);
+            }
+        }
+        StmtKind::TypeSwitch {
+            init, subject, cases, ..
+        } => {
+            init.iter().for_each(|s| visit_stmt(s, f));
+            visit_expr(line, subject, f);
+            cases.iter().for_each(|c| visit_exprs(&c.body, f));
+        }
+        StmtKind::Select { cases } => {
+            for c in cases {
+                c.exprs.iter().for_each(|e| visit_expr(c.line, e, f));
+                visit_exprs(&c.body, f);
+            }
+        }
+        StmtKind::Return(es) => exprs(es, f),
+        StmtKind::Block(b) => visit_exprs(b, f),
+        StmtKind::Labeled(_, s) => visit_stmt(s, f),
+        StmtKind::Send { channel, value } => {
+            visit_expr(line, channel, f);
+            visit_expr(line, value, f);
+        }
+        _ => {}
+    }
+}
+
+fn visit_expr<'a>(line: u32, e: &'a Expr, f: &mut dyn FnMut(u32, &'a Expr)) {
+    f(line, e);
+    match e {
+        Expr::Selector(x, _) | Expr::Unary(_, x) | Expr::Paren(x) | Expr::TypeAssert(x, _) => visit_expr(line, x, f),
+        Expr::Call { fun, args, .. } => {
+            visit_expr(line, fun, f);
+            args.iter().for_each(|a| visit_expr(line, a, f));
+        }
+        Expr::Index(x, idx) => {
+            visit_expr(line, x, f);
+            idx.iter().for_each(|i| visit_expr(line, i, f));
+        }
+        Expr::Slice { operand, start, end } => {
+            visit_expr(line, operand, f);
+            start.iter().chain(end).for_each(|x| visit_expr(line, x, f));
+        }
+        Expr::Binary(l, _, r) => {
+            visit_expr(line, l, f);
+            visit_expr(line, r, f);
+        }
+        Expr::Composite { elements, line: at, .. } => {
+            for el in elements {
+                el.key.iter().for_each(|k| visit_expr(*at, k, f));
+                visit_expr(*at, &el.value, f);
+            }
+        }
+        Expr::FuncLit { body, .. } => {
+            // The body is shared behind an `Rc`; its statements live as long as the literal.
+            let body: &'a Block = body;
+            for stmt in body {
+                visit_stmt(stmt, &mut |l, x| f(l, x));
+            }
+        }
+        _ => {}
+    }
+}

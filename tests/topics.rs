@@ -400,6 +400,57 @@ fn bad_config_names_file_and_line() {
     std::fs::write(&path, "[[topic]]\nid = \"x\"\nkind = \"nonsense\"\n").unwrap();
     let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
     assert!(err.contains("unknown kind \"nonsense\""), "{err}");
+    // A reference to another topic is checked once every topic is known.
+    std::fs::write(
+        &path,
+        "[[topic]]\nid = \"x\"\nkind = \"registry\"\n\nqueues = \"metrics\"\n",
+    )
+    .unwrap();
+    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    assert!(
+        err.contains("kubewalk.toml:5: topic \"x\": `queues` names \"metrics\", which is not a workqueue topic"),
+        "{err}"
+    );
+}
+
+#[test]
+fn controllers_list_the_queues_their_start_functions_build() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let queues: Vec<(&str, Vec<(Value, &str)>)> = topics["controllers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let queues = c["queues"].as_array().unwrap();
+            let queues = queues
+                .iter()
+                .map(|q| (q["queue_name"].clone(), q["file"].as_str().unwrap()))
+                .collect();
+            (c["name"].as_str().unwrap(), queues)
+        })
+        .collect();
+    let widget = "pkg/controller/widget/widget_controller.go";
+    let cleanup = "pkg/controller/cleanup/cleanup_controller.go";
+    assert_eq!(
+        queues,
+        [
+            // Through a helper of the controller manager's package: two calls away.
+            (
+                "cleanup",
+                vec![(Value::Null, cleanup), (Value::from("cleanup-grace"), cleanup)]
+            ),
+            ("heartbeat", vec![]),
+            (
+                "node-range",
+                vec![(
+                    Value::from("node-range"),
+                    "pkg/controller/nodeipam/node_range_controller.go"
+                )]
+            ),
+            ("widget", vec![(Value::from("widget"), widget)]),
+        ]
+    );
 }
 
 #[test]

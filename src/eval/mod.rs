@@ -384,30 +384,19 @@ impl<'m> Evaluator<'m> {
             return Some(t.clone());
         }
         let src = self.sources.read(&self.model.file(file).path)?;
-        let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        let starts = crate::lower::line_starts(&src);
         let text = Rc::new((src, starts));
         self.texts.insert(file, text.clone());
         Some(text)
     }
 
-    /// The code of the function declared at lines `line..=end_line` of a file. Only the declaration is parsed
-    /// (generated files hold hundreds of functions, of which a run needs a few): its lines, after a package
-    /// clause and as many newlines as keep its line numbers.
+    /// The code of the function declared at lines `line..=end_line` of a file (`lower::func_code_at`).
     fn func_code(&mut self, file: FileId, line: u32, end_line: u32) -> Option<Rc<FuncCode>> {
         if let Some(code) = self.funcs_code.get(&(file, line)) {
             return code.clone();
         }
         let text = self.text(file)?;
-        let (src, starts) = (&text.0, &text.1);
-        let start = *starts.get(line.checked_sub(1)? as usize)?;
-        let end = starts.get(end_line as usize).copied().unwrap_or(src.len());
-        let snippet = format!("package p{}{}", "\n".repeat(line as usize - 1), src.get(start..end)?);
-        let tree = crate::parse::parse(&snippet);
-        let code = crate::lower::lower_code(&tree, &snippet)
-            .into_iter()
-            .find(|c| c.line == line)
-            .map(Rc::new);
+        let code = crate::lower::func_code_at(&text.0, &text.1, line, end_line).map(Rc::new);
         self.funcs_code.insert((file, line), code.clone());
         code
     }

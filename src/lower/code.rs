@@ -7,6 +7,24 @@ use super::{children, end_line_of, ids, line_of, BodyQuery, Lower};
 use crate::code::{Block, Case, Element, Expr, FuncCode, Stmt, StmtKind, TypeCase};
 use crate::syntax::{LitKind, TypeExpr};
 
+/// The code of the function declared at lines `line..=end_line` of a file's text. Only the declaration is parsed
+/// (generated files hold hundreds of functions, of which a caller needs a few): its lines, after a package clause
+/// and as many newlines as keep its line numbers.
+pub fn func_code_at(src: &str, line_starts: &[usize], line: u32, end_line: u32) -> Option<FuncCode> {
+    let start = *line_starts.get(line.checked_sub(1)? as usize)?;
+    let end = line_starts.get(end_line as usize).copied().unwrap_or(src.len());
+    let snippet = format!("package p{}{}", "\n".repeat(line as usize - 1), src.get(start..end)?);
+    let tree = crate::parse::parse(&snippet);
+    lower_code(&tree, &snippet).into_iter().find(|c| c.line == line)
+}
+
+/// The byte offset each line of a text starts at.
+pub fn line_starts(src: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+    starts
+}
+
 /// The code of every function, method and package-level `var` declaration of a file, each with the line of its
 /// declaration (the line a `FuncDecl` or a `var_inits` entry has).
 pub fn lower_code(tree: &Tree, src: &str) -> Vec<FuncCode> {

@@ -13,7 +13,7 @@ pub mod metrics;
 pub mod registry;
 pub mod workqueue;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -79,7 +79,7 @@ pub enum Kind {
     FeatureGates(FeatureGatesDef),
     ApiLifecycle(ApiLifecycleDef),
     Metrics(MetricsDef),
-    Registry(RegistryDef),
+    Registry(Box<RegistryDef>),
 }
 
 impl Kind {
@@ -125,19 +125,30 @@ impl TopicConfig {
     /// The built-in topics, then the user's: `config` if given, else `ROOT/kubewalk.toml` if it exists. A user
     /// topic with the id of a built-in one replaces it.
     pub fn load(root: &Path, config: Option<&Path>) -> Result<TopicConfig> {
-        let mut merged = parse_config(BUILTIN, "builtin.toml")?;
+        let (mut merged, mut references) = parse_config(BUILTIN, "builtin.toml")?;
         let user_path = match config {
             Some(path) => Some(path.to_path_buf()),
             None => Some(root.join("kubewalk.toml")).filter(|p| p.is_file()),
         };
         if let Some(path) = user_path {
             let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
-            let user = parse_config(&text, &path.display().to_string())?;
+            let (user, user_refs) = parse_config(&text, &path.display().to_string())?;
+            references.retain(|r| !user.topics.iter().any(|t| t.id == r.from));
+            references.extend(user_refs);
             for topic in user.topics {
                 match merged.topics.iter_mut().find(|t| t.id == topic.id) {
                     Some(slot) => *slot = topic,
                     None => merged.topics.push(topic),
                 }
+            }
+        }
+        for TopicReference { from, target, at } in references {
+            let is_queue_topic = merged
+                .topics
+                .iter()
+                .any(|t| t.id == target && matches!(t.kind, Kind::Workqueue(_)));
+            if !is_queue_topic {
+                bail!("{at}: topic {from:?}: `queues` names {target:?}, which is not a workqueue topic");
             }
         }
         Ok(merged)
@@ -176,13 +187,23 @@ struct RawConfig {
     topic: Vec<toml::Spanned<toml::Table>>,
 }
 
-fn parse_config(text: &str, name: &str) -> Result<TopicConfig> {
+/// A reference of one topic to another, checked once every topic file is read: the referring topic's id, the id
+/// it names, and where (`file:line`).
+struct TopicReference {
+    from: String,
+    target: String,
+    at: String,
+}
+
+/// A topic file's topics, and the references between topics it makes.
+fn parse_config(text: &str, name: &str) -> Result<(TopicConfig, Vec<TopicReference>)> {
     let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
     let raw: RawConfig = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(1, |span| line_of(span.start));
         anyhow::anyhow!("{name}:{line}: {}", err.message().trim_end())
     })?;
     let mut topics = Vec::new();
+    let mut references = Vec::new();
     let mut ids = BTreeSet::new();
     for spanned in raw.topic {
         let span = spanned.span();
@@ -246,6 +267,15 @@ fn parse_config(text: &str, name: &str) -> Result<TopicConfig> {
         if !ids.insert(id.clone()) {
             bail!("{name}:{at}: topic {id:?} is defined twice");
         }
+        if let Kind::Registry(def) = &kind {
+            if let Some(target) = &def.queues {
+                references.push(TopicReference {
+                    from: id.clone(),
+                    target: target.clone(),
+                    at: format!("{name}:{}", key_line("queues")),
+                });
+            }
+        }
         let title = title.unwrap_or_else(|| default_title(&id));
         topics.push(TopicDef {
             id,
@@ -254,7 +284,7 @@ fn parse_config(text: &str, name: &str) -> Result<TopicConfig> {
             kind,
         });
     }
-    Ok(TopicConfig { topics })
+    Ok((TopicConfig { topics }, references))
 }
 
 const KINDS: &[&str] = &[
@@ -405,7 +435,7 @@ impl Topics {
 /// Every topic's facts. Binaries are found first (commands and registrations belong to them), then commands
 /// (a binary is summarised by its root command), then the rest.
 pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &TopicConfig) -> Topics {
-    let cx = Cx::new(model, consts);
+    let cx = Cx::new(model, consts, sources);
     let binaries_def = config.topics.iter().find_map(|t| match &t.kind {
         Kind::Binaries(def) => Some(def),
         _ => None,
@@ -449,15 +479,38 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
                 report,
             }
         })
-        .collect();
+        .collect::<Vec<Topic>>();
+    // Registries whose entries build workqueues (controllers) link them to another topic's queue constructions.
+    let mut list = list;
+    for i in 0..list.len() {
+        let Kind::Registry(def) = &list[i].def.kind else {
+            continue;
+        };
+        let (Some(id), depth) = (def.queues.clone(), def.queue_depth) else {
+            continue;
+        };
+        let Some(consumers) = list.iter().find(|t| t.def.id == id).and_then(|t| t.report.workqueue()) else {
+            continue;
+        };
+        let consumers = consumers.consumers.clone();
+        if let Report::Registry(r) = &mut list[i].report {
+            registry::link_queues(&cx, &mut r.entries, &consumers, depth);
+        }
+    }
     Topics { list }
 }
+
+/// A file's text and the byte offset of each of its lines.
+type FileText = std::rc::Rc<(String, Vec<usize>)>;
 
 /// Shared look-ups for topic extractors.
 pub(crate) struct Cx<'m> {
     pub model: &'m Model,
     table: &'m Consts,
     consts: std::cell::RefCell<Evaluator<'m>>,
+    sources: &'m Sources,
+    /// The text and line offsets of each file read for its code.
+    texts: std::cell::RefCell<HashMap<FileId, FileText>>,
 }
 
 /// A function or method and where it lives.
@@ -474,12 +527,31 @@ impl<'m> FuncRef<'m> {
 }
 
 impl<'m> Cx<'m> {
-    pub fn new(model: &'m Model, consts: &'m Consts) -> Cx<'m> {
+    pub fn new(model: &'m Model, consts: &'m Consts, sources: &'m Sources) -> Cx<'m> {
         Cx {
             model,
             table: consts,
             consts: std::cell::RefCell::new(Evaluator::with_values(model, consts)),
+            sources,
+            texts: Default::default(),
         }
+    }
+
+    /// A function's whole code, lowered from its file's source (the scan keeps only what topics ask for).
+    pub fn code(&self, func: &FuncRef) -> Option<crate::code::FuncCode> {
+        let file = func.file();
+        let cached = self.texts.borrow().get(&file).cloned();
+        let text = match cached {
+            Some(t) => t,
+            None => {
+                let src = self.sources.read(self.path(file))?;
+                let starts = crate::lower::line_starts(&src);
+                let t = std::rc::Rc::new((src, starts));
+                self.texts.borrow_mut().insert(file, t.clone());
+                t
+            }
+        };
+        crate::lower::func_code_at(&text.0, &text.1, func.func.decl.line, func.func.decl.end_line)
     }
 
     /// The package-level constants the scan evaluated.

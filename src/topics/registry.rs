@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::implementers::glob;
+use super::workqueue::Consumer;
 use super::{add_call, last_name, Cx, FuncRef};
 use crate::lower::BodyQuery;
 use crate::model::{FileId, PkgId, TypeRef};
@@ -56,6 +57,15 @@ pub struct RegistryDef {
     /// The method whose static result names an implementing type (`Name`): an entry's interfaces are then its
     /// type's, not every type's of its package (noderesources holds both Fit and BalancedAllocation).
     pub name_method: Option<String>,
+    /// The id of a workqueue topic: an entry lists the queues its value builds, the queue constructions (that
+    /// topic's consumers) in the functions it calls, `queue_depth` calls deep.
+    pub queues: Option<String>,
+    #[serde(default = "default_queue_depth")]
+    pub queue_depth: usize,
+}
+
+fn default_queue_depth() -> usize {
+    3
 }
 
 fn default_subject() -> String {
@@ -114,6 +124,8 @@ pub struct RegistryEntry {
     pub condition: Option<String>,
     /// Where the default configuration enables it (`profile_in`), in its order.
     pub profile: Vec<ProfileUse>,
+    /// The workqueues its value builds (`queues`), in the order they are reached.
+    pub queues: Vec<QueueUse>,
     pub package: String,
     pub function: String,
     pub file: String,
@@ -131,6 +143,74 @@ pub struct ProfileUse {
     pub via: Option<String>,
     pub file: String,
     pub line: u32,
+}
+
+/// A queue an entry builds: a workqueue consumer reached from the entry's value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueUse {
+    /// The queue's static name, when it has one.
+    pub queue_name: Option<String>,
+    pub constructor: String,
+    /// The function that builds it, and its package.
+    pub function: String,
+    pub package: String,
+    pub file: String,
+    pub line: u32,
+}
+
+/// The queues each entry builds: the `consumers` (queue constructions) in the functions its value is or calls,
+/// following calls of package-level functions `depth` deep. Method calls are not followed (their receiver's type
+/// is not known without type checking).
+pub(crate) fn link_queues(cx: &Cx, entries: &mut [RegistryEntry], consumers: &[Consumer], depth: usize) {
+    for e in entries.iter_mut() {
+        let start = match e.value.rsplit_once('.') {
+            Some((_, name)) => cx.func_by_path(&e.implementation, name),
+            None => cx.func_by_path(&e.package, &e.value),
+        };
+        let Some(start) = start else { continue };
+        let mut seen: Vec<(PkgId, u32, FileId)> = Vec::new();
+        let mut level = vec![start];
+        for _ in 0..=depth {
+            let mut next = Vec::new();
+            for func in level {
+                let key = (func.pkg, func.func.decl.line, func.file());
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                let path = &cx.model.pkg(func.pkg).import_path;
+                let name = func.func.decl.display_name();
+                for c in consumers.iter().filter(|c| &c.package == path && c.function == name) {
+                    e.queues.push(QueueUse {
+                        queue_name: c.queue_name.clone(),
+                        constructor: c.constructor.clone(),
+                        function: c.function.clone(),
+                        package: c.package.clone(),
+                        file: c.file.clone(),
+                        line: c.line,
+                    });
+                }
+                let Some(code) = cx.code(&func) else { continue };
+                crate::code::visit_exprs(&code.body, &mut |_, x| {
+                    let crate::code::Expr::Call { fun, .. } = x else { return };
+                    let callee = match fun.as_ref() {
+                        crate::code::Expr::Ident(n) => Some((path.clone(), n.clone())),
+                        crate::code::Expr::Selector(q, n) => match q.as_ref() {
+                            crate::code::Expr::Ident(q) => {
+                                cx.model.qualifier_path(func.file(), q).map(|p| (p, n.clone()))
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(f) = callee.and_then(|(p, n)| cx.func_by_path(&p, &n)) {
+                        next.push(f);
+                    }
+                });
+            }
+            level = next;
+        }
+    }
 }
 
 pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {

@@ -271,7 +271,10 @@ impl<'a> Builder<'a> {
                 Report::FeatureGates(r) => upgrade::feature_gates_pages(self, &topic.def, r),
                 Report::ApiLifecycle(r) => upgrade::api_lifecycle_pages(self, &topic.def, r),
                 Report::Metrics(r) => upgrade::metrics_pages(self, &topic.def, r),
-                Report::Registry(r) => upgrade::registry_pages(self, &topic.def, r),
+                Report::Registry(r) => match &topic.def.kind {
+                    crate::topics::Kind::Registry(def) => upgrade::registry_pages(self, &topic.def, def, r),
+                    _ => Vec::new(),
+                },
             };
             topic_pages.push((i, pages));
         }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::workqueue::consumer_anchor;
 use super::{crumbs, topic_value, Builder, PageSpec};
 use crate::render::links::{rel, topic_page};
 use crate::topics::api_lifecycle::ApiLifecycleReport;
@@ -12,6 +13,7 @@ use crate::topics::binaries::first_sentence;
 use crate::topics::feature_gates::{FeatureGate, FeatureGatesReport};
 use crate::topics::metrics::MetricsReport;
 use crate::topics::registry::RegistryReport;
+use crate::topics::RegistryDef;
 use crate::topics::TopicDef;
 
 /// The stages in the order a gate goes through them, as the page's sections.
@@ -210,9 +212,16 @@ pub fn metrics_pages(b: &Builder, def: &TopicDef, report: &MetricsReport) -> Vec
     vec![b.page(&id, &def.title, &crumbs(def, None), "metrics.md", context)]
 }
 
-pub fn registry_pages(b: &Builder, def: &TopicDef, report: &RegistryReport) -> Vec<PageSpec> {
+pub fn registry_pages(b: &Builder, def: &TopicDef, reg: &RegistryDef, report: &RegistryReport) -> Vec<PageSpec> {
     let id = topic_page(&def.id, false);
     let noun = def.noun();
+    // The queue topic has a page when it found the queue package, and then some entry builds a queue.
+    let builds_queues = report.entries.iter().any(|e| !e.queues.is_empty());
+    let queue_page = reg
+        .queues
+        .as_ref()
+        .filter(|_| builds_queues)
+        .map(|q| topic_page(q, false));
     let rows: Vec<Value> = report
         .entries
         .iter()
@@ -239,6 +248,10 @@ pub fn registry_pages(b: &Builder, def: &TopicDef, report: &RegistryReport) -> V
                 }).collect::<Vec<_>>(),
                 "href": b.package_link(&id, &e.implementation),
                 "src": b.src(&id, &e.file, e.line),
+                "queues": e.queues.iter().map(|q| json!({
+                    "name": q.queue_name.clone().unwrap_or_else(|| format!("unnamed, in {}", q.function)),
+                    "href": queue_page.as_ref().map(|p| rel(&id, p, Some(&consumer_anchor(&q.file, q.line)))),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -251,6 +264,8 @@ pub fn registry_pages(b: &Builder, def: &TopicDef, report: &RegistryReport) -> V
         "on": report.entries.iter().filter(|e| e.default == Some(true)).count(),
         "implements": report.entries.iter().any(|e| !e.implements.is_empty()),
         "profiled": report.entries.iter().any(|e| !e.profile.is_empty()),
+        "queues": builds_queues,
+        "queue_page": queue_page.as_ref().map(|p| rel(&id, p, Some("who-builds-queues"))),
         "entries": rows,
     });
     vec![b.page(&id, &def.title, &crumbs(def, None), "registry.md", context)]

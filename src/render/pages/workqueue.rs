@@ -132,6 +132,7 @@ pub fn pages(b: &Builder, def: &TopicDef, report: Option<&WorkqueueReport>) -> V
             json!({
                 "package": c.package, "function": c.function, "constructor": c.constructor,
                 "queue_name": c.queue_name, "rate_limiter": c.rate_limiter,
+                "anchor": consumer_anchor(&c.file, c.line),
                 "src": b.src(id, &c.file, c.line),
             })
         })
@@ -162,4 +163,13 @@ pub fn pages(b: &Builder, def: &TopicDef, report: Option<&WorkqueueReport>) -> V
     let mut page = b.page(id, &def.title, &crumbs(def, None), "workqueue.md", context);
     page.diagrams = diagrams;
     vec![page]
+}
+
+/// The anchor of a queue construction's row on the workqueue guide, which other guides (controllers) link to.
+pub fn consumer_anchor(file: &str, line: u32) -> String {
+    let slug: String = file
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("queue-{slug}-{line}")
 }
