@@ -88,6 +88,8 @@ pub struct Case {
     pub line: u32,
     /// Empty for `default`.
     pub exprs: Vec<Expr>,
+    /// A select case's send or receive statement (`v := <-ch`).
+    pub comm: Option<Box<Stmt>>,
     pub default: bool,
     pub body: Block,
 }
@@ -115,6 +117,8 @@ pub enum Expr {
         operand: Box<Expr>,
         start: Option<Box<Expr>>,
         end: Option<Box<Expr>>,
+        /// The capacity of a three-index slice `a[i:j:k]`.
+        max: Option<Box<Expr>>,
     },
     Unary(String, Box<Expr>),
     Binary(Box<Expr>, String, Box<Expr>),
@@ -174,7 +178,12 @@ impl fmt::Display for Expr {
                 }
                 f.write_char(']')
             }
-            Expr::Slice { operand, start, end } => {
+            Expr::Slice {
+                operand,
+                start,
+                end,
+                max,
+            } => {
                 write!(f, "{operand}[")?;
                 if let Some(s) = start {
                     write!(f, "{s}")?;
@@ -182,6 +191,9 @@ impl fmt::Display for Expr {
                 f.write_char(':')?;
                 if let Some(e) = end {
                     write!(f, "{e}")?;
+                }
+                if let Some(m) = max {
+                    write!(f, ":{m}")?;
                 }
                 f.write_char(']')
             }
@@ -282,7 +294,7 @@ fn visit_stmt<'a>(stmt: &'a Stmt, f: &mut impl FnMut(u32, &'a Expr)) {
         }
         StmtKind::Select { cases } => {
             for c in cases {
-                c.exprs.iter().for_each(|e| visit_expr(c.line, e, f));
+                c.comm.iter().for_each(|s| visit_stmt(s, f));
                 visit_exprs(&c.body, f);
             }
         }
@@ -297,6 +309,11 @@ fn visit_stmt<'a>(stmt: &'a Stmt, f: &mut impl FnMut(u32, &'a Expr)) {
     }
 }
 
+/// Calls `f` on an expression and every expression inside it, outermost first, as `visit_exprs` does.
+pub fn visit_expr_tree<'a>(e: &'a Expr, f: &mut dyn FnMut(u32, &'a Expr)) {
+    visit_expr(0, e, f);
+}
+
 fn visit_expr<'a>(line: u32, e: &'a Expr, f: &mut dyn FnMut(u32, &'a Expr)) {
     f(line, e);
     match e {
@@ -309,9 +326,14 @@ fn visit_expr<'a>(line: u32, e: &'a Expr, f: &mut dyn FnMut(u32, &'a Expr)) {
             visit_expr(line, x, f);
             idx.iter().for_each(|i| visit_expr(line, i, f));
         }
-        Expr::Slice { operand, start, end } => {
+        Expr::Slice {
+            operand,
+            start,
+            end,
+            max,
+        } => {
             visit_expr(line, operand, f);
-            start.iter().chain(end).for_each(|x| visit_expr(line, x, f));
+            start.iter().chain(end).chain(max).for_each(|x| visit_expr(line, x, f));
         }
         Expr::Binary(l, _, r) => {
             visit_expr(line, l, f);

@@ -463,6 +463,9 @@ pub fn topics_json(topics: &Topics) -> Value {
     let mut out = Map::new();
     for topic in &topics.list {
         let id = &topic.def.id;
+        if !topic.outlines.is_empty() {
+            out.insert(format!("{id}_outlines"), value(&topic.outlines));
+        }
         match &topic.report {
             Report::Binaries(r) => {
                 out.insert(id.clone(), value(r));
@@ -551,6 +554,7 @@ pub fn topics_from_json(config: &TopicConfig, topics: &Value, name: &str) -> Res
         list.push(Topic {
             def: def.clone(),
             report,
+            outlines: take(topics, &format!("{id}_outlines"), name)?,
         });
     }
     Ok(Topics { list })

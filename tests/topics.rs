@@ -494,3 +494,154 @@ fn a_command_tree_built_by_several_binaries_belongs_to_the_one_named_like_its_ro
     assert_eq!(checker["summary"], Value::Null);
     assert_eq!(checker["summary_source"], "none");
 }
+
+/// The steps of an outline as `(line, kind, text)`, depth-first, nested steps indented by two spaces.
+fn steps_of(outline: &Value) -> Vec<(u64, String, String)> {
+    fn walk(steps: &Value, depth: usize, out: &mut Vec<(u64, String, String)>) {
+        for s in steps.as_array().unwrap() {
+            out.push((
+                s["line"].as_u64().unwrap(),
+                format!("{}{}", "  ".repeat(depth), s["kind"].as_str().unwrap()),
+                s["text"].as_str().unwrap().to_string(),
+            ));
+            walk(&s["steps"], depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&outline["steps"], 0, &mut out);
+    out
+}
+
+#[test]
+fn outlines_walk_through_the_named_functions_step_by_step() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let outlines = topics["workqueue_outlines"].as_array().unwrap();
+    let names: Vec<&str> = outlines.iter().map(|o| o["function"].as_str().unwrap()).collect();
+    // The first alternative that exists (`Typed`, not `Type`); a name the tree lacks is left out.
+    assert_eq!(
+        names,
+        [
+            "(*Typed).Add",
+            "(*Typed).Get",
+            "(*Typed).Done",
+            "(*delayingType).AddAfter",
+            "(*rateLimitingType).AddRateLimited",
+            "(*rateLimitingType).Forget",
+            "DefaultControllerRateLimiter"
+        ]
+    );
+    let s = |line: u64, kind: &str, text: &str| (line, kind.to_string(), text.to_string());
+    assert_eq!(
+        steps_of(&outlines[0]),
+        [
+            s(123, "call", "q.cond.L.Lock()"),
+            s(124, "defer", "q.cond.L.Unlock()"),
+            s(125, "guard", "q.shuttingDown"),
+            s(126, "  return", "return"),
+            s(128, "guard", "q.dirty.has(item)"),
+            s(129, "  return", "return"),
+            s(131, "call", "q.metrics.add(item)"),
+            s(132, "call", "q.dirty.insert(item)"),
+            s(133, "guard", "q.processing.has(item)"),
+            s(134, "  return", "return"),
+            s(136, "assign", "q.queue = append(q.queue, item)"),
+            s(137, "call", "q.cond.Signal()"),
+        ]
+    );
+    // A switch without a tag, its cases; a select and its send and receive cases; a call into another outline.
+    let done = steps_of(&outlines[2]);
+    assert_eq!(
+        done[4..7],
+        [
+            s(176, "switch", ""),
+            s(177, "  case", "q.dirty.has(item)"),
+            s(178, "    assign", "q.queue = append(q.queue, item)")
+        ]
+    );
+    let after = &outlines[3];
+    assert_eq!(
+        steps_of(after)[5..],
+        [
+            s(115, "select", "select"),
+            s(116, "  case", "<-d.stopCh"),
+            s(117, "  case", "d.parkCh <- &parkedItem[T]{…}")
+        ]
+    );
+    assert_eq!(
+        after["steps"][1]["steps"][0]["calls"],
+        Value::Null,
+        "d.Add is the delaying queue's, not outlined"
+    );
+    // Constants named by a step, with their values.
+    let limiter = &outlines[6]["steps"][0];
+    assert_eq!(limiter["kind"], "return");
+    assert_eq!(
+        limiter["constants"],
+        serde_json::json!([
+            {"name": "defaultBucketQPS", "package": "k8s.io/client-go/util/workqueue", "value": "10"},
+            {"name": "defaultBucketBurst", "package": "k8s.io/client-go/util/workqueue", "value": "100"}
+        ])
+    );
+    // emptyDir's SetUpAt switches on the medium; its cases name constants of another package.
+    let setup = &topics["volume_plugins_outlines"][0];
+    assert_eq!(setup["function"], "(*emptyDir).SetUpAt");
+    let cases: Vec<&Value> = setup["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "switch")
+        .flat_map(|s| s["steps"].as_array().unwrap())
+        .collect();
+    assert!(
+        cases.iter().any(|c| c["constants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["value"] == "\"Memory\"")),
+        "{cases:?}"
+    );
+}
+
+#[test]
+fn the_default_rate_limiter_is_evaluated_as_a_tree() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let tree = &topics["workqueue"]["default_rate_limiter"]["tree"];
+    assert_eq!(tree["name"], "NewMaxOfRateLimiter");
+    let parts: Vec<&str> = tree["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(parts, ["NewItemExponentialFailureRateLimiter", "BucketRateLimiter"]);
+    // Arguments by parameter name (a field's name in a literal).
+    let args: Vec<(&str, &str)> = tree["parts"][0]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap(), a["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        args,
+        [("baseDelay", "defaultBaseDelay"), ("maxDelay", "defaultMaxDelay")]
+    );
+    assert_eq!(tree["parts"][1]["args"][0]["name"], "Limiter");
+}
+
+#[test]
+fn an_outline_outside_a_package_topic_needs_its_import_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubewalk.toml");
+    std::fs::write(
+        &path,
+        "[[topic]]\nid = \"x\"\nkind = \"calls\"\nfunctions = [\"a.B\"]\noutline = [\"Run\"]\n",
+    )
+    .unwrap();
+    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    assert!(
+        err.contains("kubewalk.toml:5: topic \"x\": outline \"Run\" needs its import path"),
+        "{err}"
+    );
+}

@@ -629,7 +629,9 @@ impl<'m> Evaluator<'m> {
                     },
                 }
             }
-            Expr::Slice { operand, start, end } => {
+            Expr::Slice {
+                operand, start, end, ..
+            } => {
                 let base = self.eval(frame, operand);
                 let start = start.as_ref().map(|s| self.eval(frame, s));
                 let end = end.as_ref().map(|s| self.eval(frame, s));

@@ -20,7 +20,7 @@ use crate::consteval::{ConstValue, Consts};
 use crate::model::{FileId, Located, Model, PkgId, TypeRef};
 use crate::sources::Sources;
 use crate::syntax::{FuncDecl, TypeExpr, ValueKind};
-pub use native::{default_is_zero, flag_form, go_quote, FLAG_TYPES};
+pub use native::{default_is_zero, flag_form, go_duration, go_quote, FLAG_TYPES};
 pub use value::{CommandObj, FlagObj, FlagSetObj, IntKind, Obj, ObjId, Place, Site, Ty, Val};
 
 /// How much one run may do before it stops: statements executed, calls deep, iterations of one loop.

@@ -213,6 +213,7 @@ impl<'a> Lower<'a> {
                             .child_by_field_name("value")
                             .map(|v| self.exprs(v))
                             .unwrap_or_default(),
+                        comm: None,
                         default: c.kind() == "default_case",
                         body: self.case_body(c),
                     })
@@ -252,6 +253,7 @@ impl<'a> Lower<'a> {
                     .map(|c| Case {
                         line: line_of(c),
                         exprs: Vec::new(),
+                        comm: c.child_by_field_name("communication").map(|n| Box::new(self.stmt(n))),
                         default: c.kind() == "default_case",
                         body: self.case_body(c),
                     })
@@ -284,6 +286,24 @@ impl<'a> Lower<'a> {
                     .find(|c| c.kind() == "label_name")
                     .map(|l| self.text(l).to_string());
                 StmtKind::Branch(word, label)
+            }
+            // A select case's `v, ok := <-ch`, `v = <-ch` or `<-ch`.
+            "receive_statement" => {
+                let right = field("right")
+                    .map(|r| self.cexpr(r))
+                    .unwrap_or(Expr::Other(String::new()));
+                match field("left") {
+                    Some(l) => StmtKind::Assign {
+                        lhs: self.exprs(l),
+                        op: if children(node).iter().any(|c| c.kind() == ":=") {
+                            ":=".to_string()
+                        } else {
+                            "=".to_string()
+                        },
+                        rhs: vec![right],
+                    },
+                    None => StmtKind::Expr(right),
+                }
             }
             "send_statement" => StmtKind::Send {
                 channel: field("channel")
@@ -457,6 +477,7 @@ impl<'a> Lower<'a> {
                 operand: sub("operand"),
                 start: node.child_by_field_name("start").map(|s| Box::new(self.cexpr(s))),
                 end: node.child_by_field_name("end").map(|e| Box::new(self.cexpr(e))),
+                max: node.child_by_field_name("capacity").map(|e| Box::new(self.cexpr(e))),
             },
             "type_assertion_expression" => {
                 Expr::TypeAssert(sub("operand"), node.child_by_field_name("type").map(|t| self.ty(t)))

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod feature_gates;
 pub mod implementers;
 pub mod metrics;
+pub mod outline;
 pub mod registry;
 pub mod workqueue;
 
@@ -44,6 +45,9 @@ pub struct TopicDef {
     pub title: String,
     /// One line for the home page.
     pub summary: Option<String>,
+    /// Functions whose bodies the topic's guide walks through, step by step (`topics/outline.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outline: Vec<outline::OutlineSpec>,
     #[serde(flatten)]
     pub kind: Kind,
 }
@@ -238,6 +242,15 @@ fn parse_config(text: &str, name: &str) -> Result<(TopicConfig, Vec<TopicReferen
         let id = string("id", true)?.expect("required");
         let title = string("title", false)?;
         let summary = string("summary", false)?;
+        let outline_line = key_line("outline");
+        let outline: Vec<outline::OutlineSpec> = match table.remove("outline") {
+            None => Vec::new(),
+            Some(v) => Vec::<outline::OutlineSpec>::deserialize(v).map_err(|_| {
+                anyhow::anyhow!(
+                    "{name}:{outline_line}: topic {id:?}: `outline` is a list of function names and lists of them"
+                )
+            })?,
+        };
         match table.get("kind") {
             None => bail!("{name}:{at}: topic {id:?} needs a `kind` ({})", KINDS.join(", ")),
             Some(toml::Value::String(kind)) if KINDS.contains(&kind.as_str()) => {}
@@ -277,10 +290,15 @@ fn parse_config(text: &str, name: &str) -> Result<(TopicConfig, Vec<TopicReferen
             }
         }
         let title = title.unwrap_or_else(|| default_title(&id));
+        let short = outline.iter().flat_map(|o| o.names()).find(|n| !n.contains('/'));
+        if let (Some(short), false) = (short, matches!(kind, Kind::Workqueue(_))) {
+            bail!("{name}:{outline_line}: topic {id:?}: outline {short:?} needs its import path (`import/path.Func`)");
+        }
         topics.push(TopicDef {
             id,
             title,
             summary,
+            outline,
             kind,
         });
     }
@@ -315,6 +333,8 @@ fn default_title(id: &str) -> String {
 pub struct Topic {
     pub def: TopicDef,
     pub report: Report,
+    /// The walkthroughs of the functions the definition's `outline` names.
+    pub outlines: Vec<outline::Outline>,
 }
 
 /// A topic's findings, typed by its kind.
@@ -474,9 +494,15 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
                 Kind::Metrics(def) => Report::Metrics(metrics::extract(&cx, def)),
                 Kind::Registry(def) => Report::Registry(registry::extract(&cx, def)),
             };
+            // Short names are of the topic's own package (the workqueue's).
+            let package = match &topic.kind {
+                Kind::Workqueue(def) => Some(def.package.as_str()),
+                _ => None,
+            };
             Topic {
                 def: topic.clone(),
                 report,
+                outlines: outline::extract(&cx, &topic.outline, package),
             }
         })
         .collect::<Vec<Topic>>();

@@ -30,6 +30,10 @@ pub struct WorkqueueDef {
     /// Config structs passed to constructors, whose `Name` field names the queue.
     #[serde(default)]
     pub config_types: Vec<String>,
+    /// The function building the rate limiter controllers use, whose composition the guide evaluates (the first
+    /// that exists).
+    #[serde(default)]
+    pub default_rate_limiters: Vec<String>,
 }
 
 impl WorkqueueDef {
@@ -55,6 +59,8 @@ pub struct WorkqueueReport {
     pub constructors: Vec<QueueConstructor>,
     pub fifo: Option<Fifo>,
     pub rate_limiters: Vec<RateLimiter>,
+    /// What the default rate limiter function returns, evaluated.
+    pub default_rate_limiter: Option<LimiterComposition>,
     pub consumers: Vec<Consumer>,
 }
 
@@ -310,8 +316,218 @@ pub(crate) fn extract(cx: &Cx, def: &WorkqueueDef) -> Option<WorkqueueReport> {
         constructors,
         fifo,
         rate_limiters,
+        default_rate_limiter: def
+            .default_rate_limiters
+            .iter()
+            .find_map(|name| default_rate_limiter(cx, pkg_id, name)),
         consumers: consumers(cx, def, path),
     })
+}
+
+/// A rate limiter function's result: the tree of constructors and literals its return statement builds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LimiterComposition {
+    pub function: String,
+    pub doc: Option<String>,
+    pub file: String,
+    pub line: u32,
+    pub tree: LimiterNode,
+}
+
+/// One constructor call or literal of a limiter: its arguments by parameter (or field) name, and the limiters
+/// it is given (`parts`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LimiterNode {
+    /// The constructor (`NewItemExponentialFailureRateLimiter`) or the literal's type (`BucketRateLimiter`).
+    pub name: String,
+    /// The first sentence of the constructor's doc, else of the type's.
+    pub doc: Option<String>,
+    pub line: u32,
+    pub args: Vec<LimiterArg>,
+    pub parts: Vec<LimiterNode>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LimiterArg {
+    /// The parameter's or field's name.
+    pub name: Option<String>,
+    /// As written.
+    pub text: String,
+    /// Its static value where it is a number or a duration (`1000 * time.Second` is `16m40s`).
+    pub value: Option<String>,
+}
+
+fn default_rate_limiter(cx: &Cx, pkg_id: PkgId, name: &str) -> Option<LimiterComposition> {
+    let pkg = cx.model.pkg(pkg_id);
+    let func = pkg.funcs.iter().find(|f| f.decl.name == name)?;
+    let func = super::FuncRef { pkg: pkg_id, func };
+    let code = cx.code(&func)?;
+    let (line, result) = code.body.iter().find_map(|s| match &s.kind {
+        crate::code::StmtKind::Return(es) if es.len() == 1 => Some((s.line, &es[0])),
+        _ => None,
+    })?;
+    let tree = limiter_node(cx, pkg_id, func.file(), line, result)?;
+    Some(LimiterComposition {
+        function: name.to_string(),
+        doc: func.func.decl.doc.clone(),
+        file: cx.path(func.file()).to_string(),
+        line: func.func.decl.line,
+        tree,
+    })
+}
+
+/// A call of a function of the queue package, or a literal of one of its types, as a node; else `None`.
+fn limiter_node(
+    cx: &Cx,
+    pkg_id: PkgId,
+    file: crate::model::FileId,
+    line: u32,
+    e: &crate::code::Expr,
+) -> Option<LimiterNode> {
+    use crate::code::Expr as E;
+    let pkg = cx.model.pkg(pkg_id);
+    let own_name = |fun: &E| -> Option<String> {
+        match fun {
+            E::Ident(n) => Some(n.clone()),
+            E::Index(inner, _) | E::Paren(inner) => match inner.as_ref() {
+                E::Ident(n) => Some(n.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let doc_of = |doc: &Option<String>| doc.as_deref().map(super::binaries::first_sentence);
+    let node = |name: String, doc: Option<String>, named: Vec<(Option<String>, &E)>| {
+        let mut n = LimiterNode {
+            name,
+            doc,
+            line,
+            ..LimiterNode::default()
+        };
+        for (param, arg) in named {
+            match limiter_node(cx, pkg_id, file, line, arg) {
+                Some(part) => n.parts.push(part),
+                None => {
+                    let value = fold(cx, file, arg)
+                        .map(|v| v.to_string())
+                        .filter(|v| *v != arg.to_string());
+                    n.args.push(LimiterArg {
+                        name: param,
+                        text: arg.to_string(),
+                        value,
+                    });
+                }
+            }
+        }
+        n
+    };
+    match e {
+        E::Unary(op, inner) if op == "&" => limiter_node(cx, pkg_id, file, line, inner),
+        E::Paren(inner) => limiter_node(cx, pkg_id, file, line, inner),
+        E::Call { fun, args, .. } => {
+            let name = own_name(fun)?;
+            let decl = pkg.funcs.iter().find(|f| f.decl.name == name)?;
+            let params: Vec<(String, bool)> = decl
+                .decl
+                .sig
+                .params
+                .iter()
+                .flat_map(|p| {
+                    p.names
+                        .iter()
+                        .map(move |n| (n.clone(), matches!(p.ty, TypeExpr::Ellipsis(_))))
+                })
+                .collect();
+            let named = args
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let param = params.get(i).or(params.last().filter(|(_, variadic)| *variadic));
+                    (param.map(|(n, _)| n.clone()), a)
+                })
+                .collect();
+            // A constructor without a doc is described by the type it returns.
+            let result_doc = || {
+                let ty = decl.decl.sig.results.first()?;
+                let base = crate::lower::type_base_name(&ty.ty)?;
+                pkg.types.iter().find(|t| t.decl.name == base)?.decl.doc.clone()
+            };
+            let doc = decl.decl.doc.clone().or_else(result_doc);
+            Some(node(name, doc_of(&doc), named))
+        }
+        E::Composite {
+            ty: Some(ty), elements, ..
+        } => {
+            let name = crate::lower::type_base_name(ty)?.to_string();
+            let decl = pkg.types.iter().find(|t| t.decl.name == name)?;
+            let named = elements
+                .iter()
+                .map(|el| (el.key.as_ref().map(|k| k.to_string()), &el.value))
+                .collect();
+            Some(node(name, doc_of(&decl.decl.doc), named))
+        }
+        _ => None,
+    }
+}
+
+/// A number or a duration an argument is written as: literals, `time` units, and `*`, `/`, `+`, `-` of them.
+#[derive(Debug, Clone, Copy)]
+enum Num {
+    Int(i128),
+    Duration(i128),
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Num::Int(i) => write!(f, "{i}"),
+            Num::Duration(d) => f.write_str(&crate::eval::go_duration(*d)),
+        }
+    }
+}
+
+fn fold(cx: &Cx, file: crate::model::FileId, e: &crate::code::Expr) -> Option<Num> {
+    use crate::code::Expr as E;
+    match e {
+        E::Lit(crate::syntax::LitKind::Int, text) => text.replace('_', "").parse().ok().map(Num::Int),
+        E::Paren(inner) => fold(cx, file, inner),
+        E::Selector(q, unit) => {
+            let E::Ident(q) = q.as_ref() else { return None };
+            if cx.model.qualifier_path(file, q).as_deref() != Some("time") {
+                return None;
+            }
+            let ns: i128 = match unit.as_str() {
+                "Nanosecond" => 1,
+                "Microsecond" => 1_000,
+                "Millisecond" => 1_000_000,
+                "Second" => 1_000_000_000,
+                "Minute" => 60_000_000_000,
+                "Hour" => 3_600_000_000_000,
+                _ => return None,
+            };
+            Some(Num::Duration(ns))
+        }
+        E::Binary(l, op, r) => {
+            let (l, r) = (fold(cx, file, l)?, fold(cx, file, r)?);
+            let int = |n: Num| match n {
+                Num::Int(i) | Num::Duration(i) => i,
+            };
+            // A duration divided by a duration is a number; any other mix with a duration is a duration.
+            let duration = match op.as_str() {
+                "/" => matches!((l, r), (Num::Duration(_), Num::Int(_))),
+                _ => matches!(l, Num::Duration(_)) || matches!(r, Num::Duration(_)),
+            };
+            let v = match op.as_str() {
+                "*" => int(l).checked_mul(int(r))?,
+                "/" if int(r) != 0 => int(l) / int(r),
+                "+" => int(l).checked_add(int(r))?,
+                "-" => int(l).checked_sub(int(r))?,
+                _ => return None,
+            };
+            Some(if duration { Num::Duration(v) } else { Num::Int(v) })
+        }
+        _ => None,
+    }
 }
 
 fn interface(cx: &Cx, pkg: PkgId, name: &str) -> QueueInterface {

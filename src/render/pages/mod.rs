@@ -221,23 +221,6 @@ impl<'a> Builder<'a> {
         ]);
     }
 
-    /// Lines `line..=end` of a file of the scanned tree; `None` without the tree.
-    fn excerpt(&self, path: &str, line: u32, end: u32) -> Option<String> {
-        let root = self.data.root?;
-        let text = std::fs::read_to_string(root.join(path)).ok()?;
-        let lines: Vec<&str> = text
-            .lines()
-            .skip(line.saturating_sub(1) as usize)
-            .take((end + 1).saturating_sub(line) as usize)
-            .collect();
-        Some(lines.join("\n"))
-    }
-
-    /// Whether source excerpts can be shown: not from a saved scan.
-    fn has_sources(&self) -> bool {
-        self.data.root.is_some()
-    }
-
     /// The page of a binary, by its folder, when the site has one.
     fn binary_page(&self, dir: &str) -> Option<PageId> {
         let (def, report) = self.data.topics.binaries()?;
@@ -261,10 +244,10 @@ impl<'a> Builder<'a> {
     pub fn pages(&self) -> Vec<PageSpec> {
         let mut topic_pages: Vec<(usize, Vec<PageSpec>)> = Vec::new();
         for (i, topic) in self.data.topics.list.iter().enumerate() {
-            let pages = match &topic.report {
+            let mut pages = match &topic.report {
                 Report::Binaries(r) => binaries::pages(self, &topic.def, r),
                 Report::Commands(r) => commands::pages(self, &topic.def, r),
-                Report::Workqueue(r) => workqueue::pages(self, &topic.def, r.as_deref()),
+                Report::Workqueue(r) => workqueue::pages(self, &topic.def, r.as_deref(), &topic.outlines),
                 Report::Implementers(r) => implementers::pages(self, &topic.def, r),
                 Report::Calls(r) => calls::calls_pages(self, &topic.def, r),
                 Report::Literals(r) => calls::literals_pages(self, &topic.def, r),
@@ -276,6 +259,7 @@ impl<'a> Builder<'a> {
                     _ => Vec::new(),
                 },
             };
+            self.attach_outlines(&mut pages, &topic.outlines);
             topic_pages.push((i, pages));
         }
         let guides: Vec<home::Guide> = topic_pages
@@ -344,4 +328,128 @@ fn group_by<T, K: Ord>(items: impl IntoIterator<Item = T>, key: impl Fn(&T) -> K
         out.entry(key(&item)).or_default().push(item);
     }
     out
+}
+
+/// The anchor of a function's walkthrough on its guide: `outline-type-add` for `(*Type).Add`.
+pub fn outline_anchor(function: &str) -> String {
+    format!("outline-{}", crate::render::links::slug(function))
+}
+
+impl Builder<'_> {
+    /// Puts each walkthrough on the page of the entry whose type is in the outlined function's package (an
+    /// emptyDir function on the emptyDir plugin's page), else on the topic's guide (its first page).
+    fn attach_outlines(&self, pages: &mut [PageSpec], outlines: &[crate::topics::outline::Outline]) {
+        if pages.is_empty() {
+            return;
+        }
+        let mut by_page: Vec<Vec<&crate::topics::outline::Outline>> = vec![Vec::new(); pages.len()];
+        for o in outlines {
+            let entry = pages.iter().position(|p| {
+                p.context["type"]["id"]
+                    .as_str()
+                    .and_then(|id| id.rsplit_once('.'))
+                    .is_some_and(|(path, _)| path == o.package)
+            });
+            by_page[entry.unwrap_or(0)].push(o);
+        }
+        for (page, list) in pages.iter_mut().zip(by_page) {
+            if !list.is_empty() {
+                page.context["outlines"] = json!(self.outlines(&page.id, &list));
+            }
+        }
+    }
+
+    /// The walkthroughs of a page: for each outline its title, anchor, reference link, source link, and its
+    /// steps as a nested Markdown list.
+    fn outlines(&self, from: &str, outlines: &[&crate::topics::outline::Outline]) -> Vec<Value> {
+        outlines
+            .iter()
+            .map(|o| {
+                let href = match o.function.rsplit_once(").") {
+                    Some((recv, name)) => {
+                        let ty = recv.trim_start_matches(['(', '*']);
+                        self.method_link(from, &o.package, ty, name)
+                    }
+                    None => self.func_link(from, &o.package, &o.function),
+                };
+                let mut body = String::new();
+                self.outline_steps(from, o, &o.steps, 0, &mut body);
+                json!({
+                    "function": o.function,
+                    "package": o.package,
+                    "anchor": outline_anchor(&o.function),
+                    "href": href,
+                    "src": self.src(from, &o.file, o.line),
+                    "body": body,
+                })
+            })
+            .collect()
+    }
+
+    fn outline_steps(
+        &self,
+        from: &str,
+        o: &crate::topics::outline::Outline,
+        steps: &[crate::topics::outline::Step],
+        depth: usize,
+        out: &mut String,
+    ) {
+        use crate::render::markdown::{code_span, url};
+        for s in steps {
+            let code = code_span(&s.text);
+            // A guard that only leaves reads as one sentence: "Returns `nil, true` when `len(q.queue) == 0`".
+            let leaves_only = s.kind == "guard"
+                && s.steps.len() == 1
+                && matches!(s.steps[0].kind.as_str(), "return" | "branch")
+                && s.steps[0].steps.is_empty();
+            let line = if leaves_only {
+                let exit = &s.steps[0];
+                let what = match exit.text.strip_prefix("return") {
+                    Some("") => "Returns".to_string(),
+                    Some(values) => format!("Returns {}", code_span(values.trim_start())),
+                    None => code_span(&exit.text),
+                };
+                format!("{what} when {code}")
+            } else {
+                match s.kind.as_str() {
+                    "guard" => format!("When {code}, leaves:"),
+                    "if" => format!("If {code}:"),
+                    "else" if s.text.is_empty() => "Else:".to_string(),
+                    "else" => format!("Else if {code}:"),
+                    "loop" => format!("Loops {code}:"),
+                    "switch" if s.text.is_empty() => "Switch:".to_string(),
+                    "switch" => format!("Switch on {code}:"),
+                    "select" => "Waits on the first ready case:".to_string(),
+                    "case" if s.text == "default" => "Default:".to_string(),
+                    "case" => format!("Case {code}:"),
+                    "call" => format!("Calls {code}"),
+                    "defer" => format!("Defers {code}"),
+                    "go" => format!("Starts {code} in a goroutine"),
+                    "return" => match s.text.strip_prefix("return") {
+                        Some("") | None => "Returns".to_string(),
+                        Some(values) => format!("Returns {}", code_span(values.trim_start())),
+                    },
+                    _ => code,
+                }
+            };
+            out.push_str(&"  ".repeat(depth));
+            out.push_str("- ");
+            out.push_str(&line);
+            for c in &s.constants {
+                out.push_str(&format!(" ({} = {})", code_span(&c.name), code_span(&c.value)));
+            }
+            if let Some(target) = &s.calls {
+                out.push_str(&format!(" ([walkthrough](#{}))", url(&outline_anchor(target))));
+            }
+            if let Some(src) = self.src(from, &o.file, s.line) {
+                out.push_str(&format!(" · [{}]({})", s.line, url(&src)));
+            } else {
+                out.push_str(&format!(" · line {}", s.line));
+            }
+            out.push('\n');
+            if !leaves_only {
+                self.outline_steps(from, o, &s.steps, depth + 1, out);
+            }
+        }
+    }
 }
