@@ -645,3 +645,57 @@ fn an_outline_outside_a_package_topic_needs_its_import_path() {
         "{err}"
     );
 }
+
+#[test]
+fn lists_of_checks_follow_appends_and_the_platform_tests_around_them() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let assembled = topics["preflight_checks_assembled"].as_array().unwrap();
+    let init = assembled.iter().find(|a| a["function"] == "InitNodeChecks").unwrap();
+    // Each element once in `elements`; every place in `entries`, the append under `runtime.GOOS` too, and not the
+    // spread of another list (`platformChecks()...`), whose elements are listed where it is built.
+    let short = |v: &Value| v.as_str().unwrap().rsplit('.').next().unwrap().to_string();
+    let elements: Vec<String> = init["elements"].as_array().unwrap().iter().map(short).collect();
+    assert_eq!(
+        elements,
+        [
+            "IsPrivilegedUserCheck",
+            "SystemVerificationCheck",
+            "PortOpenCheck",
+            "DirAvailableCheck",
+            "FileExistingCheck"
+        ]
+    );
+    let entries = init["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 7);
+    let last = &entries[6];
+    assert_eq!(short(&last["element"]), "FileExistingCheck");
+    assert_eq!(last["conditions"], serde_json::json!(["runtime.GOOS == \"linux\""]));
+    assert_eq!(last["platforms"], serde_json::json!(["linux"]));
+    assert_eq!(entries[0]["platforms"], Value::Null);
+    // Where each check's methods are declared, per platform.
+    let checks = topics["preflight_checks"].as_array().unwrap();
+    let privileged = checks
+        .iter()
+        .find(|c| short(&c["type"]) == "IsPrivilegedUserCheck")
+        .unwrap();
+    let places: Vec<(String, Value)> = privileged["implemented_in"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["file"].as_str().unwrap().rsplit('/').next().unwrap().to_string(),
+                m["platforms"].clone(),
+            )
+        })
+        .collect();
+    assert!(
+        places.contains(&("checks_unix.go".to_string(), serde_json::json!(["darwin", "linux"]))),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&("checks_windows.go".to_string(), serde_json::json!(["windows"]))),
+        "{places:?}"
+    );
+}

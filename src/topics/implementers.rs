@@ -9,6 +9,7 @@ use super::binaries::MainPackages;
 use super::{add_call, last_name, Cx, FuncRef};
 use crate::lower::BodyQuery;
 use crate::model::{MethodEntry, TypeRef};
+use crate::platform::Platforms;
 use crate::syntax::{Expr, TypeExpr};
 
 /// An `implementers` topic.
@@ -109,6 +110,9 @@ pub struct Implementer {
     pub line: u32,
     pub pointer_only: bool,
     pub platforms: Vec<String>,
+    /// Where each of the interface's methods is declared for it: one entry per declaration, with the platforms
+    /// its file is built for (`checks_unix.go` on darwin and linux, `checks_windows.go` on windows).
+    pub implemented_in: Vec<MethodPlace>,
     /// With a `name_method`: the static name, or null with `name_expr`, and where the method is.
     #[serde(
         default,
@@ -199,9 +203,33 @@ pub struct Assembled {
     pub function: String,
     pub package: String,
     pub file: String,
+    /// The function's line.
     pub line: u32,
-    /// The element types (`import/path.Name`), else the expressions as written.
+    /// The element types (`import/path.Name`), else the expressions as written, each once, in order.
     pub elements: Vec<String>,
+    /// Every element put in a list, in a literal or by `append`, in order.
+    pub entries: Vec<AssembledEntry>,
+}
+
+/// A declaration of an interface method of an implementer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MethodPlace {
+    pub method: String,
+    pub file: String,
+    pub line: u32,
+    pub platforms: Vec<String>,
+}
+
+/// One element a function puts in a list of the interface.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssembledEntry {
+    /// As in `elements`.
+    pub element: String,
+    pub line: u32,
+    /// The conditions of the `if`s it is added in, innermost last, as written (`!` before an `else`'s).
+    pub conditions: Vec<String>,
+    /// The platforms those conditions allow, when they test `runtime.GOOS`; null when they do not.
+    pub platforms: Option<Vec<String>>,
 }
 
 /// The implementers, and when the topic asks for it, where slices of the interface are assembled.
@@ -228,6 +256,11 @@ pub(crate) fn extract(cx: &Cx, def: &ImplementersDef, mains: &MainPackages) -> I
             .collect(),
         None => Vec::new(),
     };
+    let iface_methods: Vec<&str> = info
+        .interface
+        .as_ref()
+        .map(|i| i.methods.iter().map(|m| m.name.as_str()).collect())
+        .unwrap_or_default();
     let registrations = def
         .registration
         .as_deref()
@@ -250,6 +283,24 @@ pub(crate) fn extract(cx: &Cx, def: &ImplementersDef, mains: &MainPackages) -> I
             line: decl.decl.line,
             pointer_only: imp.pointer_only,
             platforms: imp.platforms.names().iter().map(|p| p.to_string()).collect(),
+            implemented_in: methods
+                .iter()
+                .filter(|m| iface_methods.contains(&m.name.as_str()))
+                .flat_map(|m| {
+                    m.locations.iter().map(|&(file, line)| MethodPlace {
+                        method: m.name.clone(),
+                        file: cx.path(file).to_string(),
+                        line,
+                        platforms: model
+                            .file(file)
+                            .platforms
+                            .names()
+                            .iter()
+                            .map(|p| p.to_string())
+                            .collect(),
+                    })
+                })
+                .collect(),
             ..Implementer::default()
         };
         if let Some(name_method) = &def.name_method {
@@ -545,41 +596,288 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
     out
 }
 
-/// Functions that build slice literals of the interface type, with the element types.
+/// Functions that build lists of the interface type: those with a literal of `[]Iface`, or a parameter or result
+/// of that type (`addCommonChecks(checks []Checker, ...) []Checker`). Each is read from its code: the elements of
+/// its `[]Iface` literals and of `append` calls on its lists, with the `if`s around each.
 fn assembled(cx: &Cx, iface: &TypeRef) -> Vec<Assembled> {
+    let is_list = |func: &FuncRef, ty: &TypeExpr| match ty {
+        TypeExpr::Slice(elem) => match elem.as_ref() {
+            TypeExpr::Name { pkg: q, name } => {
+                cx.model
+                    .resolve_name(func.pkg, func.file(), q.as_deref(), name)
+                    .as_ref()
+                    == Some(iface)
+            }
+            _ => false,
+        },
+        _ => false,
+    };
     let mut out = Vec::new();
     for func in cx.all_funcs() {
-        for lit in &func.func.decl.body.literals {
-            let TypeExpr::Slice(elem) = &lit.ty else { continue };
-            let TypeExpr::Name { pkg: q, name } = elem.as_ref() else {
-                continue;
-            };
-            if cx
-                .model
-                .resolve_name(func.pkg, func.file(), q.as_deref(), name)
-                .as_ref()
-                != Some(iface)
-            {
-                continue;
-            }
-            let elements = lit
-                .elements
+        let decl = &func.func.decl;
+        let builds = decl.body.literals.iter().any(|l| is_list(&func, &l.ty))
+            || decl
+                .sig
+                .params
                 .iter()
-                .map(|e| match constructed_type(cx, &func, e, &[]) {
-                    Some(t) => cx.model.type_id(&t),
-                    None => e.to_string(),
-                })
-                .collect();
-            out.push(Assembled {
-                function: func.func.decl.display_name(),
-                package: cx.model.pkg(func.pkg).import_path.clone(),
-                file: cx.path(func.file()).to_string(),
-                line: lit.line,
-                elements,
-            });
+                .chain(&decl.sig.results)
+                .any(|p| is_list(&func, &p.ty));
+        if !builds {
+            continue;
         }
+        let Some(code) = cx.code(&func) else { continue };
+        // The lists: parameters and results of the type, and variables set to a literal of it.
+        let mut lists: Vec<String> = decl
+            .sig
+            .params
+            .iter()
+            .chain(&decl.sig.results)
+            .filter(|p| is_list(&func, &p.ty))
+            .flat_map(|p| p.names.clone())
+            .collect();
+        let mut walker = ListWalker {
+            cx,
+            func: &func,
+            is_list: &is_list,
+            lists: &mut lists,
+            entries: Vec::new(),
+        };
+        walker.block(&code.body, &mut Vec::new());
+        let entries = walker.entries;
+        if entries.is_empty() {
+            continue;
+        }
+        let mut elements: Vec<String> = Vec::new();
+        for e in &entries {
+            if !elements.contains(&e.element) {
+                elements.push(e.element.clone());
+            }
+        }
+        out.push(Assembled {
+            function: decl.display_name(),
+            package: cx.model.pkg(func.pkg).import_path.clone(),
+            file: cx.path(func.file()).to_string(),
+            line: decl.line,
+            elements,
+            entries,
+        });
     }
     out
+}
+
+/// Walks a function's code for the elements it puts in lists, keeping the conditions it is under.
+struct ListWalker<'a, 'm> {
+    cx: &'a Cx<'m>,
+    func: &'a FuncRef<'m>,
+    is_list: &'a dyn Fn(&FuncRef, &TypeExpr) -> bool,
+    lists: &'a mut Vec<String>,
+    entries: Vec<AssembledEntry>,
+}
+
+impl ListWalker<'_, '_> {
+    fn block(&mut self, block: &[crate::code::Stmt], conds: &mut Vec<crate::code::Expr>) {
+        use crate::code::{Expr as E, StmtKind as S};
+        for stmt in block {
+            match &stmt.kind {
+                S::If { init, cond, then, els } => {
+                    if let Some(init) = init {
+                        self.block(std::slice::from_ref(init.as_ref()), conds);
+                    }
+                    conds.push(cond.clone());
+                    self.block(then, conds);
+                    conds.pop();
+                    if let Some(els) = els {
+                        conds.push(negate(cond));
+                        self.block(std::slice::from_ref(els.as_ref()), conds);
+                        conds.pop();
+                    }
+                }
+                S::For { body, .. } | S::Range { body, .. } => self.block(body, conds),
+                S::Block(b) => self.block(b, conds),
+                S::Labeled(_, inner) => self.block(std::slice::from_ref(inner.as_ref()), conds),
+                S::Switch { cases, .. } | S::Select { cases } => {
+                    for c in cases {
+                        self.block(&c.body, conds);
+                    }
+                }
+                S::TypeSwitch { cases, .. } => {
+                    for c in cases {
+                        self.block(&c.body, conds);
+                    }
+                }
+                S::Assign { lhs, rhs, .. } => {
+                    for (i, r) in rhs.iter().enumerate() {
+                        let literal = self.elements_of(stmt.line, r, conds);
+                        if literal {
+                            if let Some(E::Ident(n)) = lhs.get(i) {
+                                if !self.lists.contains(n) {
+                                    self.lists.push(n.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                S::Var { values, names, ty } => {
+                    let typed = ty.as_ref().is_some_and(|t| (self.is_list)(self.func, t));
+                    for (i, v) in values.iter().enumerate() {
+                        if self.elements_of(stmt.line, v, conds) || typed {
+                            if let Some(n) = names.get(i) {
+                                self.lists.push(n.clone());
+                            }
+                        }
+                    }
+                    if typed && values.is_empty() {
+                        self.lists.extend(names.iter().cloned());
+                    }
+                }
+                S::Expr(e) => {
+                    self.elements_of(stmt.line, e, conds);
+                }
+                S::Return(es) => {
+                    for e in es {
+                        self.elements_of(stmt.line, e, conds);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Records the elements of a `[]Iface` literal or of an `append` to a list; says whether `e` is a list
+    /// (a literal of the type, or an `append` to one).
+    fn elements_of(&mut self, line: u32, e: &crate::code::Expr, conds: &[crate::code::Expr]) -> bool {
+        use crate::code::Expr as E;
+        match e {
+            E::Composite {
+                ty: Some(ty),
+                elements,
+                line: at,
+            } if (self.is_list)(self.func, ty) => {
+                for el in elements {
+                    self.push(*at, &el.value, conds);
+                }
+                true
+            }
+            E::Call { fun, args, ellipsis } if matches!(fun.as_ref(), E::Ident(n) if n == "append") => {
+                let onto_list = match args.first() {
+                    Some(E::Ident(n)) => self.lists.contains(n),
+                    Some(other) => self.elements_of(line, other, conds),
+                    None => false,
+                };
+                if onto_list {
+                    // `append(checks, more...)` adds another list, whose elements are listed where it is built.
+                    let spread = usize::from(*ellipsis);
+                    for a in &args[1..args.len() - spread] {
+                        self.push(line, a, conds);
+                    }
+                }
+                onto_list
+            }
+            _ => false,
+        }
+    }
+
+    fn push(&mut self, line: u32, e: &crate::code::Expr, conds: &[crate::code::Expr]) {
+        use crate::code::Expr as E;
+        let mut inner = e;
+        while let E::Unary(op, x) = inner {
+            if op != "&" {
+                break;
+            }
+            inner = x;
+        }
+        let element = match inner {
+            E::Composite { ty: Some(ty), .. } => {
+                let named = match ty {
+                    TypeExpr::Name { pkg, name } => Some((pkg.as_deref(), name.as_str())),
+                    TypeExpr::Generic { base, .. } => match base.as_ref() {
+                        TypeExpr::Name { pkg, name } => Some((pkg.as_deref(), name.as_str())),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                named
+                    .and_then(|(q, n)| self.cx.model.resolve_name(self.func.pkg, self.func.file(), q, n))
+                    .map(|t| self.cx.model.type_id(&t))
+                    .unwrap_or_else(|| e.to_string())
+            }
+            _ => e.to_string(),
+        };
+        let platforms =
+            conds
+                .iter()
+                .map(|c| goos(self.cx, self.func.file(), c))
+                .fold(None, |acc: Option<Platforms>, p| match (acc, p) {
+                    (None, p) => p,
+                    (Some(a), None) => Some(a),
+                    (Some(a), Some(p)) => Some(a.intersect(p)),
+                });
+        self.entries.push(AssembledEntry {
+            element,
+            line,
+            conditions: conds.iter().map(|c| c.to_string()).collect(),
+            platforms: platforms.map(|p| p.names().iter().map(|n| n.to_string()).collect()),
+        });
+    }
+}
+
+/// The condition of an `else`: `err == nil` for `err != nil`, `x` for `!x`, else `!(cond)`.
+fn negate(cond: &crate::code::Expr) -> crate::code::Expr {
+    use crate::code::Expr as E;
+    match cond {
+        E::Binary(l, op, r) if op == "==" || op == "!=" => {
+            E::Binary(l.clone(), if op == "==" { "!=" } else { "==" }.to_string(), r.clone())
+        }
+        E::Unary(op, inner) if op == "!" => inner.as_ref().clone(),
+        other => E::Unary("!".to_string(), Box::new(E::Paren(Box::new(other.clone())))),
+    }
+}
+
+/// The platforms a condition allows when it tests `runtime.GOOS` (`==`, `!=`, `&&`, `||`, `!`); `None` when it
+/// says nothing about the platform.
+fn goos(cx: &Cx, file: crate::model::FileId, cond: &crate::code::Expr) -> Option<Platforms> {
+    use crate::code::Expr as E;
+    let is_goos = |e: &E| match e {
+        E::Selector(q, n) if n == "GOOS" => {
+            matches!(q.as_ref(), E::Ident(q) if cx.model.qualifier_path(file, q).as_deref() == Some("runtime"))
+        }
+        _ => false,
+    };
+    let os = |e: &E| match e {
+        E::Lit(crate::syntax::LitKind::String, text) => Some(text.trim_matches(['"', '`']).to_string()),
+        _ => None,
+    };
+    let only = |name: &str| {
+        crate::platform::PLATFORMS
+            .iter()
+            .position(|p| *p == name)
+            .map_or(Platforms(0), |i| Platforms(1 << i))
+    };
+    match cond {
+        E::Paren(inner) => goos(cx, file, inner),
+        E::Unary(op, inner) if op == "!" => goos(cx, file, inner).map(|p| Platforms(Platforms::ALL.0 & !p.0)),
+        E::Binary(l, op, r) if op == "==" || op == "!=" => {
+            let name = if is_goos(l) {
+                os(r)
+            } else if is_goos(r) {
+                os(l)
+            } else {
+                None
+            }?;
+            let p = only(&name);
+            Some(if op == "==" {
+                p
+            } else {
+                Platforms(Platforms::ALL.0 & !p.0)
+            })
+        }
+        E::Binary(l, op, r) if op == "&&" || op == "||" => match (goos(cx, file, l), goos(cx, file, r)) {
+            (Some(a), Some(b)) => Some(if op == "&&" { a.intersect(b) } else { a.union(b) }),
+            (Some(a), None) | (None, Some(a)) if op == "&&" => Some(a),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 #[cfg(test)]

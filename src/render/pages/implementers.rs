@@ -42,14 +42,48 @@ pub fn pages(b: &Builder, def: &TopicDef, report: &ImplementersReport) -> Vec<Pa
                 "",
             ),
         }
+        // Where lists add it: the platforms of the `runtime.GOOS` tests around each place (every platform where
+        // there is none); without lists, everywhere it is implemented.
+        let listed: Vec<&crate::topics::implementers::AssembledEntry> = report
+            .assembled
+            .iter()
+            .flatten()
+            .flat_map(|a| a.entries.iter())
+            .filter(|e| e.element == imp.ty)
+            .collect();
+        let added_on = |p: &str| {
+            listed.is_empty()
+                || listed
+                    .iter()
+                    .any(|e| e.platforms.as_ref().is_none_or(|ps| ps.iter().any(|x| x == p)))
+        };
+        // Each file declaring its methods, with the platforms it is built for, once.
+        let mut files: Vec<(String, Vec<String>)> = Vec::new();
+        for m in &imp.implemented_in {
+            if !files.iter().any(|(f, _)| *f == m.file) {
+                files.push((m.file.clone(), m.platforms.clone()));
+            }
+        }
+        let files: Vec<Value> = files
+            .iter()
+            .map(|(f, ps)| {
+                json!({
+                    "file": f.rsplit('/').next().unwrap_or(f),
+                    "platforms": if ps.len() == PLATFORMS.len() { "all".to_string() } else { ps.join(", ") },
+                    "src": b.src(&id, f, imp.implemented_in.iter().find(|m| &m.file == f).map_or(0, |m| m.line)),
+                })
+            })
+            .collect();
         rows.push(json!({
+            "files": files,
+            "listed": !listed.is_empty(),
             "name": imp.static_name(),
             "named": imp.name.is_some(),
             "name_expr": imp.name_expr,
             "type": b.type_value(&id, &imp.ty),
             "implements": imp.implements,
             "platforms": imp.platforms,
-            "on": PLATFORMS.iter().map(|p| imp.platforms.iter().any(|x| x == p)).collect::<Vec<_>>(),
+            "on": PLATFORMS.iter().map(|p| imp.platforms.iter().any(|x| x == p) && added_on(p)).collect::<Vec<_>>(),
             "href": page.as_ref().map(|p| rel(&id, p, None)),
             "src": b.src(&id, &imp.file, imp.line),
         }));
@@ -66,6 +100,14 @@ pub fn pages(b: &Builder, def: &TopicDef, report: &ImplementersReport) -> Vec<Pa
                 "function": a.function,
                 "src": b.src(&id, &a.file, a.line),
                 "location": format!("{}:{}", a.file, a.line),
+                "entries": a.entries.iter().map(|e| json!({
+                    "text": e.element.rsplit('.').next().unwrap_or(&e.element),
+                    "href": b.type_link(&id, &e.element),
+                    "src": b.src(&id, &a.file, e.line),
+                    "line": e.line,
+                    "conditions": e.conditions,
+                    "platforms": e.platforms.as_ref().map(|p| p.join(", ")),
+                })).collect::<Vec<_>>(),
                 "elements": a.elements.iter().map(|e| match b.type_link(&id, e) {
                     Some(href) => json!({ "text": e.rsplit('.').next().unwrap_or(e), "href": href }),
                     None => json!({ "text": e, "href": null }),
