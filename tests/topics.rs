@@ -383,7 +383,7 @@ type = "k8s.io/kubernetes/pkg/volume.Spec"
     snapshot("user_topic_queue_builders", &topics["queue_builders"]);
     snapshot("user_topic_volume_specs", &topics["volume_specs"]);
     // The built-in topics are still there.
-    assert!(topics["volume_plugins"].as_array().is_some_and(|v| v.len() == 4));
+    assert!(topics["volume_plugins"].as_array().is_some_and(|v| v.len() == 5));
 }
 
 #[test]
@@ -698,4 +698,26 @@ fn lists_of_checks_follow_appends_and_the_platform_tests_around_them() {
         places.contains(&("checks_windows.go".to_string(), serde_json::json!(["windows"]))),
         "{places:?}"
     );
+}
+
+#[test]
+fn plugins_registered_by_value_and_test_fakes() {
+    let config = TopicConfig::load(&fixture(), None).unwrap();
+    let topics = topics_with(&config);
+    let plugins = topics["volume_plugins"].as_array().unwrap();
+    let by_type = |short: &str| {
+        plugins
+            .iter()
+            .find(|p| p["type"].as_str().unwrap().ends_with(short))
+            .unwrap()
+    };
+    // `projected.ProbeVolumePlugins` as a value in a map of probe functions registers it too.
+    let projected = by_type("projected.projectedPlugin");
+    assert_eq!(projected["registered"][0]["binary"], "cmd/kubelet");
+    assert_eq!(projected["registered"][0]["file"], "cmd/kubelet/app/plugins.go");
+    assert_eq!(projected["test_fake"], false);
+    // A plugin of a `testing` package is a test fake, which no binary registers.
+    let fake = by_type("testing.FakeVolumePlugin");
+    assert_eq!(fake["test_fake"], true);
+    assert!(fake["registered"].as_array().is_none_or(|r| r.is_empty()), "{fake}");
 }

@@ -110,6 +110,9 @@ pub struct Implementer {
     pub line: u32,
     pub pointer_only: bool,
     pub platforms: Vec<String>,
+    /// Declared for tests: in a `testing` package (`pkg/volume/testing`, `volumetesting`) or a `_test.go` file.
+    #[serde(default)]
+    pub test_fake: bool,
     /// Where each of the interface's methods is declared for it: one entry per declaration, with the platforms
     /// its file is built for (`checks_unix.go` on darwin and linux, `checks_windows.go` on windows).
     pub implemented_in: Vec<MethodPlace>,
@@ -283,6 +286,12 @@ pub(crate) fn extract(cx: &Cx, def: &ImplementersDef, mains: &MainPackages) -> I
             line: decl.decl.line,
             pointer_only: imp.pointer_only,
             platforms: imp.platforms.names().iter().map(|p| p.to_string()).collect(),
+            test_fake: {
+                let last = pkg.import_path.rsplit('/').next().unwrap_or("");
+                last.ends_with("testing")
+                    || pkg.import_path.contains("/testing/")
+                    || cx.path(decl.file).ends_with("_test.go")
+            },
             implemented_in: methods
                 .iter()
                 .filter(|m| iface_methods.contains(&m.name.as_str()))
@@ -573,25 +582,56 @@ fn dispatch(cx: &Cx, def: &ImplementersDef, ty: &TypeRef, methods: &[MethodEntry
 /// Calls of a registration function (`emptydir.ProbeVolumePlugins()`) in the binaries, by the import path of the
 /// package that declares the function called.
 fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<String, Vec<Registration>> {
+    // The packages that declare the registration function; only files importing one can register.
+    let providers: BTreeSet<&str> = cx
+        .model
+        .packages
+        .iter()
+        .filter(|p| p.funcs.iter().any(|f| f.decl.name == registration))
+        .map(|p| p.import_path.as_str())
+        .collect();
     let mut out: HashMap<String, Vec<Registration>> = HashMap::new();
     for func in cx.all_funcs() {
         let file_path = cx.path(func.file());
         let Some(binary) = mains.binary_of(file_path) else {
             continue;
         };
-        for call in &func.func.decl.body.calls {
-            let Some((path, name)) = cx.callee(func.pkg, func.file(), &call.fun) else {
-                continue;
-            };
-            if name == registration {
-                out.entry(path).or_default().push(Registration {
-                    binary: Some(binary.clone()),
-                    function: func.func.decl.display_name(),
-                    file: file_path.to_string(),
-                    line: call.line,
-                });
-            }
+        let imports = cx
+            .model
+            .file(func.file())
+            .syntax
+            .as_ref()
+            .map(|s| s.imports.as_slice())
+            .unwrap_or_default();
+        if !imports.iter().any(|i| providers.contains(i.path.as_str())) {
+            continue;
         }
+        let Some(code) = cx.code(&func) else { continue };
+        // A call (`awsebs.ProbeVolumePlugins()`) or the function as a value, as in kube-controller-manager's
+        // `pluginMigrationStatus` map of `pluginInfo{pluginProbeFunction: awsebs.ProbeVolumePlugins}`.
+        crate::code::visit_exprs(&code.body, &mut |line, e| {
+            let crate::code::Expr::Selector(q, name) = e else {
+                return;
+            };
+            let crate::code::Expr::Ident(q) = q.as_ref() else {
+                return;
+            };
+            if name != registration {
+                return;
+            }
+            let Some(path) = cx.model.qualifier_path(func.file(), q) else {
+                return;
+            };
+            if !providers.contains(path.as_str()) {
+                return;
+            }
+            out.entry(path).or_default().push(Registration {
+                binary: Some(binary.clone()),
+                function: func.func.decl.display_name(),
+                file: file_path.to_string(),
+                line,
+            });
+        });
     }
     out
 }

@@ -75,6 +75,7 @@ pub fn pages(b: &Builder, def: &TopicDef, report: &ImplementersReport) -> Vec<Pa
             })
             .collect();
         rows.push(json!({
+            "fake": imp.test_fake,
             "files": files,
             "listed": !listed.is_empty(),
             "name": imp.static_name(),
