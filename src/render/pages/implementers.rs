@@ -203,6 +203,24 @@ fn entry(b: &Builder, def: &TopicDef, index: &str, id: &str, title: &str, imp: &
         "dispatch": dispatch,
         "registration": kind.registration,
         "registered": registered,
+        // The files of its package built for some platforms only (emptyDir's medium detection per OS).
+        "platform_files": imp
+            .ty
+            .rsplit_once('.')
+            .and_then(|(path, _)| b.data.packages.doc(path))
+            .map(|doc| {
+                doc.files
+                    .iter()
+                    .filter(|f| f.platforms.len() < PLATFORMS.len() && !f.path.ends_with("_test.go"))
+                    .map(|f| json!({
+                        "file": f.path.rsplit('/').next().unwrap_or(&f.path),
+                        "platforms": if f.platforms.is_empty() { "none".to_string() } else { f.platforms.join(", ") },
+                        "constraint": f.go_build.as_deref().or(f.plus_build.first().map(|s| s.as_str())),
+                        "src": b.src(id, &f.path, 1),
+                    }))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
     });
     b.page(id, title, &crumbs(def, Some(index)), "implementer.md", context)
 }
