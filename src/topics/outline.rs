@@ -53,6 +53,18 @@ pub struct Step {
     pub calls: Option<String>,
     /// Package-level constants the step names, with their values: `v1.StorageMediumMemory` = `"Memory"`.
     pub constants: Vec<NamedConstant>,
+    /// Functions, types and methods of the tree the step names, for links to the reference: `wait.Until`,
+    /// `ed.setupTmpfs` (a method of the receiver's type).
+    pub mentions: Vec<Mention>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    /// As written in `text`.
+    pub text: String,
+    pub package: String,
+    /// `Func`, `Type`, or `Type.Method`.
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -166,6 +178,7 @@ impl Outliner<'_, '_> {
             steps,
             calls: exprs.iter().find_map(|e| self.calls(e)),
             constants: self.constants(&exprs),
+            mentions: self.mentions(&exprs),
         };
         let join = |es: &[Expr]| es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ");
         let header = |init: &Option<Box<Stmt>>, rest: String| match init.as_deref().and_then(simple) {
@@ -446,6 +459,65 @@ impl Outliner<'_, '_> {
                             other => other.to_string(),
                         },
                     });
+                }
+            });
+        }
+        out
+    }
+
+    /// The functions, types and receiver methods of the tree the expressions name, each once.
+    fn mentions(&self, exprs: &[&Expr]) -> Vec<Mention> {
+        let model = self.cx.model;
+        let file = self.func.file();
+        let receiver = self.code.receiver.as_deref();
+        let base = self
+            .func
+            .func
+            .decl
+            .receiver
+            .as_ref()
+            .and_then(|r| r.base().map(|(b, _)| b.to_string()));
+        let own = model.pkg(self.func.pkg);
+        let mut out: Vec<Mention> = Vec::new();
+        let declares = |p: &crate::model::Package, name: &str| {
+            p.funcs.iter().any(|f| f.decl.name == name) || p.type_index.contains_key(name)
+        };
+        for e in exprs {
+            visit_one(e, &mut |x| {
+                let found = match x {
+                    Expr::Selector(q, name) => match q.as_ref() {
+                        Expr::Ident(q) if Some(q.as_str()) == receiver => base.as_ref().and_then(|b| {
+                            own.methods
+                                .iter()
+                                .any(|m| {
+                                    &m.decl.name == name
+                                        && m.decl
+                                            .receiver
+                                            .as_ref()
+                                            .and_then(|r| r.base())
+                                            .is_some_and(|(rb, _)| rb == b)
+                                })
+                                .then(|| (format!("{q}.{name}"), own.import_path.clone(), format!("{b}.{name}")))
+                        }),
+                        Expr::Ident(q) if !self.is_local(q) => model
+                            .qualifier_path(file, q)
+                            .and_then(|path| model.package_by_path(&path))
+                            .filter(|p| declares(model.pkg(*p), name))
+                            .map(|p| (format!("{q}.{name}"), model.pkg(p).import_path.clone(), name.clone())),
+                        _ => None,
+                    },
+                    Expr::Call { fun, .. } => match fun.as_ref() {
+                        Expr::Ident(name) if !self.is_local(name) && own.funcs.iter().any(|f| &f.decl.name == name) => {
+                            Some((name.clone(), own.import_path.clone(), name.clone()))
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some((text, package, name)) = found {
+                    if !out.iter().any(|m| m.text == text) {
+                        out.push(Mention { text, package, name });
+                    }
                 }
             });
         }

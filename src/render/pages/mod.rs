@@ -386,6 +386,48 @@ impl Builder<'_> {
             .collect()
     }
 
+    /// Code whose names of the tree link to the reference: adjacent code spans, the named ones linked.
+    fn linked_code(&self, from: &str, text: &str, mentions: &[crate::topics::outline::Mention]) -> String {
+        use crate::render::markdown::{code_span, url};
+        let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+        // Each mention's first place in the text, at a name boundary, with its link.
+        let mut places: Vec<(usize, usize, String)> = mentions
+            .iter()
+            .filter_map(|m| {
+                let at = text.match_indices(m.text.as_str()).map(|(i, _)| i).find(|&i| {
+                    let before = text[..i].chars().next_back().is_none_or(|c| !is_ident(c) && c != '.');
+                    let after = text[i + m.text.len()..].chars().next().is_none_or(|c| !is_ident(c));
+                    before && after
+                })?;
+                let href = match m.name.split_once('.') {
+                    Some((ty, method)) => self.method_link(from, &m.package, ty, method),
+                    None if self.data.packages.has_type(&m.package, &m.name) => {
+                        self.type_link(from, &format!("{}.{}", m.package, m.name))
+                    }
+                    None => self.func_link(from, &m.package, &m.name),
+                }?;
+                Some((at, at + m.text.len(), href))
+            })
+            .collect();
+        places.sort();
+        let mut out = String::new();
+        let mut pos = 0;
+        for (start, end, href) in places {
+            if start < pos {
+                continue;
+            }
+            if start > pos {
+                out.push_str(&code_span(&text[pos..start]));
+            }
+            out.push_str(&format!("[{}]({})", code_span(&text[start..end]), url(&href)));
+            pos = end;
+        }
+        if pos < text.len() || out.is_empty() {
+            out.push_str(&code_span(&text[pos..]));
+        }
+        out
+    }
+
     fn outline_steps(
         &self,
         from: &str,
@@ -396,7 +438,7 @@ impl Builder<'_> {
     ) {
         use crate::render::markdown::{code_span, url};
         for s in steps {
-            let code = code_span(&s.text);
+            let code = self.linked_code(from, &s.text, &s.mentions);
             // A guard that only leaves reads as one sentence: "Returns `nil, true` when `len(q.queue) == 0`".
             let leaves_only = s.kind == "guard"
                 && s.steps.len() == 1
@@ -406,7 +448,10 @@ impl Builder<'_> {
                 let exit = &s.steps[0];
                 let what = match exit.text.strip_prefix("return") {
                     Some("") => "Returns".to_string(),
-                    Some(values) => format!("Returns {}", code_span(values.trim_start())),
+                    Some(values) => format!(
+                        "Returns {}",
+                        self.linked_code(from, values.trim_start(), &exit.mentions)
+                    ),
                     None => code_span(&exit.text),
                 };
                 format!("{what} when {code}")
@@ -427,7 +472,7 @@ impl Builder<'_> {
                     "go" => format!("Starts {code} in a goroutine"),
                     "return" => match s.text.strip_prefix("return") {
                         Some("") | None => "Returns".to_string(),
-                        Some(values) => format!("Returns {}", code_span(values.trim_start())),
+                        Some(values) => format!("Returns {}", self.linked_code(from, values.trim_start(), &s.mentions)),
                     },
                     _ => code,
                 }
