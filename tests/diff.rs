@@ -126,6 +126,65 @@ fn markdown_and_html_reports_link_both_sides() {
     kubewalk().arg("check-links").arg(&out).assert().code(0);
 }
 
+/// The HTML report reads like a page of the site: its sidebar lists the report's sections (each `##` heading, in
+/// order), and its search finds a change by what it is about and leads to the change's row.
+#[test]
+fn the_html_report_has_a_sidebar_of_its_sections_and_a_search_of_its_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let pair = fixtures().join("binaries.flag-removed");
+    kubewalk()
+        .args(["diff", "--no-cache", "--quiet", "--format", "html", "--out"])
+        .arg(&out)
+        .arg(pair.join("old"))
+        .arg(pair.join("new"))
+        .assert()
+        .code(0);
+    let html = std::fs::read_to_string(out.join("diff.html")).unwrap();
+    let between = |text: &str, start: &str, end: &str| -> String {
+        let from = text.find(start).unwrap_or_else(|| panic!("no {start:?} in {text}"));
+        let rest = &text[from..];
+        rest[..rest.find(end).unwrap()].to_string()
+    };
+    // Each `##` heading of the report, by its id, and each link of the sidebar.
+    let attributes = |text: &str, prefix: &str| -> Vec<String> {
+        text.split(prefix)
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let headings = attributes(&between(&html, "<article>", "</article>"), "<h2 id=\"");
+    let sidebar = between(&html, "<nav class=\"sidebar\"", "</nav>");
+    let links: Vec<String> = attributes(&sidebar, "href=\"#");
+    assert_eq!(headings, ["before-you-upgrade", "the-cmd-tree"], "{html}");
+    assert_eq!(links, headings, "{sidebar}");
+    assert!(sidebar.contains(">The cmd/ tree</a>"), "{sidebar}");
+    // The search index holds the sections and the change, whose link leads to an anchor in its row.
+    let index = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    let json = index
+        .strip_prefix("window.KUBEWALK_SEARCH = ")
+        .and_then(|j| j.trim_end().strip_suffix(';'))
+        .unwrap();
+    let entries: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e[0] == "The cmd/ tree" && e[3] == "diff.html#the-cmd-tree"),
+        "{index}"
+    );
+    let change = entries
+        .iter()
+        .find(|e| e[0] == "gizmo-lint --strict")
+        .unwrap_or_else(|| panic!("no entry for the removed flag: {index}"));
+    assert_eq!(change[2], "flag gizmo-lint --strict removed");
+    let row = change[3].as_str().unwrap().strip_prefix("diff.html#").unwrap();
+    assert!(
+        html.contains(&format!("<tr><td><a id=\"{row}\"></a>flag gizmo-lint --strict removed")),
+        "{html}"
+    );
+    kubewalk().arg("check-links").arg(&out).assert().code(0);
+}
+
 /// The report's first section lists what to act on before upgrading, copied from the sections, grouped by binary.
 #[test]
 fn before_you_upgrade_lists_what_a_cluster_must_change() {

@@ -1,6 +1,8 @@
 //! Markdown to HTML: all pulldown-cmark options in one place, heading ids and the table of contents, links to
 //! `.md` pages rewritten to `.html`, Go excerpts highlighted with tree-sitter-highlight, and Mermaid diagrams
-//! replaced by the SVG drawn for them at build time.
+//! replaced by the SVG drawn for them at build time. A long token of text or inline code (a path, an import path,
+//! a Go expression) gets break opportunities after its separators, so that it wraps between its parts instead of
+//! inside a word or past its column.
 
 use std::collections::HashMap;
 
@@ -84,6 +86,7 @@ impl Converter {
         let mut used_ids: HashMap<String, usize> = HashMap::new();
         let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
         let mut code: Option<(String, String)> = None;
+        let mut images = 0usize;
         for event in Parser::new_ext(markdown, options()) {
             if let Some((lang, text)) = &mut code {
                 match event {
@@ -132,7 +135,10 @@ impl Converter {
                             });
                         }
                         let mut inner_html = String::new();
-                        pulldown_cmark::html::push_html(&mut inner_html, std::mem::take(inner).into_iter());
+                        pulldown_cmark::html::push_html(
+                            &mut inner_html,
+                            std::mem::take(inner).into_iter().map(with_breaks),
+                        );
                         events.push(Event::Html(CowStr::from(format!(
                             "<h{level_n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level_n}>\n"
                         ))));
@@ -151,7 +157,17 @@ impl Converter {
                     };
                     code = Some((lang, String::new()));
                 }
-                other => events.push(rewrite_link(other)),
+                // An image's text is its `alt` attribute, where markup would show as text.
+                Event::Start(Tag::Image { .. }) => {
+                    images += 1;
+                    events.push(rewrite_link(event));
+                }
+                Event::End(TagEnd::Image) => {
+                    images -= 1;
+                    events.push(event);
+                }
+                other if images > 0 => events.push(rewrite_link(other)),
+                other => events.push(with_breaks(rewrite_link(other))),
             }
         }
         let mut html = String::new();
@@ -163,6 +179,79 @@ impl Converter {
 impl Default for Converter {
     fn default() -> Self {
         Converter::new()
+    }
+}
+
+/// Text and inline code with break opportunities in their long tokens (see `breakable`).
+fn with_breaks(event: Event) -> Event {
+    match event {
+        Event::Text(text) if needs_breaks(&text) => Event::InlineHtml(CowStr::from(breakable(&text))),
+        Event::Code(code) if needs_breaks(&code) => {
+            Event::InlineHtml(CowStr::from(format!("<code>{}</code>", breakable(&code))))
+        }
+        other => other,
+    }
+}
+
+/// The length from which a token gets break opportunities: a shorter one fits the narrowest column whole.
+const LONG_TOKEN: usize = 16;
+
+fn needs_breaks(text: &str) -> bool {
+    text.split_whitespace().any(|token| token.chars().count() >= LONG_TOKEN)
+}
+
+/// The length from which a word written in camel case may break between its words.
+const LONG_WORD: usize = 24;
+
+/// `text` escaped for HTML, with a `<wbr>` after each separator (`/`, `.`, `_`, `,`, `:`, `=`, `&`, `;`, `|`) of
+/// a token of 16 characters or more that another character follows, and inside a word of 24 letters or more
+/// between the words of its camel case (`noopExpandable<wbr>Volume<wbr>Plugin`). A browser breaks a line at a space or after a
+/// hyphen, but not inside `staging/src/k8s.io/component-base/logs/logs.go` or `[Hostname,InternalDNS]`: without
+/// these it either lets the token run past its column or, told to wrap anywhere, breaks it inside a word.
+pub fn breakable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let token = &rest[..end];
+        rest = &rest[end..];
+        if token.chars().count() < LONG_TOKEN {
+            token.chars().for_each(|c| push_escaped(&mut out, c));
+            continue;
+        }
+        let chars: Vec<char> = token.chars().collect();
+        // The length of the run of letters and digits each character is in, for the camel case rule.
+        let mut run = vec![0; chars.len()];
+        let mut start = 0;
+        for i in 0..=chars.len() {
+            if i == chars.len() || !chars[i].is_alphanumeric() {
+                run[start..i].fill(i - start);
+                start = i + 1;
+            }
+        }
+        for (i, &c) in chars.iter().enumerate() {
+            let next = chars.get(i + 1);
+            push_escaped(&mut out, c);
+            let separator = matches!(c, '/' | '.' | '_' | ',' | ':' | '=' | '&' | ';' | '|');
+            let camel = run[i] >= LONG_WORD && c.is_lowercase() && next.is_some_and(|n| n.is_uppercase());
+            if (separator && next.is_some_and(|n| n.is_alphanumeric() || *n == '-')) || camel {
+                out.push_str("<wbr>");
+            }
+        }
+    }
+    out
+}
+
+/// A character of text in HTML: as pulldown-cmark writes text, quotes stay as they are.
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '&' => out.push_str("&amp;"),
+        c => out.push(c),
     }
 }
 
@@ -230,6 +319,34 @@ mod tests {
         assert!(html.contains("<h2 id=\"add-get-and-done-1\">"), "{html}");
         assert!(html.contains("href=\"../ref/a.html#type-T\""), "{html}");
         assert_eq!(toc.len(), 2);
+    }
+
+    #[test]
+    fn long_tokens_break_after_their_separators() {
+        assert_eq!(
+            breakable("see staging/src/k8s.io/logs.go:32 <now>"),
+            "see staging/<wbr>src/<wbr>k8s.<wbr>io/<wbr>logs.<wbr>go:<wbr>32 &lt;now&gt;"
+        );
+        // A short token stays whole, and a separator run breaks once, after its last character.
+        assert_eq!(
+            breakable("a/b.c https://example.invalid"),
+            "a/b.c https://<wbr>example.<wbr>invalid"
+        );
+        assert_eq!(
+            breakable("volume.noopExpandableVolumePlugin NewQueue.Add"),
+            "volume.<wbr>noop<wbr>Expandable<wbr>Volume<wbr>Plugin NewQueue.Add"
+        );
+        let c = Converter::new();
+        let (html, toc) = c.convert(
+            "## staging/src/k8s.io/apiserver\n\n| Default | Usage |\n| --- | --- |\n| `s.AdvertiseAddress` | x |\n",
+            &HashMap::new(),
+        );
+        assert!(
+            html.contains("staging/<wbr>src/<wbr>k8s.<wbr>io/<wbr>apiserver<a class"),
+            "{html}"
+        );
+        assert!(html.contains("<td><code>s.<wbr>AdvertiseAddress</code></td>"), "{html}");
+        assert_eq!(toc[0].text, "staging/src/k8s.io/apiserver");
     }
 
     #[test]

@@ -179,6 +179,11 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
         TplValue::from_safe_string(markdown::doc_comment(&value, 4))
     });
     env.add_filter("url", |value: String| TplValue::from_safe_string(markdown::url(&value)));
+    // HTML text whose long tokens may wrap between their parts (a package path in the sidebar or the table of
+    // contents), for `layout.html`.
+    env.add_filter("breakable", |value: String| {
+        TplValue::from_safe_string(html::breakable(&value))
+    });
     // Whether a template exists, in the user's folder or among the defaults: a topic's own prose
     // (`topics/<id>.md`) is included where there is one.
     let dir_for_exists = dir_for_lookup;
@@ -264,7 +269,9 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
                         "root": root_prefix(&page.id),
                         "home": rel_html(&page.id, &links::home(), None),
                         "breadcrumbs": crumbs,
+                        "nav_label": "Site",
                         "nav": nav_here,
+                        "search_placeholder": "Search types, functions, commands, flags",
                         "toc": toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
                         "body": body,
                     })))
@@ -424,18 +431,21 @@ pub fn write_diff_report(
         .sections
         .iter()
         .map(|s| {
+            let anchor = section_anchor(s);
             let list: Vec<serde_json::Value> = s
                 .changes
                 .iter()
-                .map(|c| {
+                .enumerate()
+                .map(|(n, c)| {
                     json!({
                         "message": c.message, "rule": c.rule, "severity": c.severity,
                         "old": link(sides.0, c.old.as_ref()), "new": link(sides.1, c.new.as_ref()),
+                        "anchor": change_anchor(&anchor, n),
                     })
                 })
                 .collect();
             json!({
-                "title": s.title, "anchor": s.id.replace('_', "-"), "count": list.len(), "changes": list,
+                "title": s.title, "anchor": anchor, "count": list.len(), "changes": list,
                 "added": s.added, "removed": s.removed, "changed": s.changed,
             })
         })
@@ -489,6 +499,14 @@ pub fn write_diff_report(
     }
     if html_too {
         let (body, toc) = html::Converter::new().convert(&markdown_text, &Default::default());
+        // The sidebar lists the report's sections, as the headings of its page name them.
+        let nav = [json!({
+            "title": "This report",
+            "open": true,
+            "items": toc.iter().filter(|t| t.level == 2).map(|t| json!({
+                "title": t.text, "href": format!("#{}", t.id), "current": false,
+            })).collect::<Vec<_>>(),
+        })];
         let layout = env.get_template("layout.html").map_err(template_error)?;
         let html_text = layout
             .render(TplValue::from_serialize(json!({
@@ -499,7 +517,9 @@ pub fn write_diff_report(
                 "root": "",
                 "home": "diff.html",
                 "breadcrumbs": [],
-                "nav": [],
+                "nav_label": "Report",
+                "nav": nav,
+                "search_placeholder": "Search the changes: flags, commands, gates",
                 "toc": toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
                 "body": body,
             })))
@@ -510,9 +530,51 @@ pub fn write_diff_report(
             std::fs::create_dir_all(out.join("static"))?;
             std::fs::write(out.join(name), text)?;
         }
-        std::fs::write(out.join("search-index.js"), "window.KUBEWALK_SEARCH = [];\n")?;
+        let index = diff_search_index(report, &toc);
+        let text = format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?);
+        std::fs::write(out.join("search-index.js"), text)
+            .with_context(|| format!("{}: cannot write", out.display()))?;
     }
     Ok(())
+}
+
+/// The anchor of a report's section, before its heading.
+fn section_anchor(section: &crate::diff::Section) -> String {
+    section.id.replace('_', "-")
+}
+
+/// The anchor of the `n`th change (from 0) of a section, in its row.
+fn change_anchor(section_anchor: &str, n: usize) -> String {
+    format!("{section_anchor}-change-{}", n + 1)
+}
+
+/// The search index of a diff report, in the site's form (`[name, kind, detail, href]`): the report's headings,
+/// then each change by what it is about (its subject), linked to its row in its section. A report has its own
+/// folder (`claim_output_dir` would empty a site's), so this is all its search can find.
+fn diff_search_index(report: &crate::diff::Report, toc: &[html::TocEntry]) -> Vec<serde_json::Value> {
+    let mut entries = Vec::new();
+    let mut parent = "";
+    for t in toc {
+        let detail = if t.level == 2 {
+            parent = &t.text;
+            String::new()
+        } else {
+            format!("in {parent}")
+        };
+        entries.push(json!([t.text, "section", detail, format!("diff.html#{}", t.id)]));
+    }
+    for section in &report.sections {
+        let anchor = section_anchor(section);
+        for (n, c) in section.changes.iter().enumerate() {
+            entries.push(json!([
+                c.subject,
+                section.title,
+                c.message,
+                format!("diff.html#{}", change_anchor(&anchor, n))
+            ]));
+        }
+    }
+    entries
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-// Search over the site's index. The index (search-index.js) is loaded only when the search box is first used,
-// as a script rather than with fetch, so that it also works from file://.
+// The page's behaviour: the menu of a narrow screen, the theme toggle, table filters, and search over the site's
+// index. The index (search-index.js) is loaded only when the search box is first used, as a script rather than
+// with fetch, so that it also works from file://.
 (function () {
   "use strict";
   var input = document.getElementById("search");
@@ -7,6 +8,55 @@
   var theme = document.getElementById("theme");
   var root = input ? input.getAttribute("data-root") : "";
   var loading = false;
+
+  // The menu: on a narrow screen (where style.css shows its button) the drawer with "On this page" and the site's
+  // navigation opens over the page. The page behind it is inert while it is open; Escape, a click outside it, or
+  // following one of its links closes it, and the focus goes back to the button.
+  var menu = document.getElementById("menu");
+  var drawer = document.getElementById("drawer");
+  var header = document.querySelector("header.top");
+  var content = document.getElementById("main-content");
+  var narrow = window.matchMedia("(max-width: 720px)");
+  // The header's height, which depends on how its items wrap: the drawer starts below it, and a link to a heading
+  // leaves the heading below it.
+  function measureHeader() {
+    if (header) document.documentElement.style.setProperty("--header-height", header.getBoundingClientRect().height + "px");
+  }
+  measureHeader();
+  window.addEventListener("resize", measureHeader);
+  function setMenu(open, refocus) {
+    if (!menu || !drawer) return;
+    menu.setAttribute("aria-expanded", open ? "true" : "false");
+    document.body.classList.toggle("menu-open", open);
+    if (content) content.inert = open;
+    if (open) {
+      measureHeader();
+      // The drawer itself takes the focus, so that Tab goes on to its first link ("On this page" first).
+      drawer.scrollTop = 0;
+      drawer.focus({ preventScroll: true });
+    } else if (refocus) {
+      menu.focus();
+    }
+  }
+  if (menu && drawer) {
+    menu.addEventListener("click", function () {
+      setMenu(menu.getAttribute("aria-expanded") !== "true", true);
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && document.body.classList.contains("menu-open")) {
+        ev.preventDefault();
+        setMenu(false, true);
+      }
+    });
+    document.addEventListener("click", function (ev) {
+      if (!document.body.classList.contains("menu-open")) return;
+      if (menu.contains(ev.target)) return;
+      if (drawer.contains(ev.target) && !ev.target.closest("a")) return;
+      setMenu(false, !drawer.contains(ev.target));
+    });
+    var widened = function () { if (!narrow.matches) setMenu(false, false); };
+    if (narrow.addEventListener) narrow.addEventListener("change", widened);
+  }
 
   theme && theme.addEventListener("click", function () {
     var current = document.documentElement.getAttribute("data-theme");
@@ -99,13 +149,20 @@
     list.hidden = false;
   }
 
+  // A result on this page (a diff report's change) only moves the page: the list closes as another page would.
+  list.addEventListener("click", function (ev) {
+    if (ev.target.closest("a")) { list.hidden = true; input.blur(); }
+  });
+  document.addEventListener("click", function (ev) {
+    if (!list.hidden && !list.contains(ev.target) && ev.target !== input) list.hidden = true;
+  });
   input.addEventListener("focus", function () { load(render); });
   input.addEventListener("input", function () { load(render); });
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Escape") { input.value = ""; render(); }
     if (ev.key === "Enter") {
       var first = list.querySelector("a");
-      if (first) window.location.href = first.href;
+      if (first) { list.hidden = true; window.location.href = first.href; }
     }
   });
 })();

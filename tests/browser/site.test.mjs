@@ -1,6 +1,7 @@
 // A real browser on the fixture site: Debian's Chromium, headless, through playwright-core. It serves SITE_DIR
 // (default ../../target/browser-site) from a local server, opens the home page, follows links to the emptyDir
-// page, types in the search box and checks the result, and also loads a page from file://.
+// page, types in the search box and checks the result, loads a page from file://, and at a phone's width opens
+// and closes the navigation menu.
 // Prints "N passed, N failed" and exits non-zero on any failure.
 import http from "node:http";
 import fs from "node:fs";
@@ -93,6 +94,50 @@ await check("search works from file://", async () => {
   await local.fill("#search", "kube-widget");
   await local.locator("#search-results a", { hasText: "kube-widget" }).first().waitFor({ timeout: 5000 });
   await local.close();
+});
+
+await check("at 1400 px the sidebar and the contents show, without a menu button", async () => {
+  const wide = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  wide.on("pageerror", (e) => errors.push(e.message));
+  await wide.goto(`${base}/workqueue.html`);
+  assert(!(await wide.locator("#menu").isVisible()), "the menu button shows at 1400 px");
+  assert(await wide.locator(".sidebar a", { hasText: "Volume plugins" }).first().isVisible(), "no sidebar");
+  assert(await wide.locator(".toc a").first().isVisible(), "no table of contents");
+  const [side, main, toc] = await Promise.all([".sidebar", "main", ".toc"].map((s) => wide.locator(s).boundingBox()));
+  assert(side.x + side.width <= main.x + 1 && main.x + main.width <= toc.x + 1, "the columns overlap");
+  await wide.close();
+});
+
+await check("at 400 px the menu button opens the navigation and Escape closes it", async () => {
+  const phone = await browser.newPage({ viewport: { width: 400, height: 800 } });
+  phone.on("pageerror", (e) => errors.push(e.message));
+  await phone.goto(`${base}/workqueue.html`);
+  const menu = phone.locator("#menu");
+  const link = phone.locator(".sidebar a", { hasText: "Volume plugins" }).first();
+  assert(await menu.isVisible(), "no menu button at 400 px");
+  assert(!(await link.isVisible()), "the sidebar shows before the menu is opened");
+  assert((await menu.getAttribute("aria-expanded")) === "false", "the menu starts expanded");
+  // The search box has room for what is typed in it.
+  const search = await phone.locator("#search").boundingBox();
+  assert(search.width >= 300, `the search box is ${search.width} px wide`);
+  // Opened from the keyboard: the button takes Enter, the drawer shows the page's contents and the site's links.
+  await menu.focus();
+  await phone.keyboard.press("Enter");
+  assert((await menu.getAttribute("aria-expanded")) === "true", "Enter did not open the menu");
+  await link.waitFor({ state: "visible", timeout: 5000 });
+  assert(await phone.locator(".toc a").first().isVisible(), "the drawer has no contents of the page");
+  const drawer = await phone.locator("#drawer").boundingBox();
+  assert(drawer.x >= 0 && drawer.x + drawer.width <= 400, "the drawer does not fit the screen");
+  await phone.keyboard.press("Escape");
+  assert((await menu.getAttribute("aria-expanded")) === "false", "Escape did not close the menu");
+  assert(!(await link.isVisible()), "the sidebar still shows after Escape");
+  assert((await phone.evaluate(() => document.activeElement.id)) === "menu", "the focus did not go back to the button");
+  // A click opens it again, and a link in it leads to its page.
+  await menu.click();
+  await link.click();
+  await phone.waitForURL(/volume_plugins\/index\.html$/);
+  assert(!(await phone.locator(".sidebar").isVisible()), "the menu is open on the next page");
+  await phone.close();
 });
 
 await check("no script errors", async () => {
