@@ -721,3 +721,58 @@ fn plugins_registered_by_value_and_test_fakes() {
     assert_eq!(fake["test_fake"], true);
     assert!(fake["registered"].as_array().is_none_or(|r| r.is_empty()), "{fake}");
 }
+
+#[test]
+fn controllers_in_descriptor_form() {
+    // From Kubernetes 1.28: NewControllerDescriptors registers descriptors built by one function each.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("go.mod", "module k8s.io/kubernetes\n\ngo 1.22\n");
+    write(
+        "cmd/kube-controller-manager/names/names.go",
+        "package names\n\nconst (\n\tGadgetController = \"gadget-controller\"\n\tSproketController = \"sproket-controller\"\n)\n",
+    );
+    write(
+        "cmd/kube-controller-manager/app/controllers.go",
+        "package app\n\nimport \"k8s.io/kubernetes/cmd/kube-controller-manager/names\"\n\n\
+         type ControllerDescriptor struct {\n\tname string\n\tinitFunc func() error\n\tisDisabledByDefault bool\n}\n\n\
+         func NewControllerDescriptors() map[string]*ControllerDescriptor {\n\
+         \tcontrollers := map[string]*ControllerDescriptor{}\n\
+         \tregister := func(d *ControllerDescriptor) { controllers[d.name] = d }\n\
+         \tregister(newGadgetControllerDescriptor())\n\
+         \tregister(newSproketControllerDescriptor())\n\
+         \treturn controllers\n}\n\n\
+         func newGadgetControllerDescriptor() *ControllerDescriptor {\n\
+         \treturn &ControllerDescriptor{name: names.GadgetController, initFunc: startGadgetController}\n}\n\n\
+         func newSproketControllerDescriptor() *ControllerDescriptor {\n\
+         \treturn &ControllerDescriptor{\n\t\tname:                names.SproketController,\n\
+         \t\tinitFunc:            startSproketController,\n\t\tisDisabledByDefault: true,\n\t}\n}\n\n\
+         func startGadgetController() error { return nil }\n\nfunc startSproketController() error { return nil }\n",
+    );
+    let config = TopicConfig::load(dir.path(), None).unwrap();
+    let topics = topics_of(dir.path(), &config);
+    let entries: Vec<(&str, &str, bool, u64)> = topics["controllers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap(),
+                e["value"].as_str().unwrap(),
+                e["default"].as_bool().unwrap(),
+                e["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("gadget-controller", "startGadgetController", true, 14),
+            ("sproket-controller", "startSproketController", false, 15)
+        ]
+    );
+}

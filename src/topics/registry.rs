@@ -57,6 +57,14 @@ pub struct RegistryDef {
     /// The method whose static result names an implementing type (`Name`): an entry's interfaces are then its
     /// type's, not every type's of its package (noderesources holds both Fit and BalancedAllocation).
     pub name_method: Option<String>,
+    /// From 1.28 controllers are descriptors: this function (`import/path.Func`) passes `newXDescriptor()` calls
+    /// to a register function, each returning a `descriptor_type` literal whose `descriptor_name`,
+    /// `descriptor_value` and `descriptor_disabled` fields are the entry's name, value and default.
+    pub descriptors_in: Option<String>,
+    pub descriptor_type: Option<String>,
+    pub descriptor_name: Option<String>,
+    pub descriptor_value: Option<String>,
+    pub descriptor_disabled: Option<String>,
     /// The id of a workqueue topic: an entry lists the queues its value builds, the queue constructions (that
     /// topic's consumers) in the functions it calls, `queue_depth` calls deep.
     pub queues: Option<String>,
@@ -290,6 +298,9 @@ pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {
             }
         }
     }
+    if let Some((path, name)) = split(&def.descriptors_in) {
+        entries.extend(descriptors(cx, def, &path, &name));
+    }
     let profile = profile(cx, def);
     let interfaces = interfaces(cx, def);
     for e in &mut entries {
@@ -322,6 +333,10 @@ pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {
     for e in &mut entries {
         let Some(name) = e.name.clone() else { continue };
         e.order = order.as_ref().and_then(|o| o.iter().position(|n| *n == name));
+        // A descriptor says its default itself.
+        if e.default.is_some() {
+            continue;
+        }
         e.default = match (&on, &off) {
             (Some(on), _) => Some(on.contains(&name)),
             (None, Some(off)) => Some(!off.contains(&name)),
@@ -338,6 +353,107 @@ pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {
         ))
     });
     RegistryReport { entries }
+}
+
+/// The entries of descriptor form: each `newXDescriptor()` called (as an argument) in the function, read from
+/// the `descriptor_type` literal it returns.
+fn descriptors(cx: &Cx, def: &RegistryDef, path: &str, name: &str) -> Vec<RegistryEntry> {
+    use crate::code::{Expr as E, StmtKind};
+    let (Some(ty), Some(name_field)) = (&def.descriptor_type, &def.descriptor_name) else {
+        return Vec::new();
+    };
+    let Some(func) = cx.func_by_path(path, name) else {
+        return Vec::new();
+    };
+    let Some(code) = cx.code(&func) else { return Vec::new() };
+    // `register(newEndpointsControllerDescriptor())`: calls given a call of a function of the package.
+    let mut makers: Vec<(u32, String)> = Vec::new();
+    crate::code::visit_exprs(&code.body, &mut |line, e| {
+        let E::Call { args, .. } = e else { return };
+        for a in args {
+            if let E::Call { fun, args: none, .. } = a {
+                if let (E::Ident(f), true) = (fun.as_ref(), none.is_empty()) {
+                    if !makers.iter().any(|(_, m)| m == f) {
+                        makers.push((line, f.clone()));
+                    }
+                }
+            }
+        }
+    });
+    let pkg_path = cx.model.pkg(func.pkg).import_path.clone();
+    let mut out = Vec::new();
+    for (line, maker) in makers {
+        let Some(made) = cx.func_by_path(&pkg_path, &maker) else {
+            continue;
+        };
+        let Some(made_code) = cx.code(&made) else { continue };
+        let literal = made_code.body.iter().find_map(|s| match &s.kind {
+            StmtKind::Return(es) => es.iter().find_map(|e| {
+                let inner = match e {
+                    E::Unary(op, x) if op == "&" => x.as_ref(),
+                    other => other,
+                };
+                match inner {
+                    E::Composite {
+                        ty: Some(t), elements, ..
+                    } if crate::lower::type_base_name(t).is_some_and(|n| n == ty) => Some(elements.clone()),
+                    _ => None,
+                }
+            }),
+            _ => None,
+        });
+        let Some(elements) = literal else { continue };
+        let field = |key: &Option<String>| {
+            let key = key.as_ref()?;
+            elements
+                .iter()
+                .find(|el| matches!(&el.key, Some(E::Ident(k)) if k == key))
+                .map(|el| el.value.clone())
+        };
+        let Some(name_expr) = field(&Some(name_field.clone())) else {
+            continue;
+        };
+        let value = field(&def.descriptor_value).map(|v| v.to_string()).unwrap_or_default();
+        let disabled = field(&def.descriptor_disabled).map(|v| v.to_string());
+        out.push(RegistryEntry {
+            name: const_string(cx, made.file(), made.pkg, &name_expr),
+            name_expr: name_expr.to_string(),
+            value,
+            implementation: pkg_path.clone(),
+            default: Some(disabled.as_deref() != Some("true")),
+            package: pkg_path.clone(),
+            function: name.to_string(),
+            file: cx.path(func.file()).to_string(),
+            line,
+            ..RegistryEntry::default()
+        });
+    }
+    out
+}
+
+/// The static string of a name as code writes it: a literal, or a constant of the package or of an import.
+fn const_string(cx: &Cx, file: FileId, pkg: PkgId, e: &crate::code::Expr) -> Option<String> {
+    use crate::code::Expr as E;
+    let (pkg, name) = match e {
+        E::Lit(crate::syntax::LitKind::String, text) => {
+            return Some(text.trim_matches(|c| c == '"' || c == '`').to_string())
+        }
+        E::Ident(n) => (pkg, n),
+        E::Selector(q, n) => match q.as_ref() {
+            E::Ident(q) => (cx.model.package_by_path(&cx.model.qualifier_path(file, q)?)?, n),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let p = cx.model.pkg(pkg);
+    let index = p
+        .values
+        .iter()
+        .position(|v| v.decl.kind == crate::syntax::ValueKind::Const && &v.decl.name == name)?;
+    match cx.consts_table().get(pkg, index)? {
+        crate::consteval::ConstValue::String(s) => Some(s.clone()),
+        _ => None,
+    }
 }
 
 /// The entries the default configuration enables: the `profile_type` literals of the `profile_in` functions, by
