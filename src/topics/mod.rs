@@ -651,6 +651,17 @@ impl<'m> Cx<'m> {
             .map(|func| FuncRef { pkg, func })
     }
 
+    /// The value of a package-level constant by name, when the scan evaluated it.
+    pub fn package_const(&self, pkg: PkgId, name: &str) -> Option<&'m ConstValue> {
+        let index = self
+            .model
+            .pkg(pkg)
+            .values
+            .iter()
+            .position(|v| v.decl.kind == crate::syntax::ValueKind::Const && v.decl.name == name)?;
+        self.table.get(pkg, index)
+    }
+
     /// The static value of an expression in a file, if it has one.
     pub fn value(&self, pkg: PkgId, file: FileId, expr: &Expr) -> Option<ConstValue> {
         self.consts.borrow_mut().eval(pkg, file, expr)

@@ -104,11 +104,22 @@ pub(crate) fn extract(cx: &Cx, specs: &[OutlineSpec], package: Option<&str>) -> 
     let mut out = Vec::new();
     for func in &funcs {
         let Some(code) = cx.code(func) else { continue };
+        let mut locals: std::collections::HashSet<String> = code
+            .params
+            .iter()
+            .chain(&code.results)
+            .chain(&code.receiver)
+            .cloned()
+            .collect();
+        declared(&code.body, &mut |n| {
+            locals.insert(n.to_string());
+        });
         let outliner = Outliner {
             cx,
             func,
             code: &code,
             outlined: &outlined,
+            locals,
         };
         out.push(Outline {
             function: func.func.decl.display_name(),
@@ -162,6 +173,8 @@ struct Outliner<'a, 'm> {
     func: &'a FuncRef<'m>,
     code: &'a FuncCode,
     outlined: &'a [(PkgId, Option<String>, String, String)],
+    /// Its parameters, results, receiver and the variables it declares, which shadow package-level names.
+    locals: std::collections::HashSet<String>,
 }
 
 impl Outliner<'_, '_> {
@@ -439,21 +452,13 @@ impl Outliner<'_, '_> {
                     Expr::Ident(name) if !self.is_local(name) => (self.func.pkg, name, name.clone()),
                     _ => return,
                 };
-                let p = model.pkg(pkg);
-                let Some(index) = p
-                    .values
-                    .iter()
-                    .position(|v| v.decl.kind == crate::syntax::ValueKind::Const && &v.decl.name == name)
-                else {
-                    return;
-                };
-                let Some(value) = self.cx.consts_table().get(pkg, index) else {
+                let Some(value) = self.cx.package_const(pkg, name) else {
                     return;
                 };
                 if !out.iter().any(|c| c.name == text) {
                     out.push(NamedConstant {
                         name: text,
-                        package: p.import_path.clone(),
+                        package: model.pkg(pkg).import_path.clone(),
                         value: match value {
                             crate::consteval::ConstValue::String(s) => crate::eval::go_quote(s),
                             other => other.to_string(),
@@ -526,13 +531,7 @@ impl Outliner<'_, '_> {
 
     /// A parameter, result, receiver or variable the function declares.
     fn is_local(&self, name: &str) -> bool {
-        let code = self.code;
-        if code.params.iter().chain(&code.results).any(|p| p == name) || code.receiver.as_deref() == Some(name) {
-            return true;
-        }
-        let mut found = false;
-        declared(&code.body, &mut |n| found |= n == name);
-        found
+        self.locals.contains(name)
     }
 }
 

@@ -445,12 +445,7 @@ fn const_string(cx: &Cx, file: FileId, pkg: PkgId, e: &crate::code::Expr) -> Opt
         },
         _ => return None,
     };
-    let p = cx.model.pkg(pkg);
-    let index = p
-        .values
-        .iter()
-        .position(|v| v.decl.kind == crate::syntax::ValueKind::Const && &v.decl.name == name)?;
-    match cx.consts_table().get(pkg, index)? {
+    match cx.package_const(pkg, name)? {
         crate::consteval::ConstValue::String(s) => Some(s.clone()),
         _ => None,
     }

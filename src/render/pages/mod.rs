@@ -428,6 +428,14 @@ impl Builder<'_> {
         out
     }
 
+    /// "Returns", or "Returns `values`" with the values' names linked.
+    fn returns(&self, from: &str, step: &crate::topics::outline::Step) -> String {
+        match step.text.strip_prefix("return").map(str::trim_start) {
+            Some("") | None => "Returns".to_string(),
+            Some(values) => format!("Returns {}", self.linked_code(from, values, &step.mentions)),
+        }
+    }
+
     fn outline_steps(
         &self,
         from: &str,
@@ -446,13 +454,9 @@ impl Builder<'_> {
                 && s.steps[0].steps.is_empty();
             let line = if leaves_only {
                 let exit = &s.steps[0];
-                let what = match exit.text.strip_prefix("return") {
-                    Some("") => "Returns".to_string(),
-                    Some(values) => format!(
-                        "Returns {}",
-                        self.linked_code(from, values.trim_start(), &exit.mentions)
-                    ),
-                    None => code_span(&exit.text),
+                let what = match exit.kind.as_str() {
+                    "return" => self.returns(from, exit),
+                    _ => code_span(&exit.text),
                 };
                 format!("{what} when {code}")
             } else {
@@ -470,10 +474,7 @@ impl Builder<'_> {
                     "call" => format!("Calls {code}"),
                     "defer" => format!("Defers {code}"),
                     "go" => format!("Starts {code} in a goroutine"),
-                    "return" => match s.text.strip_prefix("return") {
-                        Some("") | None => "Returns".to_string(),
-                        Some(values) => format!("Returns {}", self.linked_code(from, values.trim_start(), &s.mentions)),
-                    },
+                    "return" => self.returns(from, s),
                     _ => code,
                 }
             };
