@@ -26,6 +26,7 @@ fn format_id() -> String {
         include_str!("lower/mod.rs"),
         include_str!("syntax.rs"),
         include_str!("platform.rs"),
+        include_str!("skim.rs"),
     ]
     .concat();
     format!(

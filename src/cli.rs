@@ -170,6 +170,10 @@ pub struct CommonScanArgs {
     /// Topic definitions to add to the built-in ones (default: ROOT/kubewalk.toml when it exists)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Which function bodies to parse: `lazy` those a topic may read; `full` all, which also finds a syntax
+    /// error in a body no topic reads; `check` both, with a problem for each file whose facts differ
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = crate::scanner::ParseMode::Lazy)]
+    pub parse: crate::scanner::ParseMode,
 }
 
 /// A folder that must exist: a templates folder that is not there is a mistake, not a request for the defaults.
@@ -197,6 +201,7 @@ impl CommonScanArgs {
             },
             progress: !self.quiet,
             query,
+            parse: self.parse,
         }
     }
 }

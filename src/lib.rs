@@ -15,6 +15,7 @@ pub mod platform;
 pub mod render;
 pub mod scan;
 pub mod scanner;
+pub mod skim;
 pub mod sources;
 pub mod syntax;
 pub mod topics;

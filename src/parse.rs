@@ -27,6 +27,42 @@ pub fn parse(src: &str) -> Tree {
     })
 }
 
+/// Parses Go source but for the bytes of `gaps` (`skim::skim`): each skipped body reads as `{}`, at the lines
+/// and columns it has in `src`.
+pub fn parse_skipping(src: &str, gaps: &[crate::skim::Gap]) -> Tree {
+    if gaps.is_empty() {
+        return parse(src);
+    }
+    let point = |(row, column): (usize, usize)| Point::new(row, column);
+    let mut ranges = Vec::with_capacity(gaps.len() + 1);
+    let (mut start_byte, mut start_point) = (0, Point::new(0, 0));
+    for gap in gaps {
+        ranges.push(tree_sitter::Range {
+            start_byte,
+            end_byte: gap.start,
+            start_point,
+            end_point: point(gap.start_point),
+        });
+        (start_byte, start_point) = (gap.end, point(gap.end_point));
+    }
+    // The last range runs to the end of any text, as tree-sitter's default range does.
+    ranges.push(tree_sitter::Range {
+        start_byte,
+        end_byte: u32::MAX as usize,
+        start_point,
+        end_point: Point::new(u32::MAX as usize, u32::MAX as usize),
+    });
+    PARSER.with(|parser| {
+        let mut parser = parser.borrow_mut();
+        parser
+            .set_included_ranges(&ranges)
+            .expect("the gaps of a skim are in order and apart");
+        let tree = parser.parse(src, None);
+        parser.set_included_ranges(&[]).expect("no ranges is the whole text");
+        tree.expect("parsing without a timeout or cancellation flag always yields a tree")
+    })
+}
+
 /// Parses `new`, the same file as `old` in another revision of the tree, reusing the parts of `old_tree` that lie
 /// in lines the two share: tree-sitter's incremental parsing, told which lines changed by a histogram line diff.
 /// A result with a syntax error is parsed again from scratch, so no error is ever an artefact of the reuse.

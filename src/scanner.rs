@@ -12,8 +12,9 @@ use crate::cache::{Cache, ContentHash};
 use crate::consteval::{self, Consts};
 use crate::lower::{lower_revision, BodyQuery, DeclIndex, Previous};
 use crate::model::{FileFacts, Model};
-use crate::parse::{parse, reparse};
+use crate::parse::{parse, parse_skipping, reparse};
 use crate::platform::{platforms, read_constraints};
+use crate::skim::{skim, Interest};
 use crate::sources::Sources;
 use crate::syntax::FileSyntax;
 use crate::walk::{check_root, walk, Module, SourceFile, WalkOptions, Walked};
@@ -29,6 +30,53 @@ pub struct ScanOptions {
     pub progress: bool,
     /// The body facts to keep for the topics.
     pub query: BodyQuery,
+    pub parse: ParseMode,
+}
+
+/// Which function bodies are parsed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ParseMode {
+    /// Only the bodies some topic may read (`skim`); the others are skipped, which changes no fact.
+    #[default]
+    Lazy,
+    /// Every body, without the cache: also finds a syntax error in a body no topic reads.
+    Full,
+    /// Both, without the cache, and a problem for each file whose facts differ between the two.
+    Check,
+}
+
+/// What the lowering of every file of a scan needs.
+struct Lowering<'q> {
+    query: &'q BodyQuery,
+    interest: Interest,
+    mode: ParseMode,
+}
+
+impl<'q> Lowering<'q> {
+    fn new(options: &'q ScanOptions) -> Lowering<'q> {
+        Lowering {
+            query: &options.query,
+            interest: Interest::of(&options.query),
+            mode: options.parse,
+        }
+    }
+
+    /// Parses `src`, skipping the bodies no topic reads unless every body is wanted. A file whose skim or
+    /// skipping parse finds something wrong is parsed in full, so its syntax errors are the full parse's.
+    fn parse(&self, src: &str) -> (Tree, bool) {
+        if self.mode == ParseMode::Full {
+            return (parse(src), false);
+        }
+        let skimmed = skim(src.as_bytes(), &self.interest);
+        if skimmed.suspect || skimmed.gaps.is_empty() {
+            return (parse(src), false);
+        }
+        let tree = parse_skipping(src, &skimmed.gaps);
+        if tree.root_node().has_error() {
+            return (parse(src), false);
+        }
+        (tree, true)
+    }
 }
 
 /// A problem with one file or folder, reported as `path:line: message`.
@@ -146,12 +194,13 @@ pub fn scan_walked(
 ) -> Result<Scan> {
     let pool = pool(options)?;
     let progress = progress(walked.files.len(), options);
+    let lowering = Lowering::new(options);
     let processed = pool.install(|| {
         largest_first(
             walked.files,
             |f| f.size,
             |file| {
-                let processed = process_file(&file, cache.as_deref(), &options.query);
+                let processed = process_file(&file, cache.as_deref(), &lowering);
                 progress.inc(1);
                 processed
             },
@@ -200,6 +249,7 @@ pub fn lower_revisions(
     let ((old, old_root), (new, new_root)) = (old, new);
     let pool = pool(options)?;
     let progress = progress(old.files.len() + new.files.len(), options);
+    let lowering = Lowering::new(options);
     // The files are handed to the workers and dropped as soon as they are lowered: with git, their text is in
     // memory.
     let new_count = new.files.len();
@@ -218,7 +268,7 @@ pub fn lower_revisions(
     let paired = pool.install(|| {
         largest_first(pairs, size, |(old, new)| {
             let (j, new) = new.unzip();
-            let lowered = process_pair(&old, new.as_ref(), cache, &options.query);
+            let lowered = process_pair(&old, new.as_ref(), cache, &lowering);
             progress.inc(1 + j.is_some() as u64);
             (j, lowered)
         })
@@ -242,7 +292,7 @@ pub fn lower_revisions(
             rest,
             |(_, f)| f.size,
             |(j, file)| {
-                let processed = process_file(&file, Some(cache), &options.query);
+                let processed = process_file(&file, Some(cache), &lowering);
                 progress.inc(1);
                 (j, processed)
             },
@@ -423,9 +473,9 @@ struct Processed {
     cached: Cached,
 }
 
-fn process_file(file: &SourceFile, cache: Option<&Cache>, query: &BodyQuery) -> Processed {
+fn process_file(file: &SourceFile, cache: Option<&Cache>, lowering: &Lowering) -> Processed {
     match read_file(file) {
-        Ok((facts, src)) => lower_source(file, facts, &src, cache, query, Reuse::None).0,
+        Ok((facts, src)) => lower_source(file, facts, &src, cache, lowering, Reuse::None).0,
         Err(unreadable) => *unreadable,
     }
 }
@@ -435,24 +485,24 @@ fn process_pair(
     old: &SourceFile,
     new: Option<&SourceFile>,
     cache: &Cache,
-    query: &BodyQuery,
+    lowering: &Lowering,
 ) -> (Processed, Option<Processed>) {
     let Some(new) = new else {
-        return (process_file(old, Some(cache), query), None);
+        return (process_file(old, Some(cache), lowering), None);
     };
     let (old_facts, old_src) = match read_file(old) {
         Ok(read) => read,
-        Err(unreadable) => return (*unreadable, Some(process_file(new, Some(cache), query))),
+        Err(unreadable) => return (*unreadable, Some(process_file(new, Some(cache), lowering))),
     };
     let (new_facts, new_src) = match read_file(new) {
         Ok(read) => read,
         Err(unreadable) => {
-            let old = lower_source(old, old_facts, &old_src, Some(cache), query, Reuse::None).0;
+            let old = lower_source(old, old_facts, &old_src, Some(cache), lowering, Reuse::None).0;
             return (old, Some(*unreadable));
         }
     };
     if old_src == new_src {
-        let old = lower_source(old, old_facts, &old_src, Some(cache), query, Reuse::None).0;
+        let old = lower_source(old, old_facts, &old_src, Some(cache), lowering, Reuse::None).0;
         let new = Processed {
             facts: FileFacts {
                 syntax: old.facts.syntax.clone(),
@@ -463,10 +513,10 @@ fn process_pair(
         };
         return (old, Some(new));
     }
-    let (old, kept) = lower_source(old, old_facts, &old_src, Some(cache), query, Reuse::KeepTree);
+    let (old, kept) = lower_source(old, old_facts, &old_src, Some(cache), lowering, Reuse::KeepTree);
     let reuse = match (&kept, &old.facts.syntax) {
         (Some((tree, index)), Some(syntax)) => Reuse::From(
-            tree,
+            tree.as_ref(),
             Previous {
                 src: &old_src,
                 syntax,
@@ -475,7 +525,7 @@ fn process_pair(
         ),
         _ => Reuse::None,
     };
-    let new = lower_source(new, new_facts, &new_src, Some(cache), query, reuse).0;
+    let new = lower_source(new, new_facts, &new_src, Some(cache), lowering, reuse).0;
     (old, Some(new))
 }
 
@@ -524,49 +574,57 @@ fn read_file(file: &SourceFile) -> Result<(FileFacts, String), Box<Processed>> {
 /// What a parse shares with another revision of the same file.
 enum Reuse<'a> {
     None,
-    /// Give the syntax tree and the index of declarations back, to lower the file's next revision from.
+    /// Give the index of declarations back, and the syntax tree of a full parse, to lower the file's next
+    /// revision from.
     KeepTree,
-    /// Reparse from the tree of the file's previous revision, and copy the facts of its unchanged declarations.
-    From(&'a Tree, Previous<'a>),
+    /// Copy the facts of the unchanged declarations of the file's previous revision, and reparse from its tree
+    /// when it has one. A tree that skipped bodies is not reparsed from: the new revision skips its own.
+    From(Option<&'a Tree>, Previous<'a>),
 }
 
-/// Lowers a file's text, from the cache when it holds the content.
+/// Lowers a file's text, from the cache when it holds the content (and every parse mode but `lazy` parses).
 fn lower_source(
     file: &SourceFile,
     mut facts: FileFacts,
     src: &str,
     cache: Option<&Cache>,
-    query: &BodyQuery,
+    lowering: &Lowering,
     reuse: Reuse,
-) -> (Processed, Option<(Tree, DeclIndex)>) {
+) -> (Processed, Option<(Option<Tree>, DeclIndex)>) {
     let hash = cache.map(|_| ContentHash::of(src.as_bytes()));
     let cached = match (cache, hash) {
-        (Some(cache), Some(hash)) => cache.get(&hash),
+        (Some(cache), Some(hash)) if lowering.mode == ParseMode::Lazy => cache.get(&hash),
         _ => None,
     };
+    let mut diagnostics = Vec::new();
     let (syntax, cached, tree) = match cached {
         Some(syntax) => (syntax, Cached::Hit, None),
         None => {
             let keep = matches!(reuse, Reuse::KeepTree);
-            let (tree, previous) = match reuse {
-                Reuse::From(old_tree, previous) => (reparse(old_tree, previous.src, src), Some(previous)),
-                _ => (parse(src), None),
+            let (tree, skipped, previous) = match reuse {
+                Reuse::From(Some(old_tree), previous) => (reparse(old_tree, previous.src, src), false, Some(previous)),
+                Reuse::From(None, previous) => {
+                    let (tree, skipped) = lowering.parse(src);
+                    (tree, skipped, Some(previous))
+                }
+                _ => {
+                    let (tree, skipped) = lowering.parse(src);
+                    (tree, skipped, None)
+                }
             };
-            let (syntax, index) = lower_revision(&tree, src, query, previous);
-            let keep = keep.then_some((tree, index));
+            let (syntax, index) = lower_revision(&tree, src, lowering.query, previous);
+            if lowering.mode == ParseMode::Check && skipped {
+                diagnostics.extend(compare_with_full_parse(file, src, &syntax, lowering.query));
+            }
+            let keep = keep.then(|| ((!skipped).then_some(tree), index));
             (syntax, hash.map_or(Cached::No, Cached::Miss), keep)
         }
     };
-    let diagnostics = syntax
-        .error_lines
-        .first()
-        .map(|&line| Diagnostic {
-            path: file.path.clone(),
-            line: Some(line),
-            message: "parse error".to_string(),
-        })
-        .into_iter()
-        .collect();
+    diagnostics.extend(syntax.error_lines.first().map(|&line| Diagnostic {
+        path: file.path.clone(),
+        line: Some(line),
+        message: "parse error".to_string(),
+    }));
     facts.syntax = Some(syntax);
     (
         Processed {
@@ -576,4 +634,25 @@ fn lower_source(
         },
         tree,
     )
+}
+
+/// `--parse check`: a problem when the facts of a parse that skipped bodies are not those of a full parse, at
+/// the first declaration that differs.
+fn compare_with_full_parse(file: &SourceFile, src: &str, lazy: &FileSyntax, query: &BodyQuery) -> Option<Diagnostic> {
+    let full = crate::lower::lower_file(&parse(src), src, query);
+    let bytes = |syntax: &FileSyntax| bincode::serialize(syntax).expect("facts serialize");
+    if bytes(lazy) == bytes(&full) {
+        return None;
+    }
+    let line = lazy
+        .funcs
+        .iter()
+        .zip(&full.funcs)
+        .find(|(a, b)| bincode::serialize(a).ok() != bincode::serialize(b).ok())
+        .map(|(a, _)| a.line);
+    Some(Diagnostic {
+        path: file.path.clone(),
+        line,
+        message: "the facts of a parse that skipped bodies differ from a full parse's".to_string(),
+    })
 }

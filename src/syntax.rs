@@ -96,9 +96,8 @@ pub struct Body {
     /// Each return statement's expressions.
     pub returns: Vec<(u32, Vec<Expr>)>,
     pub switches: Vec<Switch>,
+    /// The receiver's fields a method uses, for the receiver types the query names.
     pub receiver_fields: Vec<FieldUse>,
-    /// `for a, b := range x` where `x` is a variable or a call: the loop variables and `x`.
-    pub ranges: Vec<(Vec<String>, Expr)>,
     /// `m[key] = value` in the functions the query names.
     pub index_assignments: Vec<IndexAssign>,
 }
@@ -629,7 +628,6 @@ impl ShiftLines for Body {
             returns,
             switches,
             receiver_fields,
-            ranges,
             index_assignments,
         } = self;
         for a in index_assignments {
@@ -646,9 +644,6 @@ impl ShiftLines for Body {
         }
         switches.shift_lines(by);
         receiver_fields.shift_lines(by);
-        for (_, expr) in ranges {
-            expr.shift_lines(by);
-        }
     }
 }
 

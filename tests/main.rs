@@ -12,4 +12,5 @@ mod lower;
 mod model;
 mod reparse;
 mod site;
+mod skim;
 mod topics;

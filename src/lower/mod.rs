@@ -40,6 +40,8 @@ pub struct BodyQuery {
     /// Composite literals assigned to a variable of one of these names are kept whatever their type
     /// (`var AllOrderedPlugins = []string{...}`).
     pub list_vars: BTreeSet<String>,
+    /// Types whose methods keep the uses of the receiver's fields (`Type`, the workqueue's FIFO).
+    pub receivers_of: BTreeSet<String>,
 }
 
 impl BodyQuery {
@@ -65,7 +67,11 @@ impl BodyQuery {
         for (container, element) in &self.element_types {
             text.push_str(&format!("elements {container} {element}\n"));
         }
-        for (label, set) in [("index", &self.index_assignments_of), ("lists", &self.list_vars)] {
+        for (label, set) in [
+            ("index", &self.index_assignments_of),
+            ("lists", &self.list_vars),
+            ("receivers", &self.receivers_of),
+        ] {
             text.push_str(label);
             for name in set {
                 text.push(' ');
@@ -432,7 +438,11 @@ impl<'a> Lower<'a> {
                     .any(|r| type_base_name(&r.ty).is_some_and(|n| self.query.returns_for_results.contains(n)));
             let visit = BodyVisit {
                 all_calls: self.all_calls.get() || constructor,
-                receiver: receiver.as_ref().and_then(|r| r.name.clone()).filter(|n| n != "_"),
+                receiver: receiver
+                    .as_ref()
+                    .filter(|r| type_base_name(&r.ty).is_some_and(|n| self.query.receivers_of.contains(n)))
+                    .and_then(|r| r.name.clone())
+                    .filter(|n| n != "_"),
                 wants_returns,
                 wants_switches: self.query.switches_of.contains(&name),
                 wants_index_assignments: self.query.index_assignments_of.contains(&name),
@@ -472,15 +482,6 @@ impl<'a> Lower<'a> {
                     }
                 } else if kind == k.composite {
                     self.body_literal(n, &ancestors, body);
-                } else if kind == k.range {
-                    let right = n
-                        .child_by_field_id(k.f_right)
-                        .filter(|r| r.kind_id() == k.identifier || r.kind_id() == k.call);
-                    if let (Some(right), Some(left)) = (right, n.child_by_field_id(k.f_left)) {
-                        let mut c = left.walk();
-                        let vars = left.named_children(&mut c).map(|v| self.text(v).to_string()).collect();
-                        body.ranges.push((vars, self.expr(right)));
-                    }
                 } else if kind == k.ret && visit.wants_returns {
                     let exprs = n
                         .named_child(0)
@@ -1409,7 +1410,6 @@ struct Ids {
     call: u16,
     selector: u16,
     composite: u16,
-    range: u16,
     ret: u16,
     expr_switch: u16,
     type_switch: u16,
@@ -1464,7 +1464,6 @@ fn ids() -> &'static Ids {
             call: kind("call_expression"),
             selector: kind("selector_expression"),
             composite: kind("composite_literal"),
-            range: kind("range_clause"),
             ret: kind("return_statement"),
             expr_switch: kind("expression_switch_statement"),
             type_switch: kind("type_switch_statement"),
@@ -1644,7 +1643,6 @@ mod tests {
             k.call,
             k.selector,
             k.composite,
-            k.range,
             k.ret,
             k.expr_switch,
             k.type_switch,

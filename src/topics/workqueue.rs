@@ -42,6 +42,7 @@ impl WorkqueueDef {
             add_call(query, c, 0);
         }
         query.literal_types.extend(self.config_types.iter().cloned());
+        query.receivers_of.extend(self.fifo_types.iter().cloned());
         query
             .returns_for_results
             .extend(self.rate_limiter_interfaces.iter().cloned());
