@@ -63,6 +63,26 @@ pub fn parse_skipping(src: &str, gaps: &[crate::skim::Gap]) -> Tree {
     })
 }
 
+/// Parses `src`, skipping the function bodies `interest` does not want (`skim`); whether any was skipped. A file
+/// whose skim finds a token that could not be Go, or whose skipping parse has an error, is parsed in full, so
+/// that its syntax errors are the full parse's.
+pub fn parse_lazily(src: &str, interest: &crate::skim::Interest) -> (Tree, bool) {
+    let skimmed = crate::skim::skim(src.as_bytes(), interest);
+    if skimmed.suspect || skimmed.gaps.is_empty() {
+        return (parse(src), false);
+    }
+    let tree = parse_skipping(src, &skimmed.gaps);
+    if tree.root_node().has_error() {
+        return (parse(src), false);
+    }
+    (tree, true)
+}
+
+/// Parses a file's declarations: every function body reads as `{}` (`parse_lazily`).
+pub fn parse_declarations(src: &str) -> Tree {
+    parse_lazily(src, &crate::skim::Interest::none()).0
+}
+
 /// Parses `new`, the same file as `old` in another revision of the tree, reusing the parts of `old_tree` that lie
 /// in lines the two share: tree-sitter's incremental parsing, told which lines changed by a histogram line diff.
 /// A result with a syntax error is parsed again from scratch, so no error is ever an artefact of the reuse.

@@ -12,9 +12,9 @@ use crate::cache::{Cache, ContentHash};
 use crate::consteval::{self, Consts};
 use crate::lower::{lower_revision, BodyQuery, DeclIndex, Previous};
 use crate::model::{FileFacts, Model};
-use crate::parse::{parse, parse_skipping, reparse};
+use crate::parse::{parse, parse_lazily, reparse};
 use crate::platform::{platforms, read_constraints};
-use crate::skim::{skim, Interest};
+use crate::skim::Interest;
 use crate::sources::Sources;
 use crate::syntax::FileSyntax;
 use crate::walk::{check_root, walk, Module, SourceFile, WalkOptions, Walked};
@@ -61,21 +61,12 @@ impl<'q> Lowering<'q> {
         }
     }
 
-    /// Parses `src`, skipping the bodies no topic reads unless every body is wanted. A file whose skim or
-    /// skipping parse finds something wrong is parsed in full, so its syntax errors are the full parse's.
+    /// Parses `src`, in full or skipping the bodies no topic reads; whether any was skipped.
     fn parse(&self, src: &str) -> (Tree, bool) {
-        if self.mode == ParseMode::Full {
-            return (parse(src), false);
+        match self.mode {
+            ParseMode::Full => (parse(src), false),
+            ParseMode::Lazy | ParseMode::Check => parse_lazily(src, &self.interest),
         }
-        let skimmed = skim(src.as_bytes(), &self.interest);
-        if skimmed.suspect || skimmed.gaps.is_empty() {
-            return (parse(src), false);
-        }
-        let tree = parse_skipping(src, &skimmed.gaps);
-        if tree.root_node().has_error() {
-            return (parse(src), false);
-        }
-        (tree, true)
     }
 }
 

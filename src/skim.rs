@@ -29,6 +29,8 @@ pub struct Interest {
     /// Any of these in a declaration before its body: functions whose returns, switches or index assignments are
     /// kept, constructors of queried types, receivers whose field uses are kept.
     in_header: HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>,
+    /// Every body of `package main` is wanted: there the lowering keeps every call.
+    all_of_main: bool,
 }
 
 /// How a body must use a name for the lowering to keep something: `fs.String(name, value, usage)` is kept for
@@ -44,8 +46,16 @@ struct Shape {
 }
 
 impl Interest {
+    /// No body is wanted: the declarations alone.
+    pub fn none() -> Interest {
+        Interest::default()
+    }
+
     pub fn of(query: &BodyQuery) -> Interest {
-        let mut interest = Interest::default();
+        let mut interest = Interest {
+            all_of_main: true,
+            ..Interest::default()
+        };
         let body = &mut interest.in_body;
         fn shape<'b>(body: &'b mut HashMap<Box<[u8]>, Shape, BuildHasherDefault<Fnv>>, name: &str) -> &'b mut Shape {
             body.entry(name.as_bytes().into()).or_default()
@@ -409,7 +419,7 @@ impl Skimmer<'_> {
         }
         let after_package = self.last_keyword == Keyword::Package;
         self.token(Class::Ends);
-        if after_package && word == b"main" {
+        if after_package && word == b"main" && self.interest.all_of_main {
             self.main = true;
         }
         match &mut self.state {

@@ -429,14 +429,14 @@ impl<'m> Evaluator<'m> {
         code
     }
 
-    /// The package-level variable declarations of a file, parsing the file the first time.
+    /// The package-level variable declarations of a file, parsing its declarations the first time.
     fn vars_code(&mut self, file: FileId) -> Rc<Vec<Rc<FuncCode>>> {
         if let Some(code) = self.vars_code.get(&file) {
             return code.clone();
         }
         let code = match self.text(file) {
             Some(text) => {
-                let tree = crate::parse::parse(&text.0);
+                let tree = crate::parse::parse_declarations(&text.0);
                 crate::lower::lower_code(&tree, &text.0)
                     .into_iter()
                     .filter(|c| c.var_decl)
