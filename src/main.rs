@@ -16,47 +16,8 @@ const EXIT_PROBLEMS: u8 = 1;
 /// The run could not be done: bad arguments, a root that is not a Go tree, an output that cannot be written.
 const EXIT_ERROR: u8 = 2;
 
-/// Every `memcmp` of the binary comes here first (build.rs links it with `--wrap=memcmp`), and a zero-length
-/// compare returns at once. tree-sitter compares external-scanner states with `memcmp` for every token, and Go's
-/// are always empty; glibc's AVX-512 `memcmp` answers a zero-length compare with a masked 32-byte load, which on
-/// this project's benchmark machine takes a slow path: 10 to 15% of a whole scan went there.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[no_mangle]
-unsafe extern "C" fn __wrap_memcmp(
-    a: *const std::ffi::c_void,
-    b: *const std::ffi::c_void,
-    n: usize,
-) -> std::ffi::c_int {
-    extern "C" {
-        fn __real_memcmp(a: *const std::ffi::c_void, b: *const std::ffi::c_void, n: usize) -> std::ffi::c_int;
-    }
-    if n == 0 {
-        return 0;
-    }
-    // SAFETY: the caller's contract for `memcmp`, passed on unchanged.
-    unsafe { __real_memcmp(a, b, n) }
-}
-
-/// Turns glibc's fastbins off. A diff frees many large blocks (blobs, the syntax trees it reparses from, line
-/// diffs), and freeing a block over 64 KiB makes glibc consolidate every fastbin first: 2.5% of a diff's time in
-/// perf. Without fastbins small blocks are merged as they are freed; a cold diff of v1.20.2 -> v1.25 was 3.5%
-/// faster (median of 6 interleaved runs) at the same peak memory. A scan measured the same either way.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn without_fastbins() {
-    extern "C" {
-        fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
-    }
-    const M_MXFAST: std::ffi::c_int = 1;
-    // SAFETY: mallopt changes an allocator setting; glibc consolidates the existing fastbins before it does.
-    unsafe {
-        mallopt(M_MXFAST, 0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn without_fastbins() {}
-
 fn main() -> ExitCode {
+    tree_sitter_on_mimalloc();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -400,7 +361,6 @@ impl SideCounts {
 }
 
 fn run_diff(args: DiffArgs) -> Result<u8> {
-    without_fastbins();
     let config = TopicConfig::load(&diff_root(&args, &args.new), args.common.config.as_deref())?;
     let options = args.common.scan_options(config.body_query());
     // Both revisions are listed first: git blobs the two share are read once, and none is kept past its scan.
@@ -507,3 +467,45 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
 /// machine: 13.4 s with glibc, 10.6 s with mimalloc (3 runs each, same output).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// tree-sitter's C code allocates through mimalloc too, instead of glibc's malloc. Measured with bench/builds.sh on
+/// this project's 2-core machine of 2026-12-01 (an Intel Xeon with AVX-512), v1.20.2 with tests: a cold scan's
+/// peak memory 319 -> 301 MiB, a cold diff --git v1.20.2 -> v1.25.0's 1065 -> 1002 MiB, the time the same within
+/// the machine's noise (0.90x to 1.07x across runs). The same runs retired two tricks measured on another
+/// processor: a `--wrap=memcmp` that returned at once from tree-sitter's zero-length compares of external-scanner
+/// states (a scan without it took 0.93x and 1.06x the time with it, in two runs: no gain here), and glibc's
+/// fastbins turned off for a diff (without it, 0.95x the time): neither pays on this machine.
+fn tree_sitter_on_mimalloc() {
+    use libmimalloc_sys::{mi_calloc, mi_free, mi_malloc, mi_realloc};
+    use std::ffi::c_void;
+    /// tree-sitter's allocator must not return null for a non-zero size; mimalloc does when memory runs out, and
+    /// tree-sitter's own default aborts then, as these do.
+    fn or_abort(p: *mut c_void, size: usize) -> *mut c_void {
+        if p.is_null() && size != 0 {
+            std::process::abort();
+        }
+        p
+    }
+    unsafe extern "C" fn malloc(size: usize) -> *mut c_void {
+        // SAFETY: mimalloc's malloc, under malloc's contract.
+        or_abort(unsafe { mi_malloc(size) }, size)
+    }
+    unsafe extern "C" fn calloc(count: usize, size: usize) -> *mut c_void {
+        // SAFETY: as calloc.
+        or_abort(unsafe { mi_calloc(count, size) }, count.saturating_mul(size))
+    }
+    unsafe extern "C" fn realloc(p: *mut c_void, size: usize) -> *mut c_void {
+        // SAFETY: as realloc; `p` came from these functions.
+        or_abort(unsafe { mi_realloc(p, size) }, size)
+    }
+    // SAFETY: called first thing in main, before any tree-sitter object exists and while no other thread runs; the
+    // four functions are one allocator's, never return null for a non-zero size, and align as malloc does.
+    unsafe {
+        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+            malloc,
+            calloc,
+            realloc,
+            free: mi_free,
+        }));
+    }
+}
