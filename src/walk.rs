@@ -86,9 +86,12 @@ const MODELLED: &[&str] = &["github.com/spf13/pflag", "github.com/spf13/cobra"];
 /// themselves (klog's `InitFlags`, cadvisor's package-level `flag.Duration`s). A scan that skips `vendor/` still
 /// scans these, so that the binaries' flags that come from them are found; the rest of `vendor/` is read by the
 /// evaluator only as far as import lists (`sources::Sources::vendored_imports`).
-pub fn support_packages<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> std::collections::BTreeSet<String> {
+pub fn support_packages<'a, B: AsRef<[u8]>>(
+    files: impl Iterator<Item = (&'a str, B)>,
+) -> std::collections::BTreeSet<String> {
     let mut dirs = std::collections::BTreeSet::new();
     for (path, bytes) in files {
+        let bytes = bytes.as_ref();
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         let import = dir.strip_prefix("vendor/").unwrap_or(dir);
         if dirs.contains(dir)
@@ -256,7 +259,8 @@ fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) 
     if !vendor.is_dir() {
         return;
     }
-    let mut candidates: Vec<(String, PathBuf, Vec<u8>)> = Vec::new();
+    // Each file is read for its imports and dropped: a vendor folder holds as much Go as the tree itself.
+    let mut candidates: Vec<(String, PathBuf, u64)> = Vec::new();
     let walker = ignore::WalkBuilder::new(&vendor)
         .standard_filters(false)
         .follow_links(false)
@@ -277,18 +281,21 @@ fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) 
         if !entry.file_type().is_some_and(|t| t.is_file()) || !takes_file(&name, WalkOptions::default()) {
             continue;
         }
-        if let Ok(bytes) = std::fs::read(entry.path()) {
-            candidates.push((relative(root, entry.path()), entry.path().to_path_buf(), bytes));
-        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        candidates.push((relative(root, entry.path()), entry.path().to_path_buf(), size));
     }
-    let dirs = support_packages(candidates.iter().map(|(p, _, b)| (p.as_str(), b.as_slice())));
-    for (path, disk, bytes) in candidates {
+    let dirs = support_packages(
+        candidates
+            .iter()
+            .map(|(p, disk, _)| (p.as_str(), std::fs::read(disk).unwrap_or_default())),
+    );
+    for (path, disk, size) in candidates {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         if dirs.contains(dir) && (options.include_tests || !path.ends_with("_test.go")) {
             walked.files.push(SourceFile {
                 path,
                 content: Content::Disk(disk),
-                size: bytes.len() as u64,
+                size,
             });
         }
     }
