@@ -10,8 +10,9 @@
 # <= 0.5x ctags.
 #
 # Measured 2026-12-01, v1.20.2 with tests (8,371 files, 74.8 MB), a 2-core Intel Xeon with AVX-512, medians of five
-# rounds: ctags 1.70 s; Go's parser 4.15 s; kubewalk 4.02 s (0.97x Go's parser; 8.2 s with --parse full);
-# one thread 7.11 s (2 threads 1.69x); cached 0.58 s; peak RSS 317 MiB cold, 290 MiB cached, Go's parser 118 MiB.
+# rounds: ctags 1.64 s; Go's parser 3.45 s; kubewalk 3.10 s (0.91x Go's parser; 8.63 s, 2.44x, with --parse
+# full); one thread 5.65 s (2 threads 1.91x); cached 0.60 s (0.38x ctags); peak RSS 268 MiB cold, 270 MiB cached,
+# Go's parser 119 MiB.
 set -euo pipefail
 root=$(cd "${1:?usage: bench/scan.sh ROOT}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)

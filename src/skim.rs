@@ -127,7 +127,7 @@ pub struct Skim {
 /// How a token takes part in the checks: the class of the token before decides whether a pair is possible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
-    /// Start of file, or after a newline that ends no statement.
+    /// The start of the file.
     None,
     /// A token after which a newline ends the statement: an identifier, a literal, `break`, `continue`,
     /// `fallthrough`, `return`, `++`, `--`, `)`, `]`, `}`.

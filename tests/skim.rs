@@ -65,13 +65,14 @@ fn every_fixture_file_lowers_to_the_same_facts_with_bodies_skipped() {
                 file.path
             );
             skipped += skimmed.gaps.len();
-            kept += full.funcs.iter().filter(|f| f.end_line > f.line).count();
+            // Functions whose bodies were parsed (or are empty).
+            kept += full.funcs.len() - skimmed.gaps.len();
         }
     }
-    // Not a vacuous check: most files have bodies skipped, and others kept.
+    // Not a vacuous check: many bodies are skipped, and many parsed.
     assert!(files > 700, "{files} files");
     assert!(skipped > 500, "{skipped} bodies skipped");
-    assert!(kept > skipped, "{kept} bodies of more than a line, {skipped} skipped");
+    assert!(kept > 500, "{kept} bodies parsed");
 }
 
 #[test]
