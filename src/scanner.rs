@@ -592,16 +592,13 @@ fn lower_source(
         Some(syntax) => (syntax, Cached::Hit, None),
         None => {
             let keep = matches!(reuse, Reuse::KeepTree);
-            let (tree, skipped, previous) = match reuse {
-                Reuse::From(Some(old_tree), previous) => (reparse(old_tree, previous.src, src), false, Some(previous)),
-                Reuse::From(None, previous) => {
-                    let (tree, skipped) = lowering.parse(src);
-                    (tree, skipped, Some(previous))
-                }
-                _ => {
-                    let (tree, skipped) = lowering.parse(src);
-                    (tree, skipped, None)
-                }
+            let (old_tree, previous) = match reuse {
+                Reuse::From(old_tree, previous) => (old_tree, Some(previous)),
+                _ => (None, None),
+            };
+            let (tree, skipped) = match (old_tree, &previous) {
+                (Some(old_tree), Some(previous)) => (reparse(old_tree, previous.src, src), false),
+                _ => lowering.parse(src),
             };
             let (syntax, index) = lower_revision(&tree, src, lowering.query, previous);
             if lowering.mode == ParseMode::Check && skipped {

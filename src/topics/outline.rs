@@ -193,6 +193,16 @@ impl Outliner<'_, '_> {
             constants: self.constants(&exprs),
             mentions: self.mentions(&exprs),
         };
+        // A case of a switch or type switch: at its own line, `default` or its expressions or types.
+        let case = |line: u32, default: bool, text: String, body: &Block, exprs: Vec<&Expr>| Step {
+            line,
+            ..step(
+                "case",
+                if default { "default".to_string() } else { text },
+                self.block(body),
+                exprs,
+            )
+        };
         let join = |es: &[Expr]| es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ");
         let header = |init: &Option<Box<Stmt>>, rest: String| match init.as_deref().and_then(simple) {
             Some(init) if rest.is_empty() => format!("{init};"),
@@ -290,19 +300,7 @@ impl Outliner<'_, '_> {
                 let text = header(init, tag.as_ref().map(|t| t.to_string()).unwrap_or_default());
                 let cases = cases
                     .iter()
-                    .map(|c| Step {
-                        line: c.line,
-                        ..step(
-                            "case",
-                            if c.default {
-                                "default".to_string()
-                            } else {
-                                join(&c.exprs)
-                            },
-                            self.block(&c.body),
-                            c.exprs.iter().collect(),
-                        )
-                    })
+                    .map(|c| case(c.line, c.default, join(&c.exprs), &c.body, c.exprs.iter().collect()))
                     .collect();
                 vec![step("switch", text, cases, tag.iter().collect())]
             }
@@ -318,18 +316,9 @@ impl Outliner<'_, '_> {
                 };
                 let cases = cases
                     .iter()
-                    .map(|c| Step {
-                        line: c.line,
-                        ..step(
-                            "case",
-                            if c.default {
-                                "default".to_string()
-                            } else {
-                                c.types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
-                            },
-                            self.block(&c.body),
-                            Vec::new(),
-                        )
+                    .map(|c| {
+                        let types = c.types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+                        case(c.line, c.default, types, &c.body, Vec::new())
                     })
                     .collect();
                 vec![step("switch", header(init, subject), cases, vec![])]
