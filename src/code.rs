@@ -131,7 +131,7 @@ pub enum Expr {
     FuncLit {
         sig: Box<Signature>,
         /// Shared with every closure made from the literal.
-        body: std::rc::Rc<Block>,
+        body: std::sync::Arc<Block>,
         line: u32,
     },
     TypeAssert(Box<Expr>, Option<TypeExpr>),
@@ -346,7 +346,7 @@ fn visit_expr<'a>(line: u32, e: &'a Expr, f: &mut dyn FnMut(u32, &'a Expr)) {
             }
         }
         Expr::FuncLit { body, .. } => {
-            // The body is shared behind an `Rc`; its statements live as long as the literal.
+            // The body is shared behind an `Arc`; its statements live as long as the literal.
             let body: &'a Block = body;
             for stmt in body {
                 visit_stmt(stmt, &mut |l, x| f(l, x));

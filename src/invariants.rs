@@ -54,7 +54,7 @@ pub fn check(data: &[u8]) {
     let model = Model::build(vec![file], Vec::new(), &[]);
     let consts = crate::consteval::evaluate(&model);
     let sources = crate::sources::Sources::Memory([(path.to_string(), src.to_string())].into());
-    let topics = crate::topics::extract(&model, &consts, &sources, &config);
+    let topics = crate::topics::extract(&model, &consts, &sources, &config, None);
     let _ = crate::scan::topics_json(&topics);
     // The text filters of the site.
     let _ = crate::render::markdown::doc_comment(src, 4);

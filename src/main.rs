@@ -131,7 +131,13 @@ fn run_site(args: SiteArgs) -> Result<u8> {
         for diagnostic in &result.diagnostics {
             warn(format_args!("warning: {diagnostic}"));
         }
-        let topics = topics::extract(&result.model, &result.consts, &result.sources, &config);
+        let topics = topics::extract(
+            &result.model,
+            &result.consts,
+            &result.sources,
+            &config,
+            args.common.jobs.map(usize::from),
+        );
         let data = render::pages::SiteData {
             stats: &result.stats,
             packages: render::pages::Packages::Scan(&result),
@@ -188,7 +194,13 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         warn(format_args!("warning: {diagnostic}"));
     }
     if let Some(target) = &args.json {
-        let topics = topics::extract(&result.model, &result.consts, &result.sources, &config);
+        let topics = topics::extract(
+            &result.model,
+            &result.consts,
+            &result.sources,
+            &config,
+            args.common.jobs.map(usize::from),
+        );
         let doc = scan::document(&result, &topics, &config.topics);
         write_json(target, &doc)?;
     }
@@ -325,13 +337,18 @@ fn scan_side(
 }
 
 /// What the comparison reads of a scanned side: its topics, and the packages whose API it compares, owned.
-fn diff_side(args: &DiffArgs, scan: SideScan, config: &TopicConfig) -> (diff::Side, Option<SideCounts>) {
+fn diff_side(
+    args: &DiffArgs,
+    scan: SideScan,
+    config: &TopicConfig,
+    jobs: Option<usize>,
+) -> (diff::Side, Option<SideCounts>) {
     let result = match scan {
         SideScan::Saved(side) => return (side, None),
         SideScan::Scanned(result) => result,
     };
     let wanted = compared_packages(args, config);
-    let topics = topics::extract(&result.model, &result.consts, &result.sources, config);
+    let topics = topics::extract(&result.model, &result.consts, &result.sources, config, jobs);
     let packages = wanted
         .iter()
         .filter_map(|path| result.tree_package(path))
@@ -384,13 +401,13 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         }
         inputs => inputs,
     };
-    // The old side's topics are extracted on a thread of their own while the new side is scanned: the evaluator
-    // that runs the binaries is single-threaded, and the scan has the other core.
+    // The old side's topics are extracted on a thread of their own while the new side is scanned (which has the
+    // other threads); the new side's binaries run on all of them.
     let old_scan = scan_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
     let ((old_side, old_counts), (new_side, new_counts)) = std::thread::scope(|scope| -> Result<_> {
-        let old = scope.spawn(|| diff_side(&args, old_scan, &config));
+        let old = scope.spawn(|| diff_side(&args, old_scan, &config, Some(1)));
         let new_scan = scan_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
-        let new = diff_side(&args, new_scan, &config);
+        let new = diff_side(&args, new_scan, &config, options.jobs);
         let old = old
             .join()
             .map_err(|_| anyhow::anyhow!("the old side's topics could not be read"))?;

@@ -13,12 +13,17 @@ fn fixture() -> PathBuf {
 
 /// The topics of a tree as the scan JSON holds them.
 fn topics_of(root: &Path, config: &TopicConfig) -> Value {
+    topics_on(root, config, None)
+}
+
+/// The topics of a tree, the binaries run on `jobs` threads.
+fn topics_on(root: &Path, config: &TopicConfig, jobs: Option<usize>) -> Value {
     let options = ScanOptions {
         query: config.body_query(),
         ..ScanOptions::default()
     };
     let result = scan(root, &options).unwrap();
-    topics_json(&extract(&result.model, &result.consts, &result.sources, config))
+    topics_json(&extract(&result.model, &result.consts, &result.sources, config, jobs))
 }
 
 fn topics_with(config: &TopicConfig) -> Value {
@@ -493,6 +498,75 @@ fn a_command_tree_built_by_several_binaries_belongs_to_the_one_named_like_its_ro
     assert_eq!(checker["root_command"], commands[0]["id"]);
     assert_eq!(checker["summary"], Value::Null);
     assert_eq!(checker["summary_source"], "none");
+}
+
+#[test]
+fn binaries_run_on_several_threads_report_what_they_report_on_one() {
+    // Binaries that build their own trees, register the same global flag, and build a tree another binary owns
+    // (`cmd/a-checker` runs first and is emitted last): on any number of threads, the same report.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("go.mod", "module k8s.io/kubernetes\n\ngo 1.20\n");
+    let ctl_main =
+        "package main\n\nimport \"k8s.io/kubernetes/pkg/ctl\"\n\nfunc main() {\n\tctl.NewCtlCommand().Execute()\n}\n";
+    write("cmd/a-checker/main.go", ctl_main);
+    write("cmd/ctl/main.go", ctl_main);
+    write(
+        "pkg/ctl/ctl.go",
+        "package ctl\n\nimport (\n\t\"github.com/spf13/cobra\"\n\t\"k8s.io/kubernetes/pkg/common\"\n)\n\n\
+         func NewCtlCommand() *cobra.Command {\n\
+         \tcmd := &cobra.Command{Use: \"ctl\", Short: \"The root\"}\n\
+         \tcmd.AddCommand(&cobra.Command{Use: \"get NAME\", Short: \"Get one\"})\n\
+         \tcommon.AddFlags(cmd)\n\
+         \treturn cmd\n}\n",
+    );
+    write(
+        "pkg/common/flags.go",
+        "package common\n\nimport \"github.com/spf13/cobra\"\n\n\
+         func AddFlags(cmd *cobra.Command) {\n\
+         \tcmd.PersistentFlags().String(\"server\", \"localhost\", \"The server\")\n}\n",
+    );
+    for i in 1..=5 {
+        write(
+            &format!("cmd/tool{i}/main.go"),
+            &format!(
+                "package main\n\nimport (\n\t\"github.com/spf13/cobra\"\n\t\"k8s.io/kubernetes/pkg/common\"\n)\n\n\
+                 func main() {{\n\
+                 \tcmd := &cobra.Command{{Use: \"tool{i}\", Short: \"Tool {i}\"}}\n\
+                 \tfor j := 0; j < {i}; j++ {{\n\
+                 \t\tcmd.AddCommand(&cobra.Command{{Use: \"sub\", Short: \"A sub\"}})\n\
+                 \t}}\n\
+                 \tcmd.Flags().Int(\"level{i}\", {i}, \"Level\")\n\
+                 \tcommon.AddFlags(cmd)\n\
+                 \tcmd.Execute()\n}}\n"
+            ),
+        );
+    }
+    let config = TopicConfig::load(dir.path(), None).unwrap();
+    let one = topics_on(dir.path(), &config, Some(1));
+    let commands = one["cobra_commands"].as_array().unwrap();
+    let checker = one["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["dir"] == "cmd/a-checker")
+        .unwrap();
+    assert_eq!(checker["root_command"], commands[0]["id"]);
+    assert_eq!(commands[0]["binary"], "cmd/ctl");
+    let server = one["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "server")
+        .unwrap();
+    assert_eq!(server["binaries"].as_array().unwrap().len(), 7);
+    for jobs in [2, 3, 8] {
+        assert_eq!(topics_on(dir.path(), &config, Some(jobs)), one, "{jobs} threads");
+    }
 }
 
 /// The steps of an outline as `(line, kind, text)`, depth-first, nested steps indented by two spaces.

@@ -14,6 +14,7 @@ pub mod value;
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use crate::code::FuncCode;
 use crate::consteval::{ConstValue, Consts};
@@ -32,16 +33,18 @@ pub struct Evaluator<'m> {
     pub model: &'m Model,
     consts: &'m Consts,
     sources: &'m Sources,
+    /// The code read so far, shared with the evaluators of the same tree on other threads.
+    code: Arc<CodeCache>,
     /// The text of each file read so far, with the byte offset of each line.
-    texts: HashMap<FileId, Rc<(String, Vec<usize>)>>,
+    texts: HashMap<FileId, Arc<FileText>>,
     /// The import path each qualifier of a file stands for, as found so far.
     qualifiers: std::cell::RefCell<HashMap<(FileId, String), Option<String>>>,
     /// Every function and method declaration of the model, by file and line.
     decls: HashMap<(FileId, u32), &'m FuncDecl>,
     /// The code of each function run so far, by file and line.
-    funcs_code: HashMap<(FileId, u32), Option<Rc<FuncCode>>>,
+    funcs_code: HashMap<(FileId, u32), Func>,
     /// The package-level variable declarations of each file read so far.
-    vars_code: HashMap<FileId, Rc<Vec<Rc<FuncCode>>>>,
+    vars_code: HashMap<FileId, Arc<Vars>>,
     pub heap: Vec<Obj>,
     /// Package-level variables, each in a cell, initialised when first read.
     globals: HashMap<(PkgId, String), ObjId>,
@@ -78,6 +81,60 @@ pub struct Evaluator<'m> {
     cell_types: HashMap<ObjId, Ty>,
     /// `KUBEWALK_TRACE_EVAL=Name`: calls of functions whose name contains it are printed, for debugging.
     trace: Option<String>,
+}
+
+/// A file's text and the byte offset of each line.
+type FileText = (String, Vec<usize>);
+
+/// A function's code (or a `var` spec's), by the line it starts on; `None` when it cannot be read.
+type Func = Option<Arc<FuncCode>>;
+
+/// A file's package-level variable declarations.
+type Vars = Vec<Arc<FuncCode>>;
+
+/// The code evaluators of one tree have read (file texts, functions' and variables' code), for evaluators on
+/// several threads to share: each is read and lowered once.
+#[derive(Default)]
+pub struct CodeCache {
+    texts: Mutex<HashMap<FileId, Option<Arc<FileText>>>>,
+    funcs: Mutex<HashMap<(FileId, u32), Func>>,
+    vars: Mutex<HashMap<FileId, Arc<Vars>>>,
+}
+
+/// The entry of a shared map, made (outside the lock) when it is missing.
+fn shared<K: std::hash::Hash + Eq, V: Clone>(map: &Mutex<HashMap<K, V>>, key: K, make: impl FnOnce() -> V) -> V {
+    if let Some(v) = map.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return v.clone();
+    }
+    let v = make();
+    map.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(key)
+        .or_insert(v)
+        .clone()
+}
+
+/// The code of one `var` or `const` spec at lines `line..=end_line` of a file, as a `var` declaration of its own;
+/// `None` for a grouped spec.
+fn spec_code_at(text: &FileText, line: u32, end_line: u32) -> Option<Arc<FuncCode>> {
+    let (src, starts) = (&text.0, &text.1);
+    let start = *starts.get(line.checked_sub(1)? as usize)?;
+    let end = starts.get(end_line as usize).copied().unwrap_or(src.len());
+    let lines = src.get(start..end)?.trim_start();
+    // An ungrouped spec shares its line with the keyword.
+    let spec = ["var ", "var\t", "const ", "const\t"]
+        .iter()
+        .find_map(|k| lines.strip_prefix(k))
+        .unwrap_or(lines);
+    if spec.trim_start().starts_with('(') {
+        return None;
+    }
+    let snippet = format!("package p{}var {spec}", "\n".repeat(line as usize - 1));
+    let tree = crate::parse::parse(&snippet);
+    crate::lower::lower_code(&tree, &snippet)
+        .into_iter()
+        .find(|c| c.var_decl && c.line == line)
+        .map(Arc::new)
 }
 
 /// The objects a run made, for reading after it.
@@ -126,10 +183,16 @@ struct Frame {
 
 impl<'m> Evaluator<'m> {
     pub fn new(model: &'m Model, consts: &'m Consts, sources: &'m Sources) -> Evaluator<'m> {
+        Evaluator::sharing(model, consts, sources, Arc::default())
+    }
+
+    /// An evaluator that reads code through `code`, which other evaluators of the tree may share.
+    pub fn sharing(model: &'m Model, consts: &'m Consts, sources: &'m Sources, code: Arc<CodeCache>) -> Evaluator<'m> {
         let mut e = Evaluator {
             model,
             consts,
             sources,
+            code,
             texts: HashMap::new(),
             decls: model
                 .packages
@@ -379,73 +442,63 @@ impl<'m> Evaluator<'m> {
     }
 
     /// A file's text and line offsets, read once.
-    fn text(&mut self, file: FileId) -> Option<Rc<(String, Vec<usize>)>> {
+    fn text(&mut self, file: FileId) -> Option<Arc<FileText>> {
         if let Some(t) = self.texts.get(&file) {
             return Some(t.clone());
         }
-        let src = self.sources.read(&self.model.file(file).path)?;
-        let starts = crate::lower::line_starts(&src);
-        let text = Rc::new((src, starts));
+        let (sources, path) = (self.sources, &self.model.file(file).path);
+        let text = shared(&self.code.texts, file, || {
+            let src = sources.read(path)?;
+            let starts = crate::lower::line_starts(&src);
+            Some(Arc::new((src, starts)))
+        })?;
         self.texts.insert(file, text.clone());
         Some(text)
     }
 
     /// The code of the function declared at lines `line..=end_line` of a file (`lower::func_code_at`).
-    fn func_code(&mut self, file: FileId, line: u32, end_line: u32) -> Option<Rc<FuncCode>> {
+    fn func_code(&mut self, file: FileId, line: u32, end_line: u32) -> Option<Arc<FuncCode>> {
         if let Some(code) = self.funcs_code.get(&(file, line)) {
             return code.clone();
         }
         let text = self.text(file)?;
-        let code = crate::lower::func_code_at(&text.0, &text.1, line, end_line).map(Rc::new);
+        let code = shared(&self.code.funcs, (file, line), || {
+            crate::lower::func_code_at(&text.0, &text.1, line, end_line).map(Arc::new)
+        });
         self.funcs_code.insert((file, line), code.clone());
         code
     }
 
     /// The code of one `var` or `const` spec at lines `line..=end_line`, as a `var` declaration of its own.
-    fn spec_code(&mut self, file: FileId, line: u32, end_line: u32) -> Option<Rc<FuncCode>> {
+    fn spec_code(&mut self, file: FileId, line: u32, end_line: u32) -> Option<Arc<FuncCode>> {
         if let Some(code) = self.funcs_code.get(&(file, line)) {
             return code.clone();
         }
         let text = self.text(file)?;
-        let (src, starts) = (&text.0, &text.1);
-        let start = *starts.get(line.checked_sub(1)? as usize)?;
-        let end = starts.get(end_line as usize).copied().unwrap_or(src.len());
-        let lines = src.get(start..end)?.trim_start();
-        // An ungrouped spec shares its line with the keyword.
-        let spec = ["var ", "var\t", "const ", "const\t"]
-            .iter()
-            .find_map(|k| lines.strip_prefix(k))
-            .unwrap_or(lines);
-        if spec.trim_start().starts_with('(') {
-            return None;
-        }
-        let snippet = format!("package p{}var {spec}", "\n".repeat(line as usize - 1));
-        let tree = crate::parse::parse(&snippet);
-        let code = crate::lower::lower_code(&tree, &snippet)
-            .into_iter()
-            .find(|c| c.var_decl && c.line == line)
-            .map(Rc::new);
+        let code = shared(&self.code.funcs, (file, line), || spec_code_at(&text, line, end_line));
         self.funcs_code.insert((file, line), code.clone());
         code
     }
 
     /// The package-level variable declarations of a file, parsing its declarations the first time.
-    fn vars_code(&mut self, file: FileId) -> Rc<Vec<Rc<FuncCode>>> {
+    fn vars_code(&mut self, file: FileId) -> Arc<Vars> {
         if let Some(code) = self.vars_code.get(&file) {
             return code.clone();
         }
-        let code = match self.text(file) {
-            Some(text) => {
-                let tree = crate::parse::parse_declarations(&text.0);
-                crate::lower::lower_code(&tree, &text.0)
-                    .into_iter()
-                    .filter(|c| c.var_decl)
-                    .map(Rc::new)
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        let code = Rc::new(code);
+        let text = self.text(file);
+        let code = shared(&self.code.vars, file, || {
+            Arc::new(match text {
+                Some(text) => {
+                    let tree = crate::parse::parse_declarations(&text.0);
+                    crate::lower::lower_code(&tree, &text.0)
+                        .into_iter()
+                        .filter(|c| c.var_decl)
+                        .map(Arc::new)
+                        .collect()
+                }
+                None => Vec::new(),
+            })
+        });
         self.vars_code.insert(file, code.clone());
         code
     }
@@ -505,7 +558,7 @@ impl<'m> Evaluator<'m> {
                 .any(|s| matches!(&s.kind, crate::code::StmtKind::Var { names, .. } if names.iter().any(|n| n == name)))
         };
         let codes = match own {
-            Some(code) if declares(&code) => Rc::new(vec![code]),
+            Some(code) if declares(&code) => Arc::new(vec![code]),
             _ => self.vars_code(file),
         };
         for code in codes.iter() {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use crate::code::{Block, FuncCode};
+use crate::code::Block;
 use crate::model::{FileId, PkgId, TypeRef};
 
 pub type ObjId = usize;
@@ -105,7 +105,7 @@ pub enum Callable {
         file: FileId,
         params: Vec<String>,
         variadic: bool,
-        body: Rc<Block>,
+        body: std::sync::Arc<Block>,
         scope: Rc<Scope>,
     },
     /// A function of a library the evaluator models (`pflag`, `cobra`, the standard library), or a method of
@@ -317,6 +317,3 @@ pub fn read_place(heap: &[Obj], place: &Place) -> Val {
         },
     }
 }
-
-/// The code of a function the evaluator runs.
-pub type Code = Rc<FuncCode>;

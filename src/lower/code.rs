@@ -497,7 +497,7 @@ impl<'a> Lower<'a> {
             },
             "func_literal" => Expr::FuncLit {
                 sig: Box::new(self.signature(node)),
-                body: std::rc::Rc::new(
+                body: std::sync::Arc::new(
                     node.child_by_field_name("body")
                         .map(|b| self.block(b))
                         .unwrap_or_default(),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binaries::{MainPackages, Root};
 use super::{add_call, last_name, Cx};
-use crate::eval::{flag_form, CommandObj, Evaluator, FlagObj, Obj, ObjId, Val, World, FLAG_TYPES};
+use crate::eval::{flag_form, CodeCache, CommandObj, Evaluator, FlagObj, Obj, ObjId, Val, World, FLAG_TYPES};
 use crate::lower::BodyQuery;
 use crate::model::{FileId, PkgId};
 use crate::sources::Sources;
@@ -313,11 +313,15 @@ fn cobra_version(sources: &Sources) -> Option<(u32, u32)> {
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
-pub(crate) fn extract(cx: &Cx, def: &CommandsDef, mains: &MainPackages, sources: &Sources) -> CommandsReport {
+pub(crate) fn extract(
+    cx: &Cx,
+    def: &CommandsDef,
+    mains: &MainPackages,
+    sources: &Sources,
+    threads: usize,
+) -> CommandsReport {
     let trace = std::env::var_os("KUBEWALK_TRACE_EVAL").is_some();
-    let mut ev = Evaluator::new(cx.model, cx.consts_table(), sources);
-    ev.text_wrappers = def.string_wrappers.clone();
-    let mut out = Out {
+    let out = Out {
         commands: Vec::new(),
         flags: BTreeMap::new(),
         made: HashMap::new(),
@@ -325,40 +329,12 @@ pub(crate) fn extract(cx: &Cx, def: &CommandsDef, mains: &MainPackages, sources:
         seen_registrations: BTreeSet::new(),
         completion: cobra_version(sources).is_some_and(|v| v >= (1, 2)),
     };
-
-    // Each binary, run in a world of its own. A tree several binaries build belongs to the binary named like its
-    // root command (kubectl's is also built by the doc generators): those binaries claim their trees first, the
-    // others point to the tree, without its text. A world is emitted as soon as its run ends, but for those whose
-    // root is named otherwise, kept until every binary named like its root has claimed its tree.
-    let mut claimed: HashMap<(FileId, u32), String> = HashMap::new();
-    let mut roots = Vec::new();
-    let mut later = Vec::new();
-    for main in &mains.list {
-        let t = std::time::Instant::now();
-        ev.run_main(main.pkg);
-        if trace {
-            eprintln!(
-                "{}: {:?} {} objects {} steps",
-                main.dir,
-                t.elapsed(),
-                ev.heap.len(),
-                ev.steps()
-            );
-        }
-        let world = ev.take_world();
-        let root = root_of(&world);
-        let name = root.and_then(|r| command_name(&world, r));
-        if name.as_deref() == main.dir.rsplit('/').next() || root.is_none() {
-            roots.push(emit_run(cx, &mut out, &mut claimed, main, &world, root));
-        } else {
-            later.push((main, world, root));
-        }
-    }
-    for (main, world, root) in later {
-        roots.push(emit_run(cx, &mut out, &mut claimed, main, &world, root));
-    }
+    let code = std::sync::Arc::new(CodeCache::default());
+    let (mut out, mut roots) = run_binaries(cx, def, mains, sources, &code, out, threads);
     // Mains are listed in folder order.
     roots.sort_by_key(|r| mains.list.iter().position(|m| m.dir == r.binary));
+    let mut ev = Evaluator::sharing(cx.model, cx.consts_table(), sources, code);
+    ev.text_wrappers = def.string_wrappers.clone();
 
     // Literals and registrations no binary reaches: their functions, run with unknown arguments.
     let (type_path, type_name) = def
@@ -416,6 +392,126 @@ pub(crate) fn extract(cx: &Cx, def: &CommandsDef, mains: &MainPackages, sources:
         flags,
         options_structs,
         roots,
+    }
+}
+
+/// The binaries' runs as they are emitted: what they have put together so far, and whose turn it is.
+///
+/// Each binary runs in a world of its own. A tree several binaries build belongs to the binary named like its root
+/// command (kubectl's is also built by the doc generators): those binaries claim their trees first, the others
+/// point to the tree, without its text. Runs are emitted in one order whichever thread ran them, so the report is
+/// the same for any number of threads: turn `k` (of `n` mains, in folder order) emits main `k` if its root is
+/// named like its folder or it has none, turn `n + k` emits it otherwise; the other of its two turns passes.
+struct Emitting {
+    out: Out,
+    claimed: HashMap<(FileId, u32), String>,
+    roots: Vec<Root>,
+    turn: usize,
+}
+
+/// A run a thread has made and not yet emitted, or a turn it is to pass.
+struct Held {
+    turn: usize,
+    run: Option<(usize, World, Option<ObjId>)>,
+}
+
+/// Runs every main, on `threads` threads each with an evaluator of its own, all reading code through `code` (a
+/// world holds values only its thread may touch, so each thread also emits the runs it made, in its turn).
+fn run_binaries(
+    cx: &Cx,
+    def: &CommandsDef,
+    mains: &MainPackages,
+    sources: &Sources,
+    code: &std::sync::Arc<CodeCache>,
+    out: Out,
+    threads: usize,
+) -> (Out, Vec<Root>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let trace = std::env::var_os("KUBEWALK_TRACE_EVAL").is_some();
+    let n = mains.list.len();
+    let next = AtomicUsize::new(0);
+    let state = std::sync::Mutex::new(Emitting {
+        out,
+        claimed: HashMap::new(),
+        roots: Vec::new(),
+        turn: 0,
+    });
+    let turned = std::sync::Condvar::new();
+    let (model, consts) = (cx.model, cx.consts_table());
+    let worker = || {
+        let cx = Cx::new(model, consts, sources);
+        let mut ev = Evaluator::sharing(model, consts, sources, code.clone());
+        ev.text_wrappers = def.string_wrappers.clone();
+        let mut held: Vec<Held> = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= n {
+                break;
+            }
+            let main = &mains.list[k];
+            let t = std::time::Instant::now();
+            ev.run_main(main.pkg);
+            if trace {
+                eprintln!(
+                    "{}: {:?} {} objects {} steps",
+                    main.dir,
+                    t.elapsed(),
+                    ev.heap.len(),
+                    ev.steps()
+                );
+            }
+            let world = ev.take_world();
+            let root = root_of(&world);
+            let name = root.and_then(|r| command_name(&world, r));
+            let now = name.as_deref() == main.dir.rsplit('/').next() || root.is_none();
+            let (emit, pass) = if now { (k, n + k) } else { (n + k, k) };
+            held.push(Held {
+                turn: emit,
+                run: Some((k, world, root)),
+            });
+            held.push(Held { turn: pass, run: None });
+            held.sort_by_key(|h| std::cmp::Reverse(h.turn));
+            emit_held(&cx, mains, &state, &turned, &mut held, false);
+        }
+        emit_held(&cx, mains, &state, &turned, &mut held, true);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads.clamp(1, n.max(1)) {
+            scope.spawn(worker);
+        }
+        worker();
+    });
+    let state = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    (state.out, state.roots)
+}
+
+/// Emits the held runs whose turn has come (`held` is sorted by turn, last first); with `wait`, waits for the
+/// turns of all of them.
+fn emit_held(
+    cx: &Cx,
+    mains: &MainPackages,
+    state: &std::sync::Mutex<Emitting>,
+    turned: &std::sync::Condvar,
+    held: &mut Vec<Held>,
+    wait: bool,
+) {
+    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+    while let Some(first) = held.last() {
+        if first.turn != s.turn {
+            if !wait {
+                return;
+            }
+            s = turned.wait(s).unwrap_or_else(|e| e.into_inner());
+            continue;
+        }
+        let Some(Held { run, .. }) = held.pop() else { break };
+        if let Some((k, world, root)) = run {
+            let s = &mut *s;
+            let root = emit_run(cx, &mut s.out, &mut s.claimed, &mains.list[k], &world, root);
+            s.roots.push(root);
+        }
+        s.turn += 1;
+        turned.notify_all();
     }
 }
 

@@ -453,9 +453,11 @@ impl Topics {
 }
 
 /// Every topic's facts. Binaries are found first (commands and registrations belong to them), then commands
-/// (a binary is summarised by its root command), then the rest.
-pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &TopicConfig) -> Topics {
+/// (a binary is summarised by its root command), then the rest. The binaries run on `jobs` threads (as many as
+/// the machine has when `None`).
+pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &TopicConfig, jobs: Option<usize>) -> Topics {
     let cx = Cx::new(model, consts, sources);
+    let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let binaries_def = config.topics.iter().find_map(|t| match &t.kind {
         Kind::Binaries(def) => Some(def),
         _ => None,
@@ -465,7 +467,7 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
     for (i, topic) in config.topics.iter().enumerate() {
         if let Kind::Commands(def) = &topic.kind {
             let t = std::time::Instant::now();
-            commands.push((i, commands::extract(&cx, def, &mains, sources)));
+            commands.push((i, commands::extract(&cx, def, &mains, sources, threads)));
             if std::env::var_os("KUBEWALK_TRACE_EVAL").is_some() {
                 eprintln!("topic {}: {:?}", topic.id, t.elapsed());
             }
