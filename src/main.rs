@@ -113,7 +113,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
         title: args.title.clone(),
     };
     // A saved scan renders without the tree: the facts are all in it, but for source excerpts.
-    let (report, had_problems) = if args.root.is_file() {
+    let (mut report, had_problems) = if args.root.is_file() {
         let config = TopicConfig::load(std::path::Path::new("."), args.common.config.as_deref())?;
         let saved = scan::SavedScan::read(&args.root)?;
         let topics = saved.topics(&config, &args.root.display().to_string())?;
@@ -149,7 +149,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
         leave_to_exit(result);
         (report, problems)
     };
-    let links = render::check::check_site(&args.out)?;
+    let links = render::check::check_pages(&args.out, std::mem::take(&mut report.links));
     for broken in &links.broken {
         warn(format_args!("broken link: {broken}"));
     }

@@ -166,6 +166,37 @@ fn check_links_reports_a_broken_link() {
         ));
 }
 
+#[test]
+fn a_site_whose_template_links_to_a_page_it_does_not_write_reports_the_link() {
+    // The site checks the pages it wrote as it wrote them; `check-links`, reading them back, finds the same.
+    let dir = tempfile::tempdir().unwrap();
+    let only = dir.path().join("only");
+    std::fs::create_dir(&only).unwrap();
+    std::fs::write(
+        only.join("home.md"),
+        "# Home\n\n[gone](cmd/nowhere.md) [anchor](workqueue.md#no-such-anchor) [ok](workqueue.md)\n",
+    )
+    .unwrap();
+    for out in [dir.path().join("site"), dir.path().join("./dotted/../site2")] {
+        let site = build(&out, &["--templates", only.to_str().unwrap()]).code(1);
+        let stderr = String::from_utf8(site.get_output().stderr.clone()).unwrap();
+        let broken: Vec<&str> = stderr.lines().filter(|l| l.starts_with("broken link: ")).collect();
+        assert_eq!(
+            broken,
+            [
+                "broken link: index.html: cmd/nowhere.html (no such file)",
+                "broken link: index.html: workqueue.html#no-such-anchor (no such anchor)",
+                "broken link: index.md: cmd/nowhere.md (no such file)",
+                "broken link: index.md: workqueue.md#no-such-anchor (no such anchor)",
+            ]
+        );
+        let check = kubewalk().arg("check-links").arg(&out).assert().code(1);
+        let check_stderr = String::from_utf8(check.get_output().stderr.clone()).unwrap();
+        let again: Vec<&str> = check_stderr.lines().filter(|l| l.starts_with("broken link: ")).collect();
+        assert_eq!(again, broken);
+    }
+}
+
 /// Every `.md` and `.html` file below a folder, with its text.
 fn pages_of(dir: &Path) -> Vec<(PathBuf, String)> {
     files(dir)

@@ -1,6 +1,6 @@
 //! The link checker: every relative link and anchor of the site's HTML and Markdown must resolve.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -26,90 +26,135 @@ pub struct CheckReport {
     pub broken: Vec<BrokenLink>,
 }
 
-struct PageLinks {
+/// A page's anchors and the links it holds.
+pub struct PageLinks {
     ids: BTreeSet<String>,
     links: Vec<String>,
+}
+
+/// The anchors and links of a page of the site, by its file's extension: `None` for a file that is no page.
+pub fn page_links(path: &Path, text: &str) -> Option<PageLinks> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => Some(html_links(text)),
+        Some("md") => Some(markdown_links(text)),
+        _ => None,
+    }
 }
 
 /// Checks every `.html` and `.md` file below `dir`. Links to other sites are not followed; links to local
 /// files outside the site (source files) must name an existing file.
 pub fn check_site(dir: &Path) -> Result<CheckReport> {
-    let mut pages: BTreeMap<PathBuf, PageLinks> = BTreeMap::new();
-    for entry in walk_files(dir)? {
-        let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if ext != "html" && ext != "md" {
+    use rayon::prelude::*;
+    let pages = walk_files(dir)?
+        .into_par_iter()
+        .filter_map(|path| {
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(err) if page_links(&path, "").is_some() => {
+                    return Some(Err(err).with_context(|| format!("{}: cannot read", path.display())))
+                }
+                Err(_) => return None,
+            };
+            page_links(&path, &text).map(|links| Ok((path, links)))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(check_pages(dir, pages))
+}
+
+/// Checks the links of the pages of the site in `dir` (each page by its file's path).
+pub fn check_pages(dir: &Path, pages: Vec<(PathBuf, PageLinks)>) -> CheckReport {
+    use rayon::prelude::*;
+    let pages: HashMap<PathBuf, PageLinks> = pages.into_iter().map(|(p, l)| (normalize(&p), l)).collect();
+    let (links, mut broken) = pages
+        .par_iter()
+        // Source files are linked from many places: each thread looks at each once.
+        .map_init(SourceFiles::default, |files, (path, page)| {
+            check_page(dir, &pages, files, path, page)
+        })
+        .reduce(
+            || (0, Vec::new()),
+            |(n, mut a), (m, b)| {
+                a.extend(b);
+                (n + m, a)
+            },
+        );
+    broken.sort();
+    CheckReport {
+        pages: pages.len(),
+        links,
+        broken,
+    }
+}
+
+/// Files outside the site that links name: whether each exists, and how many lines it has.
+#[derive(Default)]
+struct SourceFiles {
+    exists: HashMap<PathBuf, bool>,
+    line_counts: HashMap<PathBuf, usize>,
+}
+
+/// One page's links that do not resolve, and how many links it has.
+fn check_page(
+    dir: &Path,
+    pages: &HashMap<PathBuf, PageLinks>,
+    files: &mut SourceFiles,
+    path: &Path,
+    page: &PageLinks,
+) -> (usize, Vec<BrokenLink>) {
+    let mut out = Vec::new();
+    let rel_page = path.strip_prefix(normalize(dir)).unwrap_or(path).display().to_string();
+    for link in &page.links {
+        if link.contains("://") || link.starts_with("mailto:") || link.starts_with("javascript:") {
             continue;
         }
-        let text = std::fs::read_to_string(&entry).with_context(|| format!("{}: cannot read", entry.display()))?;
-        let parsed = if ext == "html" {
-            html_links(&text)
-        } else {
-            markdown_links(&text)
+        let (target, anchor) = match link.split_once('#') {
+            Some((t, a)) => (t, Some(a)),
+            None => (link.as_str(), None),
         };
-        pages.insert(entry, parsed);
-    }
-    let mut report = CheckReport {
-        pages: pages.len(),
-        links: 0,
-        broken: Vec::new(),
-    };
-    // Source files are linked from many places: look at each once.
-    let mut line_counts: HashMap<PathBuf, usize> = HashMap::new();
-    let mut exists: HashMap<PathBuf, bool> = HashMap::new();
-    for (path, page) in &pages {
-        let rel_page = path.strip_prefix(dir).unwrap_or(path).display().to_string();
-        for link in &page.links {
-            report.links += 1;
-            if link.contains("://") || link.starts_with("mailto:") || link.starts_with("javascript:") {
-                continue;
-            }
-            let (target, anchor) = match link.split_once('#') {
-                Some((t, a)) => (t, Some(a)),
-                None => (link.as_str(), None),
-            };
-            let target_path = if target.is_empty() {
-                path.clone()
-            } else {
-                normalize(&path.parent().unwrap_or(dir).join(percent_decode(target)))
-            };
-            let broken = |reason| BrokenLink {
-                page: rel_page.clone(),
-                link: link.clone(),
-                reason,
-            };
-            if !*exists
+        let target_path = if target.is_empty() {
+            path.to_path_buf()
+        } else {
+            normalize(&path.parent().unwrap_or(dir).join(percent_decode(target)))
+        };
+        let broken = |reason| BrokenLink {
+            page: rel_page.clone(),
+            link: link.clone(),
+            reason,
+        };
+        let target_page = pages.get(&target_path);
+        if target_page.is_none()
+            && !*files
+                .exists
                 .entry(target_path.clone())
                 .or_insert_with(|| target_path.exists())
-            {
-                report.broken.push(broken("no such file"));
-                continue;
-            }
-            let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
-                continue;
-            };
-            match pages.get(&target_path) {
-                Some(target_page) => {
-                    if !target_page.ids.contains(anchor) {
-                        report.broken.push(broken("no such anchor"));
-                    }
+        {
+            out.push(broken("no such file"));
+            continue;
+        }
+        let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
+            continue;
+        };
+        match target_page {
+            Some(target_page) => {
+                if !target_page.ids.contains(anchor) {
+                    out.push(broken("no such anchor"));
                 }
-                // A source file's `#L12` line anchor: the file must have that many lines.
-                None => {
-                    let line: Option<usize> = anchor.strip_prefix('L').and_then(|n| n.parse().ok());
-                    let lines = *line_counts.entry(target_path.clone()).or_insert_with(|| {
-                        std::fs::read(&target_path)
-                            .map(|t| t.split(|&b| b == b'\n').count())
-                            .unwrap_or(0)
-                    });
-                    if line.is_none_or(|l| l == 0 || l > lines) {
-                        report.broken.push(broken("no such line"));
-                    }
+            }
+            // A source file's `#L12` line anchor: the file must have that many lines.
+            None => {
+                let line: Option<usize> = anchor.strip_prefix('L').and_then(|n| n.parse().ok());
+                let lines = *files.line_counts.entry(target_path.clone()).or_insert_with(|| {
+                    std::fs::read(&target_path)
+                        .map(|t| t.split(|&b| b == b'\n').count())
+                        .unwrap_or(0)
+                });
+                if line.is_none_or(|l| l == 0 || l > lines) {
+                    out.push(broken("no such line"));
                 }
             }
         }
     }
-    report.broken.sort();
-    Ok(report)
+    (page.links.len(), out)
 }
 
 fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -64,6 +64,8 @@ pub struct SiteReport {
     pub bytes: u64,
     pub search_entries: usize,
     pub search_bytes: usize,
+    /// The anchors and links of each page written, for the link check.
+    pub links: Vec<(PathBuf, check::PageLinks)>,
 }
 
 /// The file that marks a folder as kubewalk's output, which the next run may empty.
@@ -217,27 +219,30 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
         bytes: 0,
         search_entries: 0,
         search_bytes: 0,
+        links: Vec::new(),
     };
     let converter = html::Converter::new();
-    let nav = navigation(&pages);
-    let write = |path: PathBuf, text: &str, report: &mut SiteReport| -> Result<()> {
+    let nav = Navigation::new(navigation(&pages));
+    let write = |path: &Path, text: &str| -> Result<u64> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create", parent.display()))?;
         }
-        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
-        report.files += 1;
-        report.bytes += text.len() as u64;
-        Ok(())
+        std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+        Ok(text.len() as u64)
     };
-    // Pages render in parallel; templates and conversion are pure.
+    // Pages render, are written and have their links read in parallel; templates and conversion are pure.
     use rayon::prelude::*;
-    let rendered: Vec<Result<Rendered>> = pages
-        .par_iter()
-        .map(|page| {
+    // Each page's facts are dropped as soon as the template has them.
+    let rendered: Vec<Result<Written>> = pages
+        .into_par_iter()
+        .map(|mut page| {
             let template = env.get_template(&page.template).map_err(template_error)?;
-            let mut ctx = page.context.clone();
-            ctx["page"] = json!({ "id": page.id, "title": page.title, "root": root_prefix(&page.id) });
-            let markdown = template.render(TplValue::from_serialize(&ctx)).map_err(template_error)?;
+            let facts = TplValue::from_serialize(std::mem::take(&mut page.context));
+            let ctx = minijinja::context! {
+                page => minijinja::context! { id => page.id, title => page.title, root => root_prefix(&page.id) },
+                ..facts
+            };
+            let markdown = template.render(ctx).map_err(template_error)?;
             let html = if options.format != SiteFormat::Md {
                 let (body, toc) = converter.convert(&markdown, &page.diagrams);
                 let layout = env.get_template("layout.html").map_err(template_error)?;
@@ -246,57 +251,50 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
                     .iter()
                     .map(|(t, p)| json!({ "title": t, "href": rel_html(&page.id, p, None) }))
                     .collect();
-                let nav_here: Vec<serde_json::Value> = nav
-                    .iter()
-                    .map(|section| {
-                        json!({
-                            "title": section.title,
-                            "open": section.open,
-                            "items": section.items.iter().map(|(t, p)| json!({
-                                "title": t,
-                                "href": rel_html(&page.id, p, None),
-                                "current": *p == page.id,
-                            })).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
                 let html = layout
-                    .render(TplValue::from_serialize(json!({
-                        "page": page.id,
-                        "title": page.title,
-                        "site_title": options.title,
-                        "release": options.ref_name,
-                        "root": root_prefix(&page.id),
-                        "home": rel_html(&page.id, &links::home(), None),
-                        "breadcrumbs": crumbs,
-                        "nav_label": "Site",
-                        "nav": nav_here,
-                        "search_placeholder": "Search types, functions, commands, flags",
-                        "toc": toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
-                        "body": body,
-                    })))
+                    .render(minijinja::context! {
+                        page => page.id,
+                        title => page.title,
+                        site_title => options.title,
+                        release => options.ref_name,
+                        root => root_prefix(&page.id),
+                        home => rel_html(&page.id, &links::home(), None),
+                        breadcrumbs => crumbs,
+                        nav_label => "Site",
+                        nav => nav.for_page(&page.id),
+                        search_placeholder => "Search types, functions, commands, flags",
+                        toc => toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
+                        body => body,
+                    })
                     .map_err(template_error)?;
                 Some(html)
             } else {
                 None
             };
             let md = (options.format != SiteFormat::Html).then_some(markdown);
-            Ok((page.id.clone(), md, html))
+            let mut written = Vec::new();
+            for (text, ext) in [(md, "md"), (html, "html")] {
+                let Some(text) = text else { continue };
+                let path = options.out.join(format!("{}.{ext}", page.id));
+                let bytes = write(&path, &text)?;
+                let links = check::page_links(&path, &text).expect("a page is .md or .html");
+                written.push((path, bytes, links));
+            }
+            Ok(written)
         })
         .collect();
     for result in rendered {
-        let (id, md, html) = result?;
-        if let Some(md) = md {
-            write(options.out.join(format!("{id}.md")), &md, &mut report)?;
-        }
-        if let Some(html) = html {
-            write(options.out.join(format!("{id}.html")), &html, &mut report)?;
+        for (path, bytes, links) in result? {
+            report.files += 1;
+            report.bytes += bytes;
+            report.links.push((path, links));
         }
     }
     if options.format != SiteFormat::Md {
         for name in ["static/style.css", "static/search.js"] {
             let text = template_source(options.templates.as_deref(), name)?.unwrap_or_default();
-            write(options.out.join(name), &text, &mut report)?;
+            report.bytes += write(&options.out.join(name), &text)?;
+            report.files += 1;
         }
         let mut entries = builder.search.borrow().clone();
         entries.sort();
@@ -308,13 +306,14 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
         let text = format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?);
         report.search_entries = index.len();
         report.search_bytes = text.len();
-        write(options.out.join("search-index.js"), &text, &mut report)?;
+        report.bytes += write(&options.out.join("search-index.js"), &text)?;
+        report.files += 1;
     }
     Ok(report)
 }
 
-/// A page's id, with its Markdown and its HTML when the format asks for them.
-type Rendered = (String, Option<String>, Option<String>);
+/// The files a page was written to (its Markdown, its HTML, as the format asks), their sizes and their links.
+type Written = Vec<(PathBuf, u64, check::PageLinks)>;
 
 fn template_error(err: minijinja::Error) -> anyhow::Error {
     // `templates/home.md:3: undefined value`, like any other `path:line` message.
@@ -358,6 +357,76 @@ struct NavSection {
     title: String,
     open: bool,
     items: Vec<(String, String)>,
+}
+
+/// The sidebar as the layout template reads it, with each item's link from each folder of the site made once:
+/// a page's sidebar differs from its folder's only in which item is the page.
+struct Navigation {
+    sections: Vec<NavSection>,
+    titles: Vec<Vec<TplValue>>,
+    /// By folder of the site (`cmd` for `cmd/kubeadm`), each section's links.
+    hrefs: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Vec<Vec<TplValue>>>>>,
+}
+
+impl Navigation {
+    fn new(sections: Vec<NavSection>) -> Navigation {
+        let titles = sections
+            .iter()
+            .map(|s| s.items.iter().map(|(t, _)| TplValue::from(t.as_str())).collect())
+            .collect();
+        Navigation {
+            sections,
+            titles,
+            hrefs: Default::default(),
+        }
+    }
+
+    /// The sidebar of one page: `[{title, open, items: [{title, href, current}]}]`.
+    fn for_page(&self, page: &str) -> TplValue {
+        let folder = page.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let known = self
+            .hrefs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(folder)
+            .cloned();
+        let hrefs = known.unwrap_or_else(|| {
+            let made: std::sync::Arc<Vec<Vec<TplValue>>> = std::sync::Arc::new(
+                self.sections
+                    .iter()
+                    .map(|s| {
+                        s.items
+                            .iter()
+                            .map(|(_, p)| TplValue::from(rel_html(page, p, None)))
+                            .collect()
+                    })
+                    .collect(),
+            );
+            let mut all = self.hrefs.lock().unwrap_or_else(|e| e.into_inner());
+            all.entry(folder.to_string()).or_insert(made).clone()
+        });
+        let sections: Vec<TplValue> = self
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, section)| {
+                let items: Vec<TplValue> = section
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (_, p))| {
+                        minijinja::context! {
+                            title => self.titles[i][j],
+                            href => hrefs[i][j],
+                            current => p == page,
+                        }
+                    })
+                    .collect();
+                minijinja::context! { title => section.title, open => section.open, items => items }
+            })
+            .collect();
+        TplValue::from(sections)
+    }
 }
 
 /// `target` relative to `from` (both made absolute), for local source links.
