@@ -192,7 +192,10 @@ fn a_site_whose_template_links_to_a_page_it_does_not_write_reports_the_link() {
         );
         let check = kubewalk().arg("check-links").arg(&out).assert().code(1);
         let check_stderr = String::from_utf8(check.get_output().stderr.clone()).unwrap();
-        let again: Vec<&str> = check_stderr.lines().filter(|l| l.starts_with("broken link: ")).collect();
+        let again: Vec<&str> = check_stderr
+            .lines()
+            .filter(|l| l.starts_with("broken link: "))
+            .collect();
         assert_eq!(again, broken);
     }
 }

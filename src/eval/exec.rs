@@ -549,7 +549,16 @@ impl<'m> Evaluator<'m> {
 
     /// The value of an expression.
     pub(super) fn eval(&mut self, frame: &Frame, e: &Expr) -> Val {
-        self.eval_multi(frame, e, 1).into_iter().next().unwrap_or(Val::Unknown)
+        // `eval_multi`'s first value, without a vector for the one value of most expressions.
+        match e {
+            Expr::Call { fun, args, ellipsis } => self
+                .call(frame, fun, args, *ellipsis)
+                .into_iter()
+                .next()
+                .unwrap_or(Val::Unknown),
+            Expr::TypeAssert(inner, _) => self.eval(frame, inner),
+            _ => self.eval_single(frame, e),
+        }
     }
 
     /// The values of an expression that may give several: a call, `m[k]` and `x.(T)` with `, ok`.
@@ -753,8 +762,7 @@ impl<'m> Evaluator<'m> {
     /// Whether a name is declared at the package level of the frame's package (a variable, constant or function
     /// that hides an import of the same name).
     fn is_package_level(&self, frame: &Frame, name: &str) -> bool {
-        let pkg = self.model.pkg(frame.pkg);
-        pkg.values.iter().any(|v| v.decl.name == name) || pkg.funcs.iter().any(|f| f.decl.name == name)
+        self.value_named(frame.pkg, name).is_some() || self.func_named(frame.pkg, name).is_some()
     }
 
     fn ident(&mut self, frame: &Frame, name: &str) -> Val {

@@ -41,14 +41,16 @@ pub struct Evaluator<'m> {
     qualifiers: std::cell::RefCell<HashMap<(FileId, String), Option<String>>>,
     /// Every function and method declaration of the model, by file and line.
     decls: HashMap<(FileId, u32), &'m FuncDecl>,
+    /// The package-level names of each package looked in so far.
+    names: std::cell::RefCell<HashMap<PkgId, Rc<Names<'m>>>>,
     /// The code of each function run so far, by file and line.
     funcs_code: HashMap<(FileId, u32), Func>,
     /// The package-level variable declarations of each file read so far.
     vars_code: HashMap<FileId, Arc<Vars>>,
     pub heap: Vec<Obj>,
     /// Package-level variables, each in a cell, initialised when first read.
-    globals: HashMap<(PkgId, String), ObjId>,
-    initialising: HashSet<(PkgId, String)>,
+    globals: HashMap<(PkgId, &'m str), ObjId>,
+    initialising: HashSet<(PkgId, &'m str)>,
     steps: usize,
     depth: usize,
     /// Functions on the current call stack, to stop runaway recursion.
@@ -81,6 +83,14 @@ pub struct Evaluator<'m> {
     cell_types: HashMap<ObjId, Ty>,
     /// `KUBEWALK_TRACE_EVAL=Name`: calls of functions whose name contains it are printed, for debugging.
     trace: Option<String>,
+}
+
+/// A package's package-level variables and constants (by index in its values) and functions, by name: the
+/// declaration of a linux file when there are several, else the first.
+#[derive(Default)]
+struct Names<'m> {
+    values: HashMap<&'m str, usize>,
+    funcs: HashMap<&'m str, &'m Located<FuncDecl>>,
 }
 
 /// A file's text and the byte offset of each line.
@@ -201,6 +211,7 @@ impl<'m> Evaluator<'m> {
                 .map(|f| ((f.file, f.decl.line), &f.decl))
                 .collect(),
             qualifiers: Default::default(),
+            names: Default::default(),
             funcs_code: HashMap::new(),
             vars_code: HashMap::new(),
             heap: Vec::new(),
@@ -432,13 +443,38 @@ impl<'m> Evaluator<'m> {
 
     /// A package-level function by name, the linux file's declaration when there are several.
     fn func_named(&self, pkg: PkgId, name: &str) -> Option<&'m Located<FuncDecl>> {
-        let package = self.model.pkg(pkg);
-        let mut found = package.funcs.iter().filter(|f| f.decl.name == name);
-        let first = found.next()?;
-        if self.linux(first.file) {
-            return Some(first);
+        self.names(pkg).funcs.get(name).copied()
+    }
+
+    /// The index of a package-level variable or constant among its package's values, the linux file's when there
+    /// are several.
+    pub(super) fn value_named(&self, pkg: PkgId, name: &str) -> Option<usize> {
+        self.names(pkg).values.get(name).copied()
+    }
+
+    /// A package's package-level names, indexed the first time.
+    fn names(&self, pkg: PkgId) -> Rc<Names<'m>> {
+        if let Some(names) = self.names.borrow().get(&pkg) {
+            return names.clone();
         }
-        Some(found.find(|f| self.linux(f.file)).unwrap_or(first))
+        let model: &'m Model = self.model;
+        let package = model.pkg(pkg);
+        let mut names = Names::default();
+        for (i, v) in package.values.iter().enumerate() {
+            let kept = names.values.entry(v.decl.name.as_str()).or_insert(i);
+            if !self.linux(package.values[*kept].file) && self.linux(v.file) {
+                *kept = i;
+            }
+        }
+        for f in &package.funcs {
+            let kept = names.funcs.entry(f.decl.name.as_str()).or_insert(f);
+            if !self.linux(kept.file) && self.linux(f.file) {
+                *kept = f;
+            }
+        }
+        let names = Rc::new(names);
+        self.names.borrow_mut().insert(pkg, names.clone());
+        names
     }
 
     /// A file's text and line offsets, read once.
@@ -505,28 +541,24 @@ impl<'m> Evaluator<'m> {
 
     /// A package-level variable's cell, initialised from its declaration the first time.
     fn global(&mut self, pkg: PkgId, name: &str) -> Option<ObjId> {
-        let key = (pkg, name.to_string());
+        let index = self.value_named(pkg, name)?;
+        let model: &'m Model = self.model;
+        let located = &model.pkg(pkg).values[index];
+        let key = (pkg, located.decl.name.as_str());
         if let Some(&cell) = self.globals.get(&key) {
             return Some(cell);
         }
-        let package = self.model.pkg(pkg);
-        let index = package
-            .values
-            .iter()
-            .position(|v| v.decl.name == name && self.linux(v.file))
-            .or_else(|| package.values.iter().position(|v| v.decl.name == name))?;
-        let located = &package.values[index];
         let (file, kind, ty) = (located.file, located.decl.kind, located.decl.ty.clone());
         let spec = (located.decl.spec_line, located.decl.spec_end_line);
         let cell = self.alloc(Obj::Cell(Val::Unknown));
-        self.globals.insert(key.clone(), cell);
+        self.globals.insert(key, cell);
         if let Some(t) = &ty {
             let declared = self.resolve_type(pkg, file, t);
             if matches!(declared, Ty::Named(_)) {
                 self.cell_types.insert(cell, declared);
             }
         }
-        if !self.initialising.insert(key.clone()) {
+        if !self.initialising.insert(key) {
             return Some(cell);
         }
         // A constant the scan evaluated; else the declaration's code.
