@@ -7,8 +7,9 @@
 # Targets (2-core machine): diff --git <= 1.5x one cold scan, peak RSS <= 500 MiB (issue 15; 600 MiB in issue 5).
 #
 # Measured 2026-12-01, v1.20.2 -> v1.25.0, a 2-core Intel Xeon with AVX-512, medians of five rounds: a cold scan of
-# v1.25 3.02 s; diff --git 12.84 s (4.11x, not met), 11.23 s (3.36x) with v1.20.2 cached; peak RSS 1024 MiB (not
-# met). Both revisions' topics run in it (the commands topic's evaluator, about 5 s a side, one side per core).
+# v1.25 2.93 s; diff --git 13.43 s (4.23x, not met), 11.70 s (4.10x) with v1.20.2 cached; peak RSS 1162 MiB with
+# the new side's binaries on two threads (not met); one thread a side (kept): 1030-1057 MiB, 12.0-13.1 s in single
+# runs. Both revisions' topics run in it (the commands topic's evaluator, about 3 s a side, one side per core).
 set -euo pipefail
 repo=$(cd "${1:?usage: bench/diff.sh REPO OLD NEW CHECKOUT}" && pwd)
 old=${2:?old revision}
