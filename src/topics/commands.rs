@@ -407,6 +407,21 @@ struct Emitting {
     claimed: HashMap<(FileId, u32), String>,
     roots: Vec<Root>,
     turn: usize,
+    /// A thread panicked: the turns it held never come, so no thread waits for them (the panic then ends the
+    /// run, as it would on one thread).
+    failed: bool,
+}
+
+/// Marks the emission failed when its thread unwinds from a panic, and wakes the threads that wait for a turn.
+struct FailOnPanic<'a>(&'a std::sync::Mutex<Emitting>, &'a std::sync::Condvar);
+
+impl Drop for FailOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).failed = true;
+            self.1.notify_all();
+        }
+    }
 }
 
 /// A run a thread has made and not yet emitted, or a turn it is to pass.
@@ -435,10 +450,12 @@ fn run_binaries(
         claimed: HashMap::new(),
         roots: Vec::new(),
         turn: 0,
+        failed: false,
     });
     let turned = std::sync::Condvar::new();
     let (model, consts) = (cx.model, cx.consts_table());
     let worker = || {
+        let _fail = FailOnPanic(&state, &turned);
         let cx = Cx::new(model, consts, sources);
         let mut ev = Evaluator::sharing(model, consts, sources, code.clone());
         ev.text_wrappers = def.string_wrappers.clone();
@@ -497,6 +514,9 @@ fn emit_held(
 ) {
     let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
     while let Some(first) = held.last() {
+        if s.failed {
+            return;
+        }
         if first.turn != s.turn {
             if !wait {
                 return;
