@@ -131,13 +131,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
         for diagnostic in &result.diagnostics {
             warn(format_args!("warning: {diagnostic}"));
         }
-        let topics = topics::extract(
-            &result.model,
-            &result.consts,
-            &result.sources,
-            &config,
-            args.common.jobs.map(usize::from),
-        );
+        let topics = topics_of(&result, &config, args.common.jobs.map(usize::from));
         let data = render::pages::SiteData {
             stats: &result.stats,
             packages: render::pages::Packages::Scan(&result),
@@ -187,6 +181,11 @@ fn leave_to_exit(scan: scanner::Scan) {
     std::mem::forget(scan);
 }
 
+/// A scanned tree's topics, its binaries run on `jobs` threads.
+fn topics_of(result: &scanner::Scan, config: &TopicConfig, jobs: Option<usize>) -> topics::Topics {
+    topics::extract(&result.model, &result.consts, &result.sources, config, jobs)
+}
+
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
     let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
@@ -194,13 +193,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         warn(format_args!("warning: {diagnostic}"));
     }
     if let Some(target) = &args.json {
-        let topics = topics::extract(
-            &result.model,
-            &result.consts,
-            &result.sources,
-            &config,
-            args.common.jobs.map(usize::from),
-        );
+        let topics = topics_of(&result, &config, args.common.jobs.map(usize::from));
         let doc = scan::document(&result, &topics, &config.topics);
         write_json(target, &doc)?;
     }
@@ -348,7 +341,7 @@ fn diff_side(
         SideScan::Scanned(result) => result,
     };
     let wanted = compared_packages(args, config);
-    let topics = topics::extract(&result.model, &result.consts, &result.sources, config, jobs);
+    let topics = topics_of(&result, config, jobs);
     let packages = wanted
         .iter()
         .filter_map(|path| result.tree_package(path))

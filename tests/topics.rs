@@ -462,16 +462,10 @@ fn controllers_list_the_queues_their_start_functions_build() {
 fn a_command_tree_built_by_several_binaries_belongs_to_the_one_named_like_its_root() {
     // As in Kubernetes: cmd/clicheck (and the doc generators) build kubectl's whole command tree to check it.
     let dir = tempfile::tempdir().unwrap();
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
     write("go.mod", "module k8s.io/kubernetes\n\ngo 1.20\n");
-    let main =
-        "package main\n\nimport \"k8s.io/kubernetes/pkg/ctl\"\n\nfunc main() {\n\tctl.NewCtlCommand().Execute()\n}\n";
-    write("cmd/checker/main.go", main);
-    write("cmd/ctl/main.go", main);
+    write("cmd/checker/main.go", CTL_MAIN);
+    write("cmd/ctl/main.go", CTL_MAIN);
     write(
         "pkg/ctl/ctl.go",
         "package ctl\n\nimport \"github.com/spf13/cobra\"\n\n\
@@ -505,16 +499,10 @@ fn binaries_run_on_several_threads_report_what_they_report_on_one() {
     // Binaries that build their own trees, register the same global flag, and build a tree another binary owns
     // (`cmd/a-checker` runs first and is emitted last): on any number of threads, the same report.
     let dir = tempfile::tempdir().unwrap();
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
     write("go.mod", "module k8s.io/kubernetes\n\ngo 1.20\n");
-    let ctl_main =
-        "package main\n\nimport \"k8s.io/kubernetes/pkg/ctl\"\n\nfunc main() {\n\tctl.NewCtlCommand().Execute()\n}\n";
-    write("cmd/a-checker/main.go", ctl_main);
-    write("cmd/ctl/main.go", ctl_main);
+    write("cmd/a-checker/main.go", CTL_MAIN);
+    write("cmd/ctl/main.go", CTL_MAIN);
     write(
         "pkg/ctl/ctl.go",
         "package ctl\n\nimport (\n\t\"github.com/spf13/cobra\"\n\t\"k8s.io/kubernetes/pkg/common\"\n)\n\n\
@@ -567,6 +555,17 @@ fn binaries_run_on_several_threads_report_what_they_report_on_one() {
     for jobs in [2, 3, 8] {
         assert_eq!(topics_on(dir.path(), &config, Some(jobs)), one, "{jobs} threads");
     }
+}
+
+/// A main package that runs `pkg/ctl`'s command tree.
+const CTL_MAIN: &str =
+    "package main\n\nimport \"k8s.io/kubernetes/pkg/ctl\"\n\nfunc main() {\n\tctl.NewCtlCommand().Execute()\n}\n";
+
+/// Writes a file of a tree made by a test, with its folders.
+fn write_file(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
 }
 
 /// The steps of an outline as `(line, kind, text)`, depth-first, nested steps indented by two spaces.

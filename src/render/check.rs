@@ -47,15 +47,11 @@ pub fn check_site(dir: &Path) -> Result<CheckReport> {
     use rayon::prelude::*;
     let pages = walk_files(dir)?
         .into_par_iter()
-        .filter_map(|path| {
-            let text = match std::fs::read_to_string(&path) {
-                Ok(text) => text,
-                Err(err) if page_links(&path, "").is_some() => {
-                    return Some(Err(err).with_context(|| format!("{}: cannot read", path.display())))
-                }
-                Err(_) => return None,
-            };
-            page_links(&path, &text).map(|links| Ok((path, links)))
+        .filter(|path| path.extension().is_some_and(|e| e == "html" || e == "md"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+            let links = page_links(&path, &text).expect("an .html or .md file");
+            Ok((path, links))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(check_pages(dir, pages))
