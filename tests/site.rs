@@ -84,6 +84,78 @@ fn site_of_the_fixture_has_no_broken_links_and_matches_snapshots() {
     assert!(index.contains("\"kubernetes.io/empty-dir\",\"volume plugin\""));
 }
 
+/// The `window.KUBEWALK_NAV` data of a site's `site-nav.js`.
+fn site_nav(out: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(out.join("site-nav.js")).unwrap();
+    let json = text
+        .strip_prefix("window.KUBEWALK_NAV = ")
+        .and_then(|t| t.trim_end().strip_suffix(';'))
+        .unwrap_or_else(|| panic!("site-nav.js: {text}"));
+    serde_json::from_str(json).unwrap()
+}
+
+/// The sidebar is one script for every page, listing each page once; each page loads it from the site's root and
+/// links to the page of all pages, which lists the same pages by the same sections.
+#[test]
+fn the_sidebar_is_one_script_listing_every_page_and_the_page_of_all_pages_lists_them_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&out, &[]).code(0).stdout(predicate::str::contains(" 0 broken"));
+    let mut pages: Vec<String> = files(&out)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    let nav = site_nav(&out);
+    let mut listed: Vec<String> = Vec::new();
+    let mut sections: Vec<String> = Vec::new();
+    for section in nav.as_array().unwrap() {
+        sections.push(section["title"].as_str().unwrap().to_string());
+        for item in section["items"].as_array().unwrap() {
+            listed.push(item[1].as_str().unwrap().to_string());
+            // The title's parts are the title, cut after the separators of a long name.
+            let parts: Vec<&str> = item[0]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap())
+                .collect();
+            if parts.concat() == "k8s.io/api/widgets/v1beta1" {
+                assert_eq!(parts, ["k8s.", "io/", "api/", "widgets/", "v1beta1"]);
+            }
+        }
+    }
+    listed.sort();
+    assert_eq!(listed, pages, "the sidebar does not list each page once");
+    assert_eq!(sections, ["Guides", "The cmd/ tree", "Volume plugins", "Reference"]);
+    // A page two folders down loads the script and links to all pages from there; the sidebar is not in it.
+    let page = std::fs::read_to_string(out.join("ref/k8s.io/api/widgets/v1.html"))
+        .unwrap()
+        .replace("&#x2f;", "/");
+    assert!(
+        page.contains("<script src=\"../../../../site-nav.js\"></script>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"../../../../contents.html\">All pages</a>"),
+        "{page}"
+    );
+    assert!(!page.contains("widgets/<wbr>v1beta1"), "{page}");
+    // The page of all pages, in Markdown, lists every other page under its section's heading.
+    let contents = std::fs::read_to_string(out.join("contents.md")).unwrap();
+    for section in &sections {
+        assert!(contents.contains(&format!("\n## {section}\n")), "{contents}");
+    }
+    for html in pages.iter().filter(|p| *p != "contents.html") {
+        let md = html.strip_suffix(".html").unwrap();
+        assert!(
+            contents.contains(&format!("]({md}.md)")),
+            "contents.md lacks {md}: {contents}"
+        );
+    }
+}
+
 #[test]
 fn site_is_byte_identical_across_runs_and_thread_counts() {
     let dir = tempfile::tempdir().unwrap();
@@ -300,6 +372,19 @@ fn text_from_the_tree_stays_text_in_every_page_of_both_formats() {
         .unwrap()
         .iter()
         .any(|e| e[0] == "kubernetes.io/<script>alert(2)</script>"));
+    // So is the sidebar's: a title is text the script puts in text nodes.
+    let nav = site_nav(&out);
+    let titles: Vec<String> = nav
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap().iter())
+        .map(|i| i[0].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t == "kubernetes.io/<script>alert(2)</script>"),
+        "{titles:?}"
+    );
     let search = std::fs::read_to_string(out.join("static/search.js")).unwrap();
     assert!(
         !search.contains("innerHTML =")

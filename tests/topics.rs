@@ -405,6 +405,17 @@ fn bad_config_names_file_and_line() {
     std::fs::write(&path, "[[topic]]\nid = \"x\"\nkind = \"nonsense\"\n").unwrap();
     let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
     assert!(err.contains("unknown kind \"nonsense\""), "{err}");
+    // A topic's page may not take the name of one of the site's own.
+    std::fs::write(
+        &path,
+        "[[topic]]\nid = \"contents\"\nkind = \"implementers\"\ninterface = \"a.B\"\n",
+    )
+    .unwrap();
+    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    assert!(
+        err.contains("kubewalk.toml:1: topic id \"contents\": the site names a page or folder of its own so"),
+        "{err}"
+    );
     // A reference to another topic is checked once every topic is known.
     std::fs::write(
         &path,

@@ -210,39 +210,51 @@ const LONG_WORD: usize = 24;
 /// these it either lets the token run past its column or, told to wrap anywhere, breaks it inside a word.
 pub fn breakable(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let token = &rest[..end];
-        rest = &rest[end..];
-        if token.chars().count() < LONG_TOKEN {
-            token.chars().for_each(|c| push_escaped(&mut out, c));
-            continue;
+    for (i, part) in breakable_parts(text).into_iter().enumerate() {
+        if i > 0 {
+            out.push_str("<wbr>");
         }
-        let chars: Vec<char> = token.chars().collect();
-        // The length of the run of letters and digits each character is in, for the camel case rule.
-        let mut run = vec![0; chars.len()];
-        let mut start = 0;
-        for i in 0..=chars.len() {
-            if i == chars.len() || !chars[i].is_alphanumeric() {
-                run[start..i].fill(i - start);
-                start = i + 1;
-            }
-        }
-        for (i, &c) in chars.iter().enumerate() {
-            let next = chars.get(i + 1);
-            push_escaped(&mut out, c);
-            let separator = matches!(c, '/' | '.' | '_' | ',' | ':' | '=' | '&' | ';' | '|');
-            let camel = run[i] >= LONG_WORD && c.is_lowercase() && next.is_some_and(|n| n.is_uppercase());
-            if (separator && next.is_some_and(|n| n.is_alphanumeric() || *n == '-')) || camel {
-                out.push_str("<wbr>");
-            }
-        }
+        part.chars().for_each(|c| push_escaped(&mut out, c));
     }
     out
+}
+
+/// `text` cut where [`breakable`] puts its `<wbr>`s, for a script that builds the same text out of text nodes.
+pub fn breakable_parts(text: &str) -> Vec<&str> {
+    let mut cuts = Vec::new();
+    let mut at = 0;
+    for token in text.split(char::is_whitespace) {
+        let chars: Vec<(usize, char)> = token.char_indices().collect();
+        if chars.len() >= LONG_TOKEN {
+            // The length of the run of letters and digits each character is in, for the camel case rule.
+            let mut run = vec![0; chars.len()];
+            let mut start = 0;
+            for i in 0..=chars.len() {
+                if i == chars.len() || !chars[i].1.is_alphanumeric() {
+                    run[start..i].fill(i - start);
+                    start = i + 1;
+                }
+            }
+            for (i, &(offset, c)) in chars.iter().enumerate() {
+                let next = chars.get(i + 1).map(|&(_, n)| n);
+                let separator = matches!(c, '/' | '.' | '_' | ',' | ':' | '=' | '&' | ';' | '|');
+                let camel = run[i] >= LONG_WORD && c.is_lowercase() && next.is_some_and(|n| n.is_uppercase());
+                if (separator && next.is_some_and(|n| n.is_alphanumeric() || n == '-')) || camel {
+                    cuts.push(at + offset + c.len_utf8());
+                }
+            }
+        }
+        // The token and the whitespace character after it.
+        at += token.len() + text[at + token.len()..].chars().next().map_or(0, char::len_utf8);
+    }
+    let mut parts = Vec::with_capacity(cuts.len() + 1);
+    let mut from = 0;
+    for cut in cuts {
+        parts.push(&text[from..cut]);
+        from = cut;
+    }
+    parts.push(&text[from..]);
+    parts
 }
 
 /// A character of text in HTML: as pulldown-cmark writes text, quotes stay as they are.
@@ -336,6 +348,12 @@ mod tests {
             breakable("volume.noopExpandableVolumePlugin NewQueue.Add"),
             "volume.<wbr>noop<wbr>Expandable<wbr>Volume<wbr>Plugin NewQueue.Add"
         );
+        // The sidebar's script gets the same cuts as parts of the text, whitespace and all.
+        assert_eq!(
+            breakable_parts("a  k8s.io/api/core/v1\tx"),
+            ["a  k8s.", "io/", "api/", "core/", "v1\tx"]
+        );
+        assert_eq!(breakable_parts(""), [""]);
         let c = Converter::new();
         let (html, toc) = c.convert(
             "## staging/src/k8s.io/apiserver\n\n| Default | Usage |\n| --- | --- |\n| `s.AdvertiseAddress` | x |\n",

@@ -34,6 +34,9 @@ pub fn slug(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// The page listing every page (`templates/contents.md`).
+pub const CONTENTS: &str = "contents";
+
 /// The home page.
 pub fn home() -> PageId {
     "index".to_string()

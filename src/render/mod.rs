@@ -44,6 +44,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("package.md", include_str!("../../templates/package.md")),
     ("diff.md", include_str!("../../templates/diff.md")),
     ("macros.md", include_str!("../../templates/macros.md")),
+    ("contents.md", include_str!("../../templates/contents.md")),
     ("layout.html", include_str!("../../templates/layout.html")),
     ("static/style.css", include_str!("../../templates/static/style.css")),
     ("static/search.js", include_str!("../../templates/static/search.js")),
@@ -211,7 +212,8 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
         title: options.title.clone(),
         search: Default::default(),
     };
-    let pages = builder.pages();
+    let mut pages = builder.pages();
+    pages.push(contents_page(&navigation(&pages)));
     claim_output_dir(&options.out)?;
     let mut report = SiteReport {
         pages: pages.len(),
@@ -222,7 +224,7 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
         links: Vec::new(),
     };
     let converter = html::Converter::new();
-    let nav = Navigation::new(navigation(&pages));
+    let nav = navigation(&pages);
     let write = |path: &Path, text: &str| -> Result<u64> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create", parent.display()))?;
@@ -261,7 +263,9 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
                         home => rel_html(&page.id, &links::home(), None),
                         breadcrumbs => crumbs,
                         nav_label => "Site",
-                        nav => nav.for_page(&page.id),
+                        nav => TplValue::from(Vec::<TplValue>::new()),
+                        nav_script => format!("{}site-nav.js", root_prefix(&page.id)),
+                        contents => rel_html(&page.id, links::CONTENTS, None),
                         search_placeholder => "Search types, functions, commands, flags",
                         toc => toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
                         body => body,
@@ -303,6 +307,8 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
             .iter()
             .map(|[name, kind, detail, page, anchor]| json!([name, kind, detail, links::from_root_html(page, anchor)]))
             .collect();
+        report.bytes += write(&options.out.join("site-nav.js"), &nav_script(&nav)?)?;
+        report.files += 1;
         let text = format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?);
         report.search_entries = index.len();
         report.search_bytes = text.len();
@@ -359,73 +365,47 @@ struct NavSection {
     items: Vec<(String, String)>,
 }
 
-/// The sidebar as the layout template reads it, with each item's link from each folder of the site made once:
-/// a page's sidebar differs from its folder's only in which item is the page.
-struct Navigation {
-    sections: Vec<NavSection>,
-    titles: Vec<Vec<TplValue>>,
-    /// By folder of the site (`cmd` for `cmd/kubeadm`), each section's links.
-    hrefs: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Vec<Vec<TplValue>>>>>,
+/// The site's navigation, written once as a script every page loads (`site-nav.js`): `window.KUBEWALK_NAV = [{title,
+/// open, items: [[title, cut where it may wrap], path from the root]}]`. Each page carrying its own copy was 111 kB a page on
+/// v1.20.2 (60 of the site's 102 MB of HTML), and the time to lay it out, write it and check its links.
+fn nav_script(sections: &[NavSection]) -> Result<String> {
+    let data: Vec<serde_json::Value> = sections
+        .iter()
+        .map(|s| {
+            let items: Vec<serde_json::Value> = s
+                .items
+                .iter()
+                .map(|(title, id)| json!([html::breakable_parts(title), links::from_root_html(id, "")]))
+                .collect();
+            json!({ "title": s.title, "open": s.open, "items": items })
+        })
+        .collect();
+    Ok(format!("window.KUBEWALK_NAV = {};\n", serde_json::to_string(&data)?))
 }
 
-impl Navigation {
-    fn new(sections: Vec<NavSection>) -> Navigation {
-        let titles = sections
-            .iter()
-            .map(|s| s.items.iter().map(|(t, _)| TplValue::from(t.as_str())).collect())
-            .collect();
-        Navigation {
-            sections,
-            titles,
-            hrefs: Default::default(),
-        }
-    }
-
-    /// The sidebar of one page: `[{title, open, items: [{title, href, current}]}]`.
-    fn for_page(&self, page: &str) -> TplValue {
-        let folder = page.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let known = self
-            .hrefs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(folder)
-            .cloned();
-        let hrefs = known.unwrap_or_else(|| {
-            let made: std::sync::Arc<Vec<Vec<TplValue>>> = std::sync::Arc::new(
-                self.sections
-                    .iter()
-                    .map(|s| {
-                        s.items
-                            .iter()
-                            .map(|(_, p)| TplValue::from(rel_html(page, p, None)))
-                            .collect()
-                    })
-                    .collect(),
-            );
-            let mut all = self.hrefs.lock().unwrap_or_else(|e| e.into_inner());
-            all.entry(folder.to_string()).or_insert(made).clone()
-        });
-        let sections: Vec<TplValue> = self
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, section)| {
-                let items: Vec<TplValue> = section
-                    .items
-                    .iter()
-                    .enumerate()
-                    .map(|(j, (_, p))| {
-                        minijinja::context! {
-                            title => self.titles[i][j],
-                            href => hrefs[i][j],
-                            current => p == page,
-                        }
-                    })
-                    .collect();
-                minijinja::context! { title => section.title, open => section.open, items => items }
-            })
-            .collect();
-        TplValue::from(sections)
+/// The page that lists every page by its section of the sidebar: the navigation of a reader without scripts, and
+/// the page whose links check the sidebar's.
+fn contents_page(sections: &[NavSection]) -> pages::PageSpec {
+    let id = links::CONTENTS.to_string();
+    let sections: Vec<serde_json::Value> = sections
+        .iter()
+        .map(|s| {
+            let items: Vec<serde_json::Value> = s
+                .items
+                .iter()
+                .map(|(title, page)| json!({ "title": title, "href": links::rel(&id, page, None) }))
+                .collect();
+            json!({ "title": s.title, "items": items })
+        })
+        .collect();
+    pages::PageSpec {
+        breadcrumbs: vec![("Home".to_string(), links::home())],
+        title: "All pages".to_string(),
+        template: "contents.md".to_string(),
+        context: json!({ "title": "All pages", "sections": sections }),
+        diagrams: Default::default(),
+        section: pages::Section::Guides,
+        id,
     }
 }
 
@@ -588,6 +568,8 @@ pub fn write_diff_report(
                 "breadcrumbs": [],
                 "nav_label": "Report",
                 "nav": nav,
+                "nav_script": null,
+                "contents": null,
                 "search_placeholder": "Search the changes: flags, commands, gates",
                 "toc": toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "text": t.text })).collect::<Vec<_>>(),
                 "body": body,

@@ -277,6 +277,9 @@ fn parse_config(text: &str, name: &str) -> Result<(TopicConfig, Vec<TopicReferen
         if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') || id.is_empty() {
             bail!("{name}:{at}: topic id {id:?}: use letters, digits, `_` and `-`, it names a page");
         }
+        if SITE_PAGES.contains(&id.as_str()) {
+            bail!("{name}:{at}: topic id {id:?}: the site names a page or folder of its own so");
+        }
         if !ids.insert(id.clone()) {
             bail!("{name}:{at}: topic {id:?} is defined twice");
         }
@@ -451,6 +454,10 @@ impl Topics {
         })
     }
 }
+
+/// The names at the site's root that are not a topic's: the home page, the page of all pages, the reference's
+/// folder and the folder of the style sheet and script.
+const SITE_PAGES: [&str; 4] = ["index", "contents", "ref", "static"];
 
 /// Every topic's facts. Binaries are found first (commands and registrations belong to them), then commands
 /// (a binary is summarised by its root command), then the rest. The binaries run on `jobs` threads (as many as

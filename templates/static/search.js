@@ -1,6 +1,6 @@
-// The page's behaviour: the menu of a narrow screen, the theme toggle, table filters, and search over the site's
-// index. The index (search-index.js) is loaded only when the search box is first used, as a script rather than
-// with fetch, so that it also works from file://.
+// The page's behaviour: the site's sidebar, the menu of a narrow screen, the theme toggle, table filters, and search
+// over the site's index. The index (search-index.js) is loaded only when the search box is first used, as a script
+// rather than with fetch, so that it also works from file://.
 (function () {
   "use strict";
   var input = document.getElementById("search");
@@ -8,6 +8,45 @@
   var theme = document.getElementById("theme");
   var root = input ? input.getAttribute("data-root") : "";
   var loading = false;
+
+  // The site's sidebar, from site-nav.js (one file for all pages, instead of a copy in each): a section opens when
+  // it is open by default or holds this page, whose link is marked and scrolled into view. A title comes cut where
+  // it may wrap (a package path after its slashes). Without the script the sidebar keeps its link to all pages.
+  var sidebar = document.querySelector("nav.sidebar");
+  if (sidebar && window.KUBEWALK_NAV) {
+    var here = window.location.href.split("#")[0];
+    var sections = document.createDocumentFragment();
+    var current = null;
+    window.KUBEWALK_NAV.forEach(function (section) {
+      var details = document.createElement("details");
+      var summary = document.createElement("summary");
+      var items = document.createElement("ul");
+      summary.textContent = section.title;
+      section.items.forEach(function (item) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + item[1];
+        item[0].forEach(function (part, i) {
+          if (i > 0) a.appendChild(document.createElement("wbr"));
+          a.appendChild(document.createTextNode(part));
+        });
+        if (a.href === here) {
+          a.setAttribute("aria-current", "page");
+          current = a;
+        }
+        li.appendChild(a);
+        items.appendChild(li);
+      });
+      details.open = section.open || items.contains(current);
+      details.appendChild(summary);
+      details.appendChild(items);
+      sections.appendChild(details);
+    });
+    var all = sidebar.querySelector(".all-pages");
+    if (all) sidebar.removeChild(all);
+    sidebar.appendChild(sections);
+    if (current) sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 2;
+  }
 
   // The menu: on a narrow screen (where style.css shows its button) the drawer with "On this page" and the site's
   // navigation opens over the page. The page behind it is inert while it is open; Escape, a click outside it, or

@@ -1,7 +1,7 @@
 // A real browser on the fixture site: Debian's Chromium, headless, through playwright-core. It serves SITE_DIR
 // (default ../../target/browser-site) from a local server, opens the home page, follows links to the emptyDir
-// page, types in the search box and checks the result, loads a page from file://, and at a phone's width opens
-// and closes the navigation menu.
+// page, types in the search box and checks the result, loads a page from file://, at a phone's width opens and
+// closes the navigation menu, and checks the sidebar with and without scripts.
 // Prints "N passed, N failed" and exits non-zero on any failure.
 import http from "node:http";
 import fs from "node:fs";
@@ -138,6 +138,28 @@ await check("at 400 px the menu button opens the navigation and Escape closes it
   await phone.waitForURL(/volume_plugins\/index\.html$/);
   assert(!(await phone.locator(".sidebar").isVisible()), "the menu is open on the next page");
   await phone.close();
+});
+
+await check("the sidebar marks the page shown and opens its section; without scripts it links to all pages", async () => {
+  const wide = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  wide.on("pageerror", (e) => errors.push(e.message));
+  await wide.goto(`${base}/volume_plugins/emptydir.html`);
+  const current = wide.locator('.sidebar a[aria-current="page"]');
+  assert((await current.count()) === 1, `${await current.count()} links marked as the page shown`);
+  assert((await current.textContent()) === "kubernetes.io/empty-dir", `the page shown is marked as ${await current.textContent()}`);
+  assert(await current.isVisible(), "the page's section of the sidebar is closed");
+  assert((await wide.locator(".sidebar .all-pages").count()) === 0, "the sidebar keeps its no-script link");
+  await wide.close();
+  const plain = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1400, height: 900 } });
+  const bare = await plain.newPage();
+  await bare.goto(`${base}/volume_plugins/emptydir.html`);
+  const all = bare.locator(".sidebar a", { hasText: "All pages" });
+  assert(await all.isVisible(), "no link to all pages without scripts");
+  await all.click();
+  await bare.waitForURL(/contents\.html$/);
+  const listed = bare.locator("article a", { hasText: "kubernetes.io/empty-dir" });
+  assert((await listed.count()) >= 1, "the page of all pages does not list the emptyDir page");
+  await plain.close();
 });
 
 await check("no script errors", async () => {
