@@ -396,7 +396,10 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
     };
     // The old side's topics are extracted on a thread of their own while the new side is scanned, and each side's
     // binaries run on one thread: the two sides keep two cores busy, and more evaluator threads only raised the
-    // peak (v1.20.2 -> v1.25.0: 1162 MiB with the new side on two threads, in the same time).
+    // peak (v1.20.2 -> v1.25.0: 1162 MiB with the new side on two threads, in the same time). Measured on the
+    // 2-core AMD EPYC, 2026-12-02, against this (9.7 s, 1094 MiB): the sides one after the other, each on both
+    // cores, the old side's model freed before the new side is scanned, 11.2 s and 808 MiB; the old side's topics
+    // beside the new side's scan, then the new side's on both cores, 13.0 s and 820 MiB.
     let old_scan = scan_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
     let ((old_side, old_counts), (new_side, new_counts)) = std::thread::scope(|scope| -> Result<_> {
         let old = scope.spawn(|| diff_side(&args, old_scan, &config, Some(1)));
@@ -478,6 +481,28 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
 /// machine: 13.4 s with glibc, 10.6 s with mimalloc (3 runs each, same output).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc commits an arena's memory as it hands it out, not all at once when it reserves the arena (its
+/// `arena_eager_commit` option, 2 by default: eager where the OS overcommits, as Linux does). Measured on the
+/// project's 2-core AMD EPYC, 2026-12-02, v1.20.2 (three runs each way, the same output): a cold `scan
+/// --include-tests` peaks at 237-245 MiB instead of 270-281, `site` at 475-482 MiB instead of 543-566, a cold `diff
+/// --git v1.20.2 v1.25.0` at 1015-1019 MiB instead of 1085-1093 with 0.5 s of system time instead of 1.3; the
+/// wall times the same within the machine's noise. The option is read when an arena is reserved, and the first is
+/// reserved by the runtime's first allocation, before `main`: so it is set by an ELF constructor, which runs before
+/// the runtime starts.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static COMMIT_MEMORY_WHEN_USED: extern "C" fn() = {
+    extern "C" fn commit_memory_when_used() {
+        /// `mi_option_arena_eager_commit` of mimalloc.h's `mi_option_e` (v2 and v3 alike), which libmimalloc-sys
+        /// does not name.
+        const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+        // SAFETY: sets one option's value; it allocates nothing and is safe before mimalloc's own start.
+        unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
+    }
+    commit_memory_when_used
+};
 
 /// tree-sitter's C code allocates through mimalloc too, instead of glibc's malloc. Measured with bench/builds.sh on
 /// this project's 2-core machine of 2026-12-01 (an Intel Xeon with AVX-512), v1.20.2 with tests: a cold scan's

@@ -346,3 +346,17 @@ fn site_owns_its_output_folder() {
         .assert()
         .code(2);
 }
+
+/// The allocator commits memory as it is used: the option is in place when mimalloc starts, before the runtime's
+/// first allocation reserves an arena (mimalloc prints its options when told to be verbose).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_allocator_commits_memory_as_it_is_used() {
+    kubewalk()
+        .env("MIMALLOC_VERBOSE", "1")
+        .args(["scan", "--quiet", "--no-cache"])
+        .arg(fixture("mini-k8s"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("option 'arena_eager_commit': 0"));
+}
