@@ -11,11 +11,17 @@ use crate::syntax::{LitKind, TypeExpr};
 /// (generated files hold hundreds of functions, of which a caller needs a few): its lines, after a package clause
 /// and as many newlines as keep its line numbers.
 pub fn func_code_at(src: &str, line_starts: &[usize], line: u32, end_line: u32) -> Option<FuncCode> {
-    let start = *line_starts.get(line.checked_sub(1)? as usize)?;
-    let end = line_starts.get(end_line as usize).copied().unwrap_or(src.len());
-    let snippet = format!("package p{}{}", "\n".repeat(line as usize - 1), src.get(start..end)?);
+    let lines = lines_at(src, line_starts, line, end_line)?;
+    let snippet = format!("package p{}{}", "\n".repeat(line as usize - 1), lines);
     let tree = crate::parse::parse(&snippet);
     lower_code(&tree, &snippet).into_iter().find(|c| c.line == line)
+}
+
+/// Lines `line..=end_line` of a text (from 1), whole.
+pub fn lines_at<'s>(src: &'s str, line_starts: &[usize], line: u32, end_line: u32) -> Option<&'s str> {
+    let start = *line_starts.get(line.checked_sub(1)? as usize)?;
+    let end = line_starts.get(end_line as usize).copied().unwrap_or(src.len());
+    src.get(start..end)
 }
 
 /// The byte offset each line of a text starts at.

@@ -606,7 +606,9 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
         if !imports.iter().any(|i| providers.contains(i.path.as_str())) {
             continue;
         }
-        let Some(code) = cx.code(&func) else { continue };
+        let Some(code) = cx.code_mentioning(&func, registration) else {
+            continue;
+        };
         // A call (`awsebs.ProbeVolumePlugins()`) or the function as a value, as in kube-controller-manager's
         // `pluginMigrationStatus` map of `pluginInfo{pluginProbeFunction: awsebs.ProbeVolumePlugins}`.
         crate::code::visit_exprs(&code.body, &mut |line, e| {

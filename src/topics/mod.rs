@@ -574,19 +574,31 @@ impl<'m> Cx<'m> {
 
     /// A function's whole code, lowered from its file's source (the scan keeps only what topics ask for).
     pub fn code(&self, func: &FuncRef) -> Option<crate::code::FuncCode> {
-        let file = func.file();
-        let cached = self.texts.borrow().get(&file).cloned();
-        let text = match cached {
-            Some(t) => t,
-            None => {
-                let src = self.sources.read(self.path(file))?;
-                let starts = crate::lower::line_starts(&src);
-                let t = std::rc::Rc::new((src, starts));
-                self.texts.borrow_mut().insert(file, t.clone());
-                t
-            }
-        };
+        let text = self.text(func.file())?;
         crate::lower::func_code_at(&text.0, &text.1, func.func.decl.line, func.func.decl.end_line)
+    }
+
+    /// A function's code when its source has `word` in it, else `None`: a substring test stands in for parsing
+    /// the body of a function that cannot name `word`.
+    pub fn code_mentioning(&self, func: &FuncRef, word: &str) -> Option<crate::code::FuncCode> {
+        let text = self.text(func.file())?;
+        let (line, end_line) = (func.func.decl.line, func.func.decl.end_line);
+        if !crate::lower::lines_at(&text.0, &text.1, line, end_line)?.contains(word) {
+            return None;
+        }
+        crate::lower::func_code_at(&text.0, &text.1, line, end_line)
+    }
+
+    /// A file's text and the offsets its lines start at, read once.
+    fn text(&self, file: FileId) -> Option<FileText> {
+        if let Some(t) = self.texts.borrow().get(&file) {
+            return Some(t.clone());
+        }
+        let src = self.sources.read(self.path(file))?;
+        let starts = crate::lower::line_starts(&src);
+        let t = std::rc::Rc::new((src, starts));
+        self.texts.borrow_mut().insert(file, t.clone());
+        Some(t)
     }
 
     /// The package-level constants the scan evaluated.
