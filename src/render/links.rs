@@ -1,7 +1,7 @@
 //! The one place that makes URLs: page paths, anchors, links between pages, and links to source lines.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use super::markdown::encode_path;
 
@@ -188,13 +188,12 @@ impl SourceLinks {
 #[derive(Debug, Default)]
 pub struct Mentions {
     /// Package import path to anchor to the pages that mention it.
-    inner: RefCell<BTreeMap<String, BTreeMap<String, BTreeSet<PageId>>>>,
+    inner: Mutex<BTreeMap<String, BTreeMap<String, BTreeSet<PageId>>>>,
 }
 
 impl Mentions {
     pub fn add(&self, import_path: &str, anchor: &str, from: &str) {
-        self.inner
-            .borrow_mut()
+        self.map()
             .entry(import_path.to_string())
             .or_default()
             .entry(anchor.to_string())
@@ -203,13 +202,16 @@ impl Mentions {
     }
 
     pub fn packages(&self) -> Vec<String> {
-        self.inner.borrow().keys().cloned().collect()
+        self.map().keys().cloned().collect()
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, BTreeMap<String, BTreeSet<PageId>>>> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The pages (other than reference pages) that mention an entry.
     pub fn back_links(&self, import_path: &str, anchor: &str) -> Vec<PageId> {
-        self.inner
-            .borrow()
+        self.map()
             .get(import_path)
             .and_then(|m| m.get(anchor))
             .map(|s| s.iter().filter(|p| !p.starts_with("ref/")).cloned().collect())

@@ -300,7 +300,7 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
             report.bytes += write(&options.out.join(name), &text)?;
             report.files += 1;
         }
-        let mut entries = builder.search.borrow().clone();
+        let mut entries = std::mem::take(&mut *builder.search.lock().unwrap_or_else(|e| e.into_inner()));
         entries.sort();
         entries.dedup();
         let index: Vec<serde_json::Value> = entries

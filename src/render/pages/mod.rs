@@ -10,7 +10,6 @@ mod reference;
 mod upgrade;
 mod workqueue;
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -153,7 +152,8 @@ pub struct Builder<'a> {
     pub source: SourceLinks,
     pub mentions: Mentions,
     pub title: String,
-    pub search: RefCell<Vec<SearchEntry>>,
+    /// Filled as pages are built, on several threads: sorted when the index is written.
+    pub search: std::sync::Mutex<Vec<SearchEntry>>,
 }
 
 impl<'a> Builder<'a> {
@@ -212,7 +212,7 @@ impl<'a> Builder<'a> {
     }
 
     fn search(&self, name: &str, kind: &str, detail: &str, page: &str, anchor: &str) {
-        self.search.borrow_mut().push([
+        self.search.lock().unwrap_or_else(|e| e.into_inner()).push([
             name.to_string(),
             kind.to_string(),
             detail.to_string(),
