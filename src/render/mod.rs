@@ -300,6 +300,8 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
             report.bytes += write(&options.out.join(name), &text)?;
             report.files += 1;
         }
+        report.bytes += write(&options.out.join("site-nav.js"), &nav_script(&nav)?)?;
+        report.files += 1;
         let mut entries = std::mem::take(&mut *builder.search.lock().unwrap_or_else(|e| e.into_inner()));
         entries.sort();
         entries.dedup();
@@ -307,8 +309,6 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
             .iter()
             .map(|[name, kind, detail, page, anchor]| json!([name, kind, detail, links::from_root_html(page, anchor)]))
             .collect();
-        report.bytes += write(&options.out.join("site-nav.js"), &nav_script(&nav)?)?;
-        report.files += 1;
         let text = format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?);
         report.search_entries = index.len();
         report.search_bytes = text.len();
@@ -365,9 +365,10 @@ struct NavSection {
     items: Vec<(String, String)>,
 }
 
-/// The site's navigation, written once as a script every page loads (`site-nav.js`): `window.KUBEWALK_NAV = [{title,
-/// open, items: [[title, cut where it may wrap], path from the root]}]`. Each page carrying its own copy was 111 kB a page on
-/// v1.20.2 (60 of the site's 102 MB of HTML), and the time to lay it out, write it and check its links.
+/// The site's navigation, written once as a script every page loads (`site-nav.js`): `window.KUBEWALK_NAV =
+/// [{title, open, items: [[title, cut where it may wrap], path from the root]}]`. Each page carrying its own copy
+/// was 111 kB a page on v1.20.2 (60 of the site's 102 MB of HTML), and the time to lay it out, write it and check
+/// its links.
 fn nav_script(sections: &[NavSection]) -> Result<String> {
     let data: Vec<serde_json::Value> = sections
         .iter()
