@@ -6,10 +6,13 @@
 #
 # Targets (2-core machine): diff --git <= 1.5x one cold scan, peak RSS <= 500 MiB (issue 15; 600 MiB in issue 5).
 #
-# Measured 2026-12-01, v1.20.2 -> v1.25.0, a 2-core Intel Xeon with AVX-512, medians of five rounds: a cold scan of
-# v1.25 2.93 s; diff --git 13.43 s (4.23x, not met), 11.70 s (4.10x) with v1.20.2 cached; peak RSS 1162 MiB with
-# the new side's binaries on two threads (not met); one thread a side (kept): 1030-1057 MiB, 12.0-13.1 s in single
-# runs. Both revisions' topics run in it (the commands topic's evaluator, about 3 s a side, one side per core).
+# Measured 2026-12-02, v1.20.2 -> v1.25.0, the project's 2-core AMD EPYC (no AVX-512), medians of five rounds: a
+# cold scan of v1.25 2.58 s; diff --git 9.52 s (3.68x, not met), 8.01 s (3.09x) with v1.20.2 cached; peak RSS 991
+# MiB (not met; 1085-1093 before mimalloc committed arena memory as it hands it out). Of one cold run of 9.2 s:
+# listing both revisions 0.6 s, parsing and lowering them 3.3 s, building the two models 0.6 s, both sides' topics
+# 4.6 s (the commands topic's evaluator, about 4 s of one core a side, one side per core). The sides one after the
+# other on both cores: 11.2 s and 808 MiB (not kept; see run_diff). On 2026-12-01's 2-core Intel Xeon with
+# AVX-512: 4.23x, 1030-1057 MiB.
 set -euo pipefail
 repo=$(cd "${1:?usage: bench/diff.sh REPO OLD NEW CHECKOUT}" && pwd)
 old=${2:?old revision}

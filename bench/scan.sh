@@ -9,10 +9,11 @@
 # Go's parser (issue 15; it was 4x ctags in issue 2), peak RSS <= 300 MiB, 2 threads >= 1.8x one, cached scan
 # <= 0.5x ctags.
 #
-# Measured 2026-12-01, v1.20.2 with tests (8,371 files, 74.8 MB), a 2-core Intel Xeon with AVX-512, medians of five
-# rounds: ctags 1.64 s; Go's parser 3.45 s; kubewalk 3.10 s (0.91x Go's parser; 8.63 s, 2.44x, with --parse
-# full); one thread 5.65 s (2 threads 1.91x); cached 0.60 s (0.38x ctags); peak RSS 268 MiB cold, 270 MiB cached,
-# Go's parser 119 MiB.
+# Measured 2026-12-02, v1.20.2 with tests (8,371 files, 74.8 MB), the project's 2-core AMD EPYC (no AVX-512),
+# medians of five rounds: ctags 1.57 s; Go's parser 2.81 s; kubewalk 2.79 s (0.99x Go's parser; 6.75 s, 2.42x,
+# with --parse full); one thread 5.18 s (2 threads 1.86x); cached 0.56 s (0.35x ctags); peak RSS 240 MiB cold,
+# 224 MiB cached (268 and 270 before mimalloc committed arena memory as it hands it out), Go's parser 120 MiB.
+# On 2026-12-01's 2-core Intel Xeon with AVX-512: 0.91x Go's parser.
 set -euo pipefail
 root=$(cd "${1:?usage: bench/scan.sh ROOT}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -7,11 +7,13 @@
 # Targets (2-core machine): site <= 1.5x one cold scan (issue 15; 1.6x in issue 4), peak RSS <= 500 MiB, search
 # index <= 5 MB.
 #
-# Measured 2026-12-01, v1.20.2, a 2-core Intel Xeon with AVX-512, means of three runs: scan 2.56 s, site 7.53 s
-# (2.94x scan, not met; 5.15x before the binaries ran on both cores and the link check read pages as they were
-# written), peak RSS 526 MiB (not met; 668 before), search index 1.7 MB. Of one site run of 8.9 s: the scan 2.7 s,
-# the topics 3.2 s (the commands topic's evaluator on two threads), rendering and writing 2.5 s, the link check
-# 0.5 s.
+# Measured 2026-12-02, v1.20.2, the project's 2-core AMD EPYC (no AVX-512), means of three runs: scan 2.14 s, site
+# 6.68 s (3.11x scan, not met; 3.76x at the day's start, before the sidebar became one shared script, the volume
+# plugins topic stopped parsing every body of the binaries, and reference pages were built on both cores), peak RSS
+# 465 MiB (met; 543-566 before mimalloc committed arena memory as it hands it out), search index 1.7 MB. Of one
+# site run of 7.0 s: the scan 2.2 s, the topics 2.5 s (the commands topic's evaluator on two threads, 2.3 s),
+# building, rendering and writing the pages 1.5 s, the link check 0.25 s. On 2026-12-01's 2-core Intel Xeon with AVX-512:
+# 2.94x scan, 526 MiB.
 set -euo pipefail
 root=$(cd "${1:?usage: bench/site.sh ROOT}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
