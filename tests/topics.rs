@@ -395,34 +395,23 @@ type = "k8s.io/kubernetes/pkg/volume.Spec"
 fn bad_config_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kubewalk.toml");
-    std::fs::write(
-        &path,
-        "[[topic]]\nid = \"x\"\nkind = \"implementers\"\ninterfase = \"a.B\"\n",
-    )
-    .unwrap();
-    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    // The error of loading the topics of a config file of `text`.
+    let error_of = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string()
+    };
+    let err = error_of("[[topic]]\nid = \"x\"\nkind = \"implementers\"\ninterfase = \"a.B\"\n");
     assert!(err.contains("kubewalk.toml:4:"), "{err}");
-    std::fs::write(&path, "[[topic]]\nid = \"x\"\nkind = \"nonsense\"\n").unwrap();
-    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    let err = error_of("[[topic]]\nid = \"x\"\nkind = \"nonsense\"\n");
     assert!(err.contains("unknown kind \"nonsense\""), "{err}");
     // A topic's page may not take the name of one of the site's own.
-    std::fs::write(
-        &path,
-        "[[topic]]\nid = \"contents\"\nkind = \"implementers\"\ninterface = \"a.B\"\n",
-    )
-    .unwrap();
-    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    let err = error_of("[[topic]]\nid = \"contents\"\nkind = \"implementers\"\ninterface = \"a.B\"\n");
     assert!(
         err.contains("kubewalk.toml:1: topic id \"contents\": the site names a page or folder of its own so"),
         "{err}"
     );
     // A reference to another topic is checked once every topic is known.
-    std::fs::write(
-        &path,
-        "[[topic]]\nid = \"x\"\nkind = \"registry\"\n\nqueues = \"metrics\"\n",
-    )
-    .unwrap();
-    let err = TopicConfig::load(&fixture(), Some(&path)).unwrap_err().to_string();
+    let err = error_of("[[topic]]\nid = \"x\"\nkind = \"registry\"\n\nqueues = \"metrics\"\n");
     assert!(
         err.contains("kubewalk.toml:5: topic \"x\": `queues` names \"metrics\", which is not a workqueue topic"),
         "{err}"

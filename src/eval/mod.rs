@@ -127,10 +127,7 @@ fn shared<K: std::hash::Hash + Eq, V: Clone>(map: &Mutex<HashMap<K, V>>, key: K,
 /// The code of one `var` or `const` spec at lines `line..=end_line` of a file, as a `var` declaration of its own;
 /// `None` for a grouped spec.
 fn spec_code_at(text: &FileText, line: u32, end_line: u32) -> Option<Arc<FuncCode>> {
-    let (src, starts) = (&text.0, &text.1);
-    let start = *starts.get(line.checked_sub(1)? as usize)?;
-    let end = starts.get(end_line as usize).copied().unwrap_or(src.len());
-    let lines = src.get(start..end)?.trim_start();
+    let lines = crate::lower::lines_at(&text.0, &text.1, line, end_line)?.trim_start();
     // An ungrouped spec shares its line with the keyword.
     let spec = ["var ", "var\t", "const ", "const\t"]
         .iter()

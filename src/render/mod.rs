@@ -370,35 +370,31 @@ struct NavSection {
 /// was 111 kB a page on v1.20.2 (60 of the site's 102 MB of HTML), and the time to lay it out, write it and check
 /// its links.
 fn nav_script(sections: &[NavSection]) -> Result<String> {
-    let data: Vec<serde_json::Value> = sections
+    let data = sections_value(sections, |title, id| {
+        json!([html::breakable_parts(title), links::from_root_html(id, "")])
+    });
+    Ok(format!("window.KUBEWALK_NAV = {};\n", serde_json::to_string(&data)?))
+}
+
+/// The sidebar's sections as data, `[{title, open, items}]`, each item `(title, page id)` written by `item`.
+fn sections_value(sections: &[NavSection], item: impl Fn(&str, &str) -> serde_json::Value) -> Vec<serde_json::Value> {
+    sections
         .iter()
         .map(|s| {
-            let items: Vec<serde_json::Value> = s
-                .items
-                .iter()
-                .map(|(title, id)| json!([html::breakable_parts(title), links::from_root_html(id, "")]))
-                .collect();
+            let items: Vec<serde_json::Value> = s.items.iter().map(|(title, id)| item(title, id)).collect();
             json!({ "title": s.title, "open": s.open, "items": items })
         })
-        .collect();
-    Ok(format!("window.KUBEWALK_NAV = {};\n", serde_json::to_string(&data)?))
+        .collect()
 }
 
 /// The page that lists every page by its section of the sidebar: the navigation of a reader without scripts, and
 /// the page whose links check the sidebar's.
 fn contents_page(sections: &[NavSection]) -> pages::PageSpec {
     let id = links::CONTENTS.to_string();
-    let sections: Vec<serde_json::Value> = sections
-        .iter()
-        .map(|s| {
-            let items: Vec<serde_json::Value> = s
-                .items
-                .iter()
-                .map(|(title, page)| json!({ "title": title, "href": links::rel(&id, page, None) }))
-                .collect();
-            json!({ "title": s.title, "items": items })
-        })
-        .collect();
+    let sections = sections_value(
+        sections,
+        |title, page| json!({ "title": title, "href": links::rel(&id, page, None) }),
+    );
     pages::PageSpec {
         breadcrumbs: vec![("Home".to_string(), links::home())],
         title: "All pages".to_string(),

@@ -12,11 +12,10 @@ use crate::scan::ImplDoc;
 
 pub fn pages(b: &Builder) -> Vec<PageSpec> {
     let rendered: BTreeSet<String> = b.mentions.packages().into_iter().collect();
-    // Each package's page on its own: they only read what the guides recorded.
+    // Each package's page on its own, in order: they only read what the guides recorded.
     use rayon::prelude::*;
-    let paths: Vec<&String> = rendered.iter().collect();
-    paths
-        .into_par_iter()
+    rendered
+        .par_iter()
         .filter_map(|path| {
             let doc = b.data.packages.doc(path)?;
             let id = ref_page(path);
