@@ -90,7 +90,7 @@ impl MainPackages {
     pub fn binary_of(&self, path: &str) -> Option<&String> {
         self.list
             .iter()
-            .filter(|m| path.starts_with(&format!("{}/", m.dir)) || m.dir.is_empty())
+            .filter(|m| m.dir.is_empty() || path.strip_prefix(&m.dir).is_some_and(|rest| rest.starts_with('/')))
             .max_by_key(|m| m.dir.len())
             .map(|m| &m.dir)
     }

@@ -592,10 +592,6 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
         .collect();
     let mut out: HashMap<String, Vec<Registration>> = HashMap::new();
     for func in cx.all_funcs() {
-        let file_path = cx.path(func.file());
-        let Some(binary) = mains.binary_of(file_path) else {
-            continue;
-        };
         let imports = cx
             .model
             .file(func.file())
@@ -606,6 +602,9 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
         if !imports.iter().any(|i| providers.contains(i.path.as_str())) {
             continue;
         }
+        let Some(binary) = mains.binary_of(cx.path(func.file())) else {
+            continue;
+        };
         let Some(code) = cx.code_mentioning(&func, registration) else {
             continue;
         };
@@ -630,7 +629,7 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
             out.entry(path).or_default().push(Registration {
                 binary: Some(binary.clone()),
                 function: func.func.decl.display_name(),
-                file: file_path.to_string(),
+                file: cx.path(func.file()).to_string(),
                 line,
             });
         });

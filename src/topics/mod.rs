@@ -470,48 +470,72 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
         _ => None,
     });
     let mains = binaries::main_packages(&cx, binaries_def);
-    let mut commands: Vec<(usize, CommandsReport)> = Vec::new();
-    for (i, topic) in config.topics.iter().enumerate() {
-        if let Kind::Commands(def) = &topic.kind {
-            let t = std::time::Instant::now();
-            commands.push((i, commands::extract(&cx, def, &mains, sources, threads)));
-            if std::env::var_os("KUBEWALK_TRACE_EVAL").is_some() {
-                eprintln!("topic {}: {:?}", topic.id, t.elapsed());
+    // The commands topics run the binaries (most of the work) on a thread of their own, beside the other topics.
+    let (commands, mut list) = std::thread::scope(|scope| {
+        let commands = scope.spawn(|| {
+            let cx = Cx::new(model, consts, sources);
+            let mut commands: Vec<(usize, CommandsReport)> = Vec::new();
+            for (i, topic) in config.topics.iter().enumerate() {
+                if let Kind::Commands(def) = &topic.kind {
+                    let t = std::time::Instant::now();
+                    commands.push((i, commands::extract(&cx, def, &mains, sources, threads)));
+                    if std::env::var_os("KUBEWALK_TRACE_EVAL").is_some() {
+                        eprintln!("topic {}: {:?}", topic.id, t.elapsed());
+                    }
+                }
             }
+            commands
+        });
+        let list = config
+            .topics
+            .iter()
+            .map(|topic| {
+                let report = match &topic.kind {
+                    // Filled in from the binaries' runs below.
+                    Kind::Binaries(_) | Kind::Commands(_) => None,
+                    Kind::Workqueue(def) => Some(Report::Workqueue(workqueue::extract(&cx, def).map(Box::new))),
+                    Kind::Implementers(def) => Some(Report::Implementers(implementers::extract(&cx, def, &mains))),
+                    Kind::Calls(def) => Some(Report::Calls(calls::extract_calls(&cx, def))),
+                    Kind::Literals(def) => Some(Report::Literals(calls::extract_literals(&cx, def))),
+                    Kind::FeatureGates(def) => Some(Report::FeatureGates(feature_gates::extract(&cx, def, &mains))),
+                    Kind::ApiLifecycle(def) => Some(Report::ApiLifecycle(api_lifecycle::extract(&cx, def))),
+                    Kind::Metrics(def) => Some(Report::Metrics(metrics::extract(&cx, def))),
+                    Kind::Registry(def) => Some(Report::Registry(registry::extract(&cx, def))),
+                };
+                // Short names are of the topic's own package (the workqueue's).
+                let package = match &topic.kind {
+                    Kind::Workqueue(def) => Some(def.package.as_str()),
+                    _ => None,
+                };
+                (report, outline::extract(&cx, &topic.outline, package))
+            })
+            .collect::<Vec<_>>();
+        let commands = commands.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (commands, list)
+    });
+    let roots: Vec<binaries::Root> = commands.iter().flat_map(|(_, r)| r.roots.clone()).collect();
+    let mut commands: Vec<Option<CommandsReport>> = {
+        let mut by_topic: Vec<Option<CommandsReport>> = (0..config.topics.len()).map(|_| None).collect();
+        for (i, report) in commands {
+            by_topic[i] = Some(report);
         }
-    }
+        by_topic
+    };
     let list = config
         .topics
         .iter()
+        .zip(list.iter_mut())
         .enumerate()
-        .map(|(i, topic)| {
+        .map(|(i, (topic, (report, outlines)))| {
             let report = match &topic.kind {
-                Kind::Binaries(def) => {
-                    let roots: Vec<binaries::Root> = commands.iter().flat_map(|(_, r)| r.roots.clone()).collect();
-                    Report::Binaries(binaries::extract(&cx, def, &mains, &roots, sources))
-                }
-                Kind::Commands(_) => {
-                    let at = commands.iter().position(|(j, _)| *j == i).expect("extracted above");
-                    Report::Commands(commands[at].1.clone())
-                }
-                Kind::Workqueue(def) => Report::Workqueue(workqueue::extract(&cx, def).map(Box::new)),
-                Kind::Implementers(def) => Report::Implementers(implementers::extract(&cx, def, &mains)),
-                Kind::Calls(def) => Report::Calls(calls::extract_calls(&cx, def)),
-                Kind::Literals(def) => Report::Literals(calls::extract_literals(&cx, def)),
-                Kind::FeatureGates(def) => Report::FeatureGates(feature_gates::extract(&cx, def, &mains)),
-                Kind::ApiLifecycle(def) => Report::ApiLifecycle(api_lifecycle::extract(&cx, def)),
-                Kind::Metrics(def) => Report::Metrics(metrics::extract(&cx, def)),
-                Kind::Registry(def) => Report::Registry(registry::extract(&cx, def)),
-            };
-            // Short names are of the topic's own package (the workqueue's).
-            let package = match &topic.kind {
-                Kind::Workqueue(def) => Some(def.package.as_str()),
-                _ => None,
+                Kind::Binaries(def) => Report::Binaries(binaries::extract(&cx, def, &mains, &roots, sources)),
+                Kind::Commands(_) => Report::Commands(commands[i].take().expect("extracted above")),
+                _ => report.take().expect("extracted above"),
             };
             Topic {
                 def: topic.clone(),
                 report,
-                outlines: outline::extract(&cx, &topic.outline, package),
+                outlines: std::mem::take(outlines),
             }
         })
         .collect::<Vec<Topic>>();
