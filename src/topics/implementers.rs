@@ -602,7 +602,8 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
         if !imports.iter().any(|i| providers.contains(i.path.as_str())) {
             continue;
         }
-        let Some(binary) = mains.binary_of(cx.path(func.file())) else {
+        let file_path = cx.path(func.file());
+        let Some(binary) = mains.binary_of(file_path) else {
             continue;
         };
         let Some(code) = cx.code_mentioning(&func, registration) else {
@@ -629,7 +630,7 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
             out.entry(path).or_default().push(Registration {
                 binary: Some(binary.clone()),
                 function: func.func.decl.display_name(),
-                file: cx.path(func.file()).to_string(),
+                file: file_path.to_string(),
                 line,
             });
         });

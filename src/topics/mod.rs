@@ -471,27 +471,27 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
     });
     let mains = binaries::main_packages(&cx, binaries_def);
     // The commands topics run the binaries (most of the work) on a thread of their own, beside the other topics.
-    let (commands, mut list) = std::thread::scope(|scope| {
+    let (commands, others) = std::thread::scope(|scope| {
         let commands = scope.spawn(|| {
             let cx = Cx::new(model, consts, sources);
-            let mut commands: Vec<(usize, CommandsReport)> = Vec::new();
-            for (i, topic) in config.topics.iter().enumerate() {
-                if let Kind::Commands(def) = &topic.kind {
-                    let t = std::time::Instant::now();
-                    commands.push((i, commands::extract(&cx, def, &mains, sources, threads)));
-                    if std::env::var_os("KUBEWALK_TRACE_EVAL").is_some() {
-                        eprintln!("topic {}: {:?}", topic.id, t.elapsed());
-                    }
+            let trace = std::env::var_os("KUBEWALK_TRACE_EVAL").is_some();
+            let run = |topic: &TopicDef| {
+                let Kind::Commands(def) = &topic.kind else { return None };
+                let t = std::time::Instant::now();
+                let report = commands::extract(&cx, def, &mains, sources, threads);
+                if trace {
+                    eprintln!("topic {}: {:?}", topic.id, t.elapsed());
                 }
-            }
-            commands
+                Some(report)
+            };
+            config.topics.iter().map(run).collect::<Vec<_>>()
         });
-        let list = config
+        let others = config
             .topics
             .iter()
             .map(|topic| {
                 let report = match &topic.kind {
-                    // Filled in from the binaries' runs below.
+                    // Made from the binaries' runs, below.
                     Kind::Binaries(_) | Kind::Commands(_) => None,
                     Kind::Workqueue(def) => Some(Report::Workqueue(workqueue::extract(&cx, def).map(Box::new))),
                     Kind::Implementers(def) => Some(Report::Implementers(implementers::extract(&cx, def, &mains))),
@@ -511,36 +511,29 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
             })
             .collect::<Vec<_>>();
         let commands = commands.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (commands, list)
+        (commands, others)
     });
-    let roots: Vec<binaries::Root> = commands.iter().flat_map(|(_, r)| r.roots.clone()).collect();
-    let mut commands: Vec<Option<CommandsReport>> = {
-        let mut by_topic: Vec<Option<CommandsReport>> = (0..config.topics.len()).map(|_| None).collect();
-        for (i, report) in commands {
-            by_topic[i] = Some(report);
-        }
-        by_topic
-    };
-    let list = config
+    let roots: Vec<binaries::Root> = commands.iter().flatten().flat_map(|r| r.roots.clone()).collect();
+    let mut list = config
         .topics
         .iter()
-        .zip(list.iter_mut())
-        .enumerate()
-        .map(|(i, (topic, (report, outlines)))| {
-            let report = match &topic.kind {
-                Kind::Binaries(def) => Report::Binaries(binaries::extract(&cx, def, &mains, &roots, sources)),
-                Kind::Commands(_) => Report::Commands(commands[i].take().expect("extracted above")),
-                _ => report.take().expect("extracted above"),
+        .zip(commands)
+        .zip(others)
+        .map(|((topic, commands), (report, outlines))| {
+            let report = match (&topic.kind, commands, report) {
+                (Kind::Binaries(def), _, _) => Report::Binaries(binaries::extract(&cx, def, &mains, &roots, sources)),
+                (_, Some(commands), _) => Report::Commands(commands),
+                (_, None, Some(report)) => report,
+                (_, None, None) => unreachable!("every topic but the binaries has a report above"),
             };
             Topic {
                 def: topic.clone(),
                 report,
-                outlines: std::mem::take(outlines),
+                outlines,
             }
         })
         .collect::<Vec<Topic>>();
     // Registries whose entries build workqueues (controllers) link them to another topic's queue constructions.
-    let mut list = list;
     for i in 0..list.len() {
         let Kind::Registry(def) = &list[i].def.kind else {
             continue;
