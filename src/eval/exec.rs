@@ -1032,6 +1032,11 @@ impl<'m> Evaluator<'m> {
                             return vec![first.clone()];
                         }
                     }
+                    if name == "AddToScheme" && path == native::RUNTIME {
+                        if let Some(out) = native::defer_registration(self, callee, receiver.as_ref(), &args) {
+                            return out;
+                        }
+                    }
                     match self.decl_at(*file, *line) {
                         Some(decl) => self.call_func_spread(*pkg, *file, decl, receiver.clone(), args, spread),
                         None => vec![Val::Unknown],

@@ -1531,6 +1531,108 @@ func main() {
             ]
         );
     }
+
+    #[test]
+    fn a_schemes_registrations_run_in_gos_order_and_with_the_builders_functions_at_the_call() {
+        let runtime = r#"package runtime
+
+type Scheme struct{}
+
+func NewScheme() *Scheme { return &Scheme{} }
+
+type SchemeBuilder []func(*Scheme) error
+
+func (sb *SchemeBuilder) AddToScheme(s *Scheme) error {
+	for _, f := range *sb {
+		if err := f(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sb *SchemeBuilder) Register(funcs ...func(*Scheme) error) {
+	for _, f := range funcs {
+		*sb = append(*sb, f)
+	}
+}
+
+func NewSchemeBuilder(funcs ...func(*Scheme) error) SchemeBuilder {
+	var sb SchemeBuilder
+	sb.Register(funcs...)
+	return sb
+}
+
+func Must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+"#;
+        let types = r#"package reg
+
+import "k8s.io/apimachinery/pkg/runtime"
+
+type A struct{ N int32 }
+
+type B struct{ N int32 }
+
+var Builder = runtime.NewSchemeBuilder(first)
+
+func first(s *runtime.Scheme) error {
+	s.AddTypeDefaultingFunc(&A{}, func(obj interface{}) { obj.(*A).N = 1 })
+	return nil
+}
+
+func Late(s *runtime.Scheme) error {
+	s.AddTypeDefaultingFunc(&B{}, func(obj interface{}) { obj.(*B).N = 3 })
+	return nil
+}
+"#;
+        let main = r#"package main
+
+import (
+	"os"
+
+	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"example.com/m/reg"
+)
+
+func main() {
+	s := runtime.NewScheme()
+	runtime.Must(reg.Builder.AddToScheme(s))
+	// Too late for s: AddToScheme ran the functions the builder had.
+	reg.Builder.Register(reg.Late)
+	// After the builder's: the first registered for A stays.
+	s.AddTypeDefaultingFunc(&reg.A{}, func(obj interface{}) { obj.(*reg.A).N = 2 })
+	a := reg.A{}
+	s.Default(&a)
+	b := reg.B{}
+	s.Default(&b)
+	fs := pflag.NewFlagSet("tool", pflag.ContinueOnError)
+	fs.Int32Var(&a.N, "a", a.N, "")
+	fs.Int32Var(&b.N, "b", b.N, "")
+	fs.Parse(os.Args[1:])
+}
+"#;
+        let w = run(
+            &[
+                ("vendor/k8s.io/apimachinery/pkg/runtime/scheme.go", runtime),
+                ("reg/types.go", types),
+                ("cmd/tool/main.go", main),
+            ],
+            "cmd/tool",
+        );
+        assert_eq!(
+            flag_defaults(&w),
+            [
+                ("a".to_string(), Some("1".to_string())),
+                ("b".to_string(), Some("0".to_string())),
+            ]
+        );
+    }
 }
 
 #[cfg(test)]

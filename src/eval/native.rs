@@ -902,6 +902,63 @@ fn method(ev: &mut Evaluator, frame: &Frame, recv: &Val, name: &str, args: Vec<V
     }
 }
 
+/// `(*runtime.SchemeBuilder).AddToScheme(scheme)` on a scheme the evaluator models, called outside the scheme's
+/// pending registrations: kept on the scheme to run when it is needed (`SchemeObj::pending`), with the `nil`
+/// error every such call returns on Kubernetes' trees (v1.20 and v1.25, all 3,292 and 3,547 calls of their
+/// programs). A builder's functions register on the scheme they are given and do nothing else a run reports,
+/// so only the scheme sees when they run. `None`: run it now.
+pub(super) fn defer_registration(
+    ev: &mut Evaluator,
+    callee: &Val,
+    builder: Option<&Val>,
+    args: &[Val],
+) -> Option<Vec<Val>> {
+    let scheme = ev.deref_obj(args.first()?)?;
+    let Obj::Scheme(s) = &ev.heap[scheme] else { return None };
+    if s.registering {
+        return None;
+    }
+    let Val::Func(f) = callee else { return None };
+    let Callable::Func {
+        pkg, file, line, name, ..
+    } = f.as_ref()
+    else {
+        return None;
+    };
+    let Obj::Slice { ty, elems } = ev.heap[ev.deref_obj(builder?)?].clone() else {
+        return None;
+    };
+    // Go ranges over the builder's functions as they are at the call.
+    let copy = ev.alloc(Obj::Slice { ty, elems });
+    let call = Val::Func(Rc::new(Callable::Func {
+        pkg: *pkg,
+        file: *file,
+        line: *line,
+        name: name.clone(),
+        receiver: Some(Val::Obj(copy)),
+    }));
+    if let Obj::Scheme(s) = &mut ev.heap[scheme] {
+        s.pending.push((call, args.to_vec()));
+    }
+    Some(vec![Val::Nil])
+}
+
+/// Runs a scheme's pending registrations, in the order they were called.
+fn register_pending(ev: &mut Evaluator, frame: &Frame, scheme: ObjId) {
+    let Obj::Scheme(s) = &mut ev.heap[scheme] else { return };
+    if s.registering || s.pending.is_empty() {
+        return;
+    }
+    let pending = std::mem::take(&mut s.pending);
+    s.registering = true;
+    for (call, args) in pending {
+        ev.call_value(frame, &call, args);
+    }
+    if let Obj::Scheme(s) = &mut ev.heap[scheme] {
+        s.registering = false;
+    }
+}
+
 /// A method of a `runtime.Scheme`: registering and running defaulting and conversion functions; registering
 /// types and the rest do nothing the evaluator needs.
 fn scheme_method(
@@ -913,6 +970,18 @@ fn scheme_method(
     exprs: &[Expr],
 ) -> Vec<Val> {
     let key = |ev: &mut Evaluator, i: usize| type_key(ev, frame, args.get(i), exprs.get(i));
+    if matches!(
+        name,
+        "AddTypeDefaultingFunc"
+            | "AddGeneratedConversionFunc"
+            | "AddConversionFunc"
+            | "Default"
+            | "Convert"
+            | "ConvertToVersion"
+    ) {
+        // What was registered before this call comes first.
+        register_pending(ev, frame, obj);
+    }
     match name {
         "AddTypeDefaultingFunc" => {
             if let (Some(t), Some(f)) = (key(ev, 0), args.get(1)) {

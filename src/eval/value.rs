@@ -198,6 +198,13 @@ pub struct SchemeObj {
     pub defaulters: std::collections::HashMap<String, Val>,
     /// The conversion function of each pair of types: one registered by hand, else the generated one.
     pub conversions: std::collections::HashMap<(String, String), Val>,
+    /// `SchemeBuilder.AddToScheme` calls not run yet: each builder's method value, on a copy of its functions as
+    /// they were when it was called, and its arguments. They run, in order, when the scheme is first asked for
+    /// or given a defaulting or conversion function; most programs never ask, and every API group's
+    /// registration would otherwise run in every program that links it.
+    pub pending: Vec<(Val, Vec<Val>)>,
+    /// The pending registrations are running: an `AddToScheme` they call runs at once, as in Go.
+    pub registering: bool,
 }
 
 /// A `pflag.FlagSet` or a standard `flag.FlagSet`.
