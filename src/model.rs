@@ -53,6 +53,9 @@ pub struct Model {
     /// Sorted by import path, then package name.
     pub packages: Vec<Package>,
     by_import_path: HashMap<String, PkgId>,
+    /// Each file's package qualifiers and the import paths they stand for (`qualifier_path`), made the first time
+    /// one is asked: building the model resolves every qualified type name, and a file has tens of imports.
+    qualifiers: Vec<std::sync::OnceLock<HashMap<String, String>>>,
 }
 
 #[derive(Debug)]
@@ -230,6 +233,7 @@ impl Model {
             }
         }
         let mut model = Model {
+            qualifiers: files.iter().map(|_| std::sync::OnceLock::new()).collect(),
             files,
             modules,
             packages,
@@ -298,22 +302,40 @@ impl Model {
 
     /// The import path a package qualifier stands for in a file.
     pub fn qualifier_path(&self, file: FileId, qualifier: &str) -> Option<String> {
-        let syntax = self.file(file).syntax.as_ref()?;
-        if let Some(import) = syntax.imports.iter().find(|i| i.alias.as_deref() == Some(qualifier)) {
-            return Some(import.path.clone());
-        }
-        let unnamed = || syntax.imports.iter().filter(|i| i.alias.is_none());
-        // The package clause of an imported package of the tree is authoritative; the last path element is a
-        // guess for packages outside it.
-        unnamed()
-            .find(|i| {
-                self.package_by_path(&i.path)
-                    .is_some_and(|p| self.pkg(p).name == qualifier)
-            })
-            .or_else(|| {
-                unnamed().find(|i| self.package_by_path(&i.path).is_none() && guess_package_name(&i.path) == qualifier)
-            })
-            .map(|i| i.path.clone())
+        let table = self.qualifiers[file.0].get_or_init(|| {
+            let mut table = HashMap::new();
+            let Some(syntax) = self.file(file).syntax.as_ref() else {
+                return table;
+            };
+            // An import's own name first; then the package clause of an imported package of the tree, which is
+            // authoritative; then the last path element, a guess for packages outside it. The first import of
+            // each kind wins.
+            for i in &syntax.imports {
+                if let Some(alias) = &i.alias {
+                    table.entry(alias.clone()).or_insert_with(|| i.path.clone());
+                }
+            }
+            let unnamed: Vec<_> = syntax
+                .imports
+                .iter()
+                .filter(|i| i.alias.is_none())
+                .map(|i| (i, self.package_by_path(&i.path)))
+                .collect();
+            for (i, pkg) in &unnamed {
+                if let Some(p) = pkg {
+                    table.entry(self.pkg(*p).name.clone()).or_insert_with(|| i.path.clone());
+                }
+            }
+            for (i, pkg) in &unnamed {
+                if pkg.is_none() {
+                    table
+                        .entry(guess_package_name(&i.path))
+                        .or_insert_with(|| i.path.clone());
+                }
+            }
+            table
+        });
+        table.get(qualifier).cloned()
     }
 
     fn compute(&mut self) {
@@ -1279,5 +1301,50 @@ fn predeclared_canonical(name: &str) -> &str {
         "byte" => "uint8",
         "rune" => "int32",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::eval::tests::tree;
+
+    #[test]
+    fn a_qualifier_is_an_imports_own_name_then_a_tree_packages_clause_then_a_guess_from_the_path() {
+        let (model, _, _) = tree(&[
+            ("lib/a/a.go", "package real\n"),
+            ("lib/b/b.go", "package b\n"),
+            (
+                "cmd/tool/main.go",
+                r#"package main
+
+import (
+	"example.com/elsewhere/real"
+	"example.com/m/lib/a"
+	b "example.com/m/lib/a"
+	"example.com/m/lib/b"
+	"github.com/x/yaml/v2"
+	"github.com/x/yaml"
+)
+
+func main() {}
+"#,
+            ),
+        ]);
+        let file = model
+            .packages
+            .iter()
+            .find(|p| p.name == "main")
+            .map(|p| p.files[0])
+            .expect("the main package");
+        let path = |q: &str| model.qualifier_path(file, q);
+        // The package clause of a package of the tree beats a guess from another import's path.
+        assert_eq!(path("real").as_deref(), Some("example.com/m/lib/a"));
+        // An import's own name beats a package's clause.
+        assert_eq!(path("b").as_deref(), Some("example.com/m/lib/a"));
+        // Outside the tree, the path's last element, past a major version; the first such import.
+        assert_eq!(path("yaml").as_deref(), Some("github.com/x/yaml/v2"));
+        // A package of the tree is named by its clause, not its folder.
+        assert_eq!(path("a"), None);
+        assert_eq!(path("fmt"), None);
     }
 }

@@ -341,7 +341,7 @@ impl<'m> Evaluator<'m> {
                         }
                         // `pflag.CommandLine = fs`: the program's flag set from then on.
                         if name == "CommandLine" {
-                            match self.qualifier_path(frame.file, q).as_deref() {
+                            match self.model.qualifier_path(frame.file, q).as_deref() {
                                 Some(native::PFLAG) => return Some(Place::CommandLine(false)),
                                 Some(native::GOFLAG) => return Some(Place::CommandLine(true)),
                                 _ => {}
@@ -543,7 +543,7 @@ impl<'m> Evaluator<'m> {
 
     /// The package a qualifier names in the frame's file, when it is one of the tree.
     fn package_of(&self, frame: &Frame, qualifier: &str) -> Option<crate::model::PkgId> {
-        let path = self.qualifier_path(frame.file, qualifier)?;
+        let path = self.model.qualifier_path(frame.file, qualifier)?;
         self.model.package_by_path(&path)
     }
 
@@ -596,7 +596,7 @@ impl<'m> Evaluator<'m> {
                 // A package's member, unless a variable of that name hides the package.
                 if let Expr::Ident(q) = operand.as_ref() {
                     if frame.scope.lookup(q).is_none() && !self.is_package_level(frame, q) {
-                        if let Some(path) = self.qualifier_path(frame.file, q) {
+                        if let Some(path) = self.model.qualifier_path(frame.file, q) {
                             return self.member(frame, &path, name);
                         }
                     }
@@ -802,7 +802,7 @@ impl<'m> Evaluator<'m> {
                 receiver: None,
             }));
         }
-        if let Some(path) = self.qualifier_path(frame.file, name) {
+        if let Some(path) = self.model.qualifier_path(frame.file, name) {
             return Val::Pkg(path);
         }
         Val::Unknown

@@ -37,12 +37,10 @@ pub struct Evaluator<'m> {
     code: Arc<CodeCache>,
     /// The text of each file read so far, with the byte offset of each line.
     texts: HashMap<FileId, Arc<FileText>>,
-    /// The import path each qualifier of a file stands for, as found so far.
-    qualifiers: std::cell::RefCell<HashMap<(FileId, String), Option<String>>>,
     /// Every function and method declaration of the model, by file and line.
     decls: HashMap<(FileId, u32), &'m FuncDecl>,
     /// The package-level names of each package looked in so far.
-    names: std::cell::RefCell<HashMap<PkgId, Rc<Names<'m>>>>,
+    names: std::cell::RefCell<Vec<Option<Rc<Names<'m>>>>>,
     /// The code of each function run so far, by file and line.
     funcs_code: HashMap<(FileId, u32), Func>,
     /// The package-level variable declarations of each file read so far.
@@ -207,8 +205,7 @@ impl<'m> Evaluator<'m> {
                 .flat_map(|p| p.funcs.iter().chain(p.methods.iter()))
                 .map(|f| ((f.file, f.decl.line), &f.decl))
                 .collect(),
-            qualifiers: Default::default(),
-            names: Default::default(),
+            names: std::cell::RefCell::new(vec![None; model.packages.len()]),
             funcs_code: HashMap::new(),
             vars_code: HashMap::new(),
             heap: Vec::new(),
@@ -451,7 +448,7 @@ impl<'m> Evaluator<'m> {
 
     /// A package's package-level names, indexed the first time.
     fn names(&self, pkg: PkgId) -> Rc<Names<'m>> {
-        if let Some(names) = self.names.borrow().get(&pkg) {
+        if let Some(names) = &self.names.borrow()[pkg.0] {
             return names.clone();
         }
         let model: &'m Model = self.model;
@@ -470,7 +467,7 @@ impl<'m> Evaluator<'m> {
             }
         }
         let names = Rc::new(names);
-        self.names.borrow_mut().insert(pkg, names.clone());
+        self.names.borrow_mut()[pkg.0] = Some(names.clone());
         names
     }
 
@@ -833,18 +830,6 @@ impl<'m> Evaluator<'m> {
         Some((entry.owner.pkg, file, decl, receiver))
     }
 
-    /// The import path a package qualifier stands for in a file (`Model::qualifier_path`, remembered: every name
-    /// a run reads asks it).
-    pub(super) fn qualifier_path(&self, file: FileId, qualifier: &str) -> Option<String> {
-        let key = (file, qualifier.to_string());
-        if let Some(path) = self.qualifiers.borrow().get(&key) {
-            return path.clone();
-        }
-        let path = self.model.qualifier_path(file, qualifier);
-        self.qualifiers.borrow_mut().insert(key, path.clone());
-        path
-    }
-
     /// The function or method declared at a line of a file.
     pub(super) fn decl_at(&self, file: FileId, line: u32) -> Option<&'m FuncDecl> {
         self.decls.get(&(file, line)).copied()
@@ -1024,7 +1009,7 @@ impl<'m> Evaluator<'m> {
                 Some(t) => Ty::Named(t),
                 None => match q {
                     Some(q) => {
-                        let path = self.qualifier_path(file, q).unwrap_or_else(|| q.clone());
+                        let path = self.model.qualifier_path(file, q).unwrap_or_else(|| q.clone());
                         Ty::External(format!("{path}.{name}"))
                     }
                     None => Ty::Unknown,
