@@ -965,6 +965,79 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    /// Whether evaluating an expression does nothing but give its value: no call but a conversion, no receive, and
+    /// no read of a package-level variable not yet initialised (its initialiser would run).
+    fn without_effects(&self, frame: &Frame, e: &Expr) -> bool {
+        let pure = |e: &Expr| self.without_effects(frame, e);
+        match e {
+            Expr::Lit(..) | Expr::Type(_) | Expr::FuncLit { .. } => true,
+            Expr::Ident(name) => frame.scope.lookup(name).is_some() || self.initialised(frame.pkg, name),
+            Expr::Selector(operand, name) => match operand.as_ref() {
+                Expr::Ident(q) if frame.scope.lookup(q).is_none() && self.value_named(frame.pkg, q).is_none() => {
+                    match self.model.qualifier_path(frame.file, q) {
+                        Some(path) => self
+                            .model
+                            .package_by_path(&path)
+                            .is_none_or(|pkg| self.initialised(pkg, name)),
+                        None => pure(operand),
+                    }
+                }
+                _ => pure(operand),
+            },
+            Expr::Paren(x) | Expr::TypeAssert(x, _) => pure(x),
+            Expr::Unary(op, x) => op != "<-" && pure(x),
+            Expr::Binary(a, _, b) => pure(a) && pure(b),
+            Expr::Index(x, index) => pure(x) && index.iter().all(pure),
+            Expr::Slice {
+                operand,
+                start,
+                end,
+                max,
+            } => pure(operand) && [start, end, max].into_iter().flatten().all(|x| pure(x)),
+            Expr::Composite { elements, .. } => elements
+                .iter()
+                .all(|el| el.key.as_ref().is_none_or(pure) && pure(&el.value)),
+            Expr::Call { fun, args, .. } => self.names_type(frame, fun) && args.iter().all(pure),
+            Expr::Other(_) => false,
+        }
+    }
+
+    /// Whether a package-level name reads without running an initialiser: a variable already initialised, or
+    /// no variable (a constant, function, type or nothing of the package).
+    fn initialised(&self, pkg: crate::model::PkgId, name: &str) -> bool {
+        match self.value_named(pkg, name) {
+            Some(index) => {
+                let decl = &self.model.pkg(pkg).values[index].decl;
+                decl.kind == crate::syntax::ValueKind::Const || self.globals.contains_key(&(pkg, decl.name.as_str()))
+            }
+            None => true,
+        }
+    }
+
+    /// Whether the function of a call names a type, which makes the call a conversion: `T(x)`, `(*T)(nil)`,
+    /// `pkg.T(x)`, `[]byte(s)`.
+    fn names_type(&self, frame: &Frame, fun: &Expr) -> bool {
+        match fun {
+            Expr::Type(_) => true,
+            Expr::Paren(x) => self.names_type(frame, x),
+            Expr::Unary(op, x) if op == "*" => self.names_type(frame, x),
+            Expr::Ident(name) => {
+                frame.scope.lookup(name).is_none()
+                    && self.value_named(frame.pkg, name).is_none()
+                    && (self.model.pkg(frame.pkg).type_index.contains_key(name.as_str()) || super::is_basic(name))
+            }
+            Expr::Selector(q, name) => match q.as_ref() {
+                Expr::Ident(q) if frame.scope.lookup(q).is_none() && self.value_named(frame.pkg, q).is_none() => self
+                    .model
+                    .qualifier_path(frame.file, q)
+                    .and_then(|path| self.model.package_by_path(&path))
+                    .is_some_and(|pkg| self.model.pkg(pkg).type_index.contains_key(name.as_str())),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Calls what `fun` evaluates to.
     fn call(&mut self, frame: &Frame, fun: &Expr, args: &[Expr], ellipsis: bool) -> Vec<Val> {
         let line = self.line;
@@ -985,18 +1058,31 @@ impl<'m> Evaluator<'m> {
                 }
             }
         }
+        // A function outside the tree and the libraries the evaluator models gives `Unknown` whatever it is passed
+        // (`proto.RegisterType((*Pod)(nil), "k8s.io.api.core.v1.Pod")`, hundreds in every API package's `init`):
+        // its arguments are evaluated only for what doing so does.
+        let ignored = matches!(&callee, Val::Func(f)
+            if matches!(f.as_ref(), Callable::Native { name, receiver: None } if native::ignores_args(self, name)));
         let mut values: Vec<Val> = Vec::with_capacity(args.len());
         if args.len() == 1 && matches!(args[0], Expr::Call { .. }) {
-            // `f(g())` where g returns several values: all of them.
-            let all = self.eval_multi(frame, &args[0], 2);
-            if all.len() > 1 && !matches!(&callee, Val::Type(_)) {
-                values = all;
+            if ignored && self.without_effects(frame, &args[0]) {
+                values.push(Val::Unknown);
             } else {
-                values.push(all.into_iter().next().unwrap_or(Val::Unknown));
+                // `f(g())` where g returns several values: all of them.
+                let all = self.eval_multi(frame, &args[0], 2);
+                if all.len() > 1 && !matches!(&callee, Val::Type(_)) {
+                    values = all;
+                } else {
+                    values.push(all.into_iter().next().unwrap_or(Val::Unknown));
+                }
             }
         } else {
             for a in args {
-                values.push(self.eval(frame, a));
+                if ignored && self.without_effects(frame, a) {
+                    values.push(Val::Unknown);
+                } else {
+                    values.push(self.eval(frame, a));
+                }
             }
         }
         self.line = line;

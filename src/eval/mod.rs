@@ -104,22 +104,24 @@ type Vars = Vec<Arc<FuncCode>>;
 /// several threads to share: each is read and lowered once.
 #[derive(Default)]
 pub struct CodeCache {
-    texts: Mutex<HashMap<FileId, Option<Arc<FileText>>>>,
-    funcs: Mutex<HashMap<(FileId, u32), Func>>,
-    vars: Mutex<HashMap<FileId, Arc<Vars>>>,
+    texts: Shared<FileId, Option<Arc<FileText>>>,
+    funcs: Shared<(FileId, u32), Func>,
+    vars: Shared<FileId, Arc<Vars>>,
 }
 
-/// The entry of a shared map, made (outside the lock) when it is missing.
-fn shared<K: std::hash::Hash + Eq, V: Clone>(map: &Mutex<HashMap<K, V>>, key: K, make: impl FnOnce() -> V) -> V {
-    if let Some(v) = map.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return v.clone();
-    }
-    let v = make();
-    map.lock()
+/// A map that evaluators on several threads fill: each entry is made once, by the first thread that needs it,
+/// while a second waits for it rather than making it again.
+type Shared<K, V> = Mutex<HashMap<K, Arc<std::sync::OnceLock<V>>>>;
+
+/// The entry of a shared map, made (outside the map's lock) when it is missing.
+fn shared<K: std::hash::Hash + Eq, V: Clone>(map: &Shared<K, V>, key: K, make: impl FnOnce() -> V) -> V {
+    let cell = map
+        .lock()
         .unwrap_or_else(|e| e.into_inner())
         .entry(key)
-        .or_insert(v)
-        .clone()
+        .or_default()
+        .clone();
+    cell.get_or_init(make).clone()
 }
 
 /// The code of one `var` or `const` spec at lines `line..=end_line` of a file, as a `var` declaration of its own;
@@ -1623,6 +1625,61 @@ func main() {
 #[cfg(test)]
 mod net_tests {
     use super::tests::{flag_defaults, run};
+
+    #[test]
+    fn what_the_arguments_of_a_call_outside_the_tree_do_is_done() {
+        let opts = r#"package opts
+
+import "github.com/spf13/pflag"
+
+type Options struct{ Level *int }
+
+func New() *Options { return &Options{Level: pflag.Int("level", 2, "")} }
+
+func Register(name string) string { pflag.String(name, "", ""); return name }
+"#;
+        // A file that imports no flag library: its variable is initialised when it is first read.
+        let vars = r#"package main
+
+import "example.com/m/opts"
+
+var defaults = opts.New()
+"#;
+        let main = r#"package main
+
+import (
+	"github.com/gogo/protobuf/proto"
+	"github.com/spf13/pflag"
+
+	"example.com/m/opts"
+)
+
+type Name string
+
+func main() {
+	proto.RegisterType((*opts.Options)(nil), "opts.Options")
+	proto.RegisterType(defaults, Name(opts.Register("first")))
+	proto.RegisterFile("a", []byte(opts.Register("second")))
+	pflag.Parse()
+}
+"#;
+        let w = run(
+            &[
+                ("opts/opts.go", opts),
+                ("cmd/tool/vars.go", vars),
+                ("cmd/tool/main.go", main),
+            ],
+            "cmd/tool",
+        );
+        assert_eq!(
+            flag_defaults(&w),
+            [
+                ("level".to_string(), Some("2".to_string())),
+                ("first".to_string(), Some("".to_string())),
+                ("second".to_string(), Some("".to_string())),
+            ]
+        );
+    }
 
     #[test]
     fn ip_addresses_parse_and_compare_as_in_go() {

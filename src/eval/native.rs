@@ -19,6 +19,22 @@ pub const RUNTIME: &str = "k8s.io/apimachinery/pkg/runtime";
 /// k8s.io/utils' helpers that make pointers to values.
 const POINTER: &str = "k8s.io/utils/pointer";
 
+/// The libraries outside the standard library whose functions `call` models; a function of any other package
+/// outside the tree gives `Unknown`.
+const MODELLED: &[&str] = &[PFLAG, COBRA, RUNTIME, POINTER];
+
+/// Whether a call of the function `path.Name` outside the tree gives `Unknown` whatever its arguments: one of a
+/// package neither of the standard library (whose paths have no dot in their first element) nor modelled, and
+/// no text wrapper.
+pub(super) fn ignores_args(ev: &Evaluator, name: &str) -> bool {
+    let Some((path, func)) = name.rsplit_once('.') else {
+        return false;
+    };
+    path.split('/').next().is_some_and(|first| first.contains('.'))
+        && !MODELLED.contains(&path)
+        && !ev.is_text_wrapper(path, func)
+}
+
 /// Functions of the tree the evaluator runs as models instead of their code.
 pub fn intercepts(path: &str, name: &str) -> bool {
     matches!((path, name), (RUNTIME, "NewScheme"))
