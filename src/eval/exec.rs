@@ -966,51 +966,79 @@ impl<'m> Evaluator<'m> {
     }
 
     /// Whether evaluating an expression does nothing but give its value: no call but a conversion, no receive, and
-    /// no read of a package-level variable not yet initialised (its initialiser would run).
-    fn without_effects(&self, frame: &Frame, e: &Expr) -> bool {
-        let pure = |e: &Expr| self.without_effects(frame, e);
+    /// no read of a package-level variable whose initialiser could do something (`reads_without_effects`).
+    fn without_effects(&mut self, frame: &Frame, e: &Expr) -> bool {
         match e {
             Expr::Lit(..) | Expr::Type(_) | Expr::FuncLit { .. } => true,
-            Expr::Ident(name) => frame.scope.lookup(name).is_some() || self.initialised(frame.pkg, name),
+            Expr::Ident(name) => frame.scope.lookup(name).is_some() || self.reads_without_effects(frame.pkg, name),
             Expr::Selector(operand, name) => match operand.as_ref() {
                 Expr::Ident(q) if frame.scope.lookup(q).is_none() && self.value_named(frame.pkg, q).is_none() => {
                     match self.model.qualifier_path(frame.file, q) {
-                        Some(path) => self
-                            .model
-                            .package_by_path(&path)
-                            .is_none_or(|pkg| self.initialised(pkg, name)),
-                        None => pure(operand),
+                        Some(path) => match self.model.package_by_path(&path) {
+                            Some(pkg) => self.reads_without_effects(pkg, name),
+                            None => true,
+                        },
+                        None => self.without_effects(frame, operand),
                     }
                 }
-                _ => pure(operand),
+                _ => self.without_effects(frame, operand),
             },
-            Expr::Paren(x) | Expr::TypeAssert(x, _) => pure(x),
-            Expr::Unary(op, x) => op != "<-" && pure(x),
-            Expr::Binary(a, _, b) => pure(a) && pure(b),
-            Expr::Index(x, index) => pure(x) && index.iter().all(pure),
+            Expr::Paren(x) | Expr::TypeAssert(x, _) => self.without_effects(frame, x),
+            Expr::Unary(op, x) => op != "<-" && self.without_effects(frame, x),
+            Expr::Binary(a, _, b) => self.without_effects(frame, a) && self.without_effects(frame, b),
+            Expr::Index(x, index) => {
+                self.without_effects(frame, x) && index.iter().all(|i| self.without_effects(frame, i))
+            }
             Expr::Slice {
                 operand,
                 start,
                 end,
                 max,
-            } => pure(operand) && [start, end, max].into_iter().flatten().all(|x| pure(x)),
-            Expr::Composite { elements, .. } => elements
-                .iter()
-                .all(|el| el.key.as_ref().is_none_or(pure) && pure(&el.value)),
-            Expr::Call { fun, args, .. } => self.names_type(frame, fun) && args.iter().all(pure),
+            } => {
+                self.without_effects(frame, operand)
+                    && [start, end, max]
+                        .into_iter()
+                        .flatten()
+                        .all(|x| self.without_effects(frame, x))
+            }
+            Expr::Composite { elements, .. } => elements.iter().all(|el| {
+                el.key.as_ref().is_none_or(|k| self.without_effects(frame, k)) && self.without_effects(frame, &el.value)
+            }),
+            Expr::Call { fun, args, .. } => {
+                self.names_type(frame, fun) && args.iter().all(|a| self.without_effects(frame, a))
+            }
             Expr::Other(_) => false,
         }
     }
 
-    /// Whether a package-level name reads without running an initialiser: a variable already initialised, or
-    /// no variable (a constant, function, type or nothing of the package).
-    fn initialised(&self, pkg: crate::model::PkgId, name: &str) -> bool {
-        match self.value_named(pkg, name) {
-            Some(index) => {
-                let decl = &self.model.pkg(pkg).values[index].decl;
-                decl.kind == crate::syntax::ValueKind::Const || self.globals.contains_key(&(pkg, decl.name.as_str()))
+    /// Whether a package-level variable's initialiser is made of literals and constants alone: literals,
+    /// composites and conversions of them, names that are no variable.
+    pub(super) fn constant_like(&self, pkg: crate::model::PkgId, file: crate::model::FileId, e: &Expr) -> bool {
+        let constant = |e: &Expr| self.constant_like(pkg, file, e);
+        let no_variable = |pkg, name: &str| {
+            self.value_named(pkg, name)
+                .is_none_or(|i| self.model.pkg(pkg).values[i].decl.kind == crate::syntax::ValueKind::Const)
+        };
+        match e {
+            Expr::Lit(..) | Expr::Type(_) => true,
+            Expr::Ident(name) => no_variable(pkg, name),
+            Expr::Selector(q, name) => match q.as_ref() {
+                Expr::Ident(q) if self.value_named(pkg, q).is_none() => match self.model.qualifier_path(file, q) {
+                    Some(path) => self.model.package_by_path(&path).is_none_or(|p| no_variable(p, name)),
+                    None => false,
+                },
+                _ => false,
+            },
+            Expr::Paren(x) => constant(x),
+            Expr::Unary(op, x) => op != "<-" && constant(x),
+            Expr::Binary(a, _, b) => constant(a) && constant(b),
+            Expr::Composite { elements, .. } => elements
+                .iter()
+                .all(|el| el.key.as_ref().is_none_or(constant) && constant(&el.value)),
+            Expr::Call { fun, args, .. } => {
+                self.names_type(&self.top_frame(pkg, file, ""), fun) && args.iter().all(constant)
             }
-            None => true,
+            _ => false,
         }
     }
 

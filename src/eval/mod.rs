@@ -579,43 +579,72 @@ impl<'m> Evaluator<'m> {
         ty: Option<&TypeExpr>,
         spec: (u32, u32),
     ) -> Option<Val> {
-        let own = self.spec_code(file, spec.0, spec.1);
-        let declares = |c: &FuncCode| {
-            c.body
-                .iter()
-                .any(|s| matches!(&s.kind, crate::code::StmtKind::Var { names, .. } if names.iter().any(|n| n == name)))
+        let (code, at) = self.global_decl(file, name, spec)?;
+        let stmt = &code.body[at];
+        let crate::code::StmtKind::Var { names, values, .. } = &stmt.kind else {
+            return None;
         };
-        let codes = match own {
-            Some(code) if declares(&code) => Arc::new(vec![code]),
-            _ => self.vars_code(file),
+        let i = names.iter().position(|n| n == name)?;
+        let frame = self.top_frame(pkg, file, &format!("var {name}"));
+        self.line = stmt.line;
+        let value = match values.len() {
+            0 => ty.map(|t| self.zero_of_expr(pkg, file, t)).unwrap_or(Val::Unknown),
+            n if n == names.len() => self.eval(&frame, &values[i]),
+            _ => {
+                // `var a, b = f()`.
+                let all = self.eval_multi(&frame, &values[0], names.len());
+                all.get(i).cloned().unwrap_or(Val::Unknown)
+            }
         };
-        for code in codes.iter() {
-            for stmt in &code.body {
-                let crate::code::StmtKind::Var { names, values, .. } = &stmt.kind else {
-                    continue;
-                };
-                let Some(i) = names.iter().position(|n| n == name) else {
-                    continue;
-                };
-                let frame = self.top_frame(pkg, file, &format!("var {name}"));
-                self.line = stmt.line;
-                let value = match values.len() {
-                    0 => ty.map(|t| self.zero_of_expr(pkg, file, t)).unwrap_or(Val::Unknown),
-                    n if n == names.len() => self.eval(&frame, &values[i]),
-                    _ => {
-                        // `var a, b = f()`.
-                        let all = self.eval_multi(&frame, &values[0], names.len());
-                        all.get(i).cloned().unwrap_or(Val::Unknown)
-                    }
-                };
-                let value = match ty {
-                    Some(t) if is_duration(t) => retag_duration(value),
-                    _ => value,
-                };
-                return Some(value);
+        let value = match ty {
+            Some(t) if is_duration(t) => retag_duration(value),
+            _ => value,
+        };
+        Some(value)
+    }
+
+    /// The code declaring a package-level name, and the index of its `var` statement: the spec alone when it
+    /// parses so, else the file's declarations.
+    fn global_decl(&mut self, file: FileId, name: &str, spec: (u32, u32)) -> Option<(Arc<FuncCode>, usize)> {
+        let at = |c: &FuncCode| {
+            c.body.iter().position(
+                |s| matches!(&s.kind, crate::code::StmtKind::Var { names, .. } if names.iter().any(|n| n == name)),
+            )
+        };
+        if let Some(code) = self.spec_code(file, spec.0, spec.1) {
+            if let Some(i) = at(&code) {
+                return Some((code, i));
             }
         }
-        None
+        self.vars_code(file)
+            .iter()
+            .find_map(|code| at(code).map(|i| (code.clone(), i)))
+    }
+
+    /// Whether reading a package-level name runs nothing the program could see: it is no variable, a constant,
+    /// a variable already initialised, or one whose initialiser is made of literals and constants alone (a
+    /// generated `fileDescriptor_*` `[]byte`, an enum's name map), which gives the same value whenever it runs.
+    pub(super) fn reads_without_effects(&mut self, pkg: PkgId, name: &str) -> bool {
+        let Some(index) = self.value_named(pkg, name) else {
+            return true;
+        };
+        let model: &'m Model = self.model;
+        let located = &model.pkg(pkg).values[index];
+        if located.decl.kind == ValueKind::Const || self.globals.contains_key(&(pkg, located.decl.name.as_str())) {
+            return true;
+        }
+        let spec = (located.decl.spec_line, located.decl.spec_end_line);
+        let Some((code, at)) = self.global_decl(located.file, name, spec) else {
+            return false;
+        };
+        let crate::code::StmtKind::Var { names, values, .. } = &code.body[at].kind else {
+            return false;
+        };
+        match names.iter().position(|n| n == name) {
+            Some(i) if values.len() == names.len() => self.constant_like(pkg, located.file, &values[i]),
+            Some(_) => values.is_empty(),
+            None => false,
+        }
     }
 
     fn top_frame(&self, pkg: PkgId, file: FileId, function: &str) -> Frame {
@@ -1644,6 +1673,10 @@ func Register(name string) string { pflag.String(name, "", ""); return name }
 import "example.com/m/opts"
 
 var defaults = opts.New()
+
+var descriptor = []byte{0x1f, 0x8b}
+
+var names = []string{opts.Register("third")}
 "#;
         let main = r#"package main
 
@@ -1660,6 +1693,8 @@ func main() {
 	proto.RegisterType((*opts.Options)(nil), "opts.Options")
 	proto.RegisterType(defaults, Name(opts.Register("first")))
 	proto.RegisterFile("a", []byte(opts.Register("second")))
+	proto.RegisterFile("b", descriptor)
+	proto.RegisterFile("c", names)
 	pflag.Parse()
 }
 "#;
@@ -1677,6 +1712,7 @@ func main() {
                 ("level".to_string(), Some("2".to_string())),
                 ("first".to_string(), Some("".to_string())),
                 ("second".to_string(), Some("".to_string())),
+                ("third".to_string(), Some("".to_string())),
             ]
         );
     }
