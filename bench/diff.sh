@@ -6,13 +6,15 @@
 #
 # Targets (2-core machine): diff --git <= 1.5x one cold scan, peak RSS <= 500 MiB (issue 15; 600 MiB in issue 5).
 #
-# Measured 2026-12-02, v1.20.2 -> v1.25.0, the project's 2-core AMD EPYC (no AVX-512), medians of five rounds: a
-# cold scan of v1.25 2.58 s; diff --git 9.52 s (3.68x, not met), 8.01 s (3.09x) with v1.20.2 cached; peak RSS 991
-# MiB (not met; 1085-1093 before mimalloc committed arena memory as it hands it out). Of one cold run of 9.2 s:
-# listing both revisions 0.6 s, parsing and lowering them 3.3 s, building the two models 0.6 s, both sides' topics
-# 4.6 s (the commands topic's evaluator, about 4 s of one core a side, one side per core). The sides one after the
-# other on both cores: 11.2 s and 808 MiB (not kept; see run_diff). On 2026-12-01's 2-core Intel Xeon with
-# AVX-512: 4.23x, 1030-1057 MiB.
+# Measured 2026-12-02 (second session), v1.20.2 -> v1.25.0, a 2-core AMD EPYC with AVX-512, medians of five rounds:
+# a cold scan of v1.25 2.46 s; diff --git 8.03 s (3.26x, not met), 6.70 s (2.72x) with v1.20.2 cached; peak RSS 905
+# MiB (not met). bench/builds.sh in the same session: 0.815x the time of the build before its evaluator changes,
+# 906 MiB against 1029. Earlier that day, on the project's AMD EPYC without AVX-512: 3.68x, 991 MiB (1085-1093
+# before mimalloc committed arena memory as it hands it out); of one cold run of 9.2 s then: listing both
+# revisions 0.6 s, parsing and lowering them 3.3 s, building the two models 0.6 s, both sides' topics 4.6 s (the
+# commands topic's evaluator, about 4 s of one core a side, one side per core); the sides one after the other on
+# both cores: 11.2 s and 808 MiB (not kept; see run_diff). On 2026-12-01's 2-core Intel Xeon with AVX-512: 4.23x,
+# 1030-1057 MiB.
 set -euo pipefail
 repo=$(cd "${1:?usage: bench/diff.sh REPO OLD NEW CHECKOUT}" && pwd)
 old=${2:?old revision}

@@ -9,11 +9,11 @@
 # Go's parser (issue 15; it was 4x ctags in issue 2), peak RSS <= 300 MiB, 2 threads >= 1.8x one, cached scan
 # <= 0.5x ctags.
 #
-# Measured 2026-12-02, v1.20.2 with tests (8,371 files, 74.8 MB), the project's 2-core AMD EPYC (no AVX-512),
-# medians of five rounds: ctags 1.57 s; Go's parser 2.81 s; kubewalk 2.79 s (0.99x Go's parser; 6.75 s, 2.42x,
-# with --parse full); one thread 5.18 s (2 threads 1.86x); cached 0.56 s (0.35x ctags); peak RSS 240 MiB cold,
-# 224 MiB cached (268 and 270 before mimalloc committed arena memory as it hands it out), Go's parser 120 MiB.
-# On 2026-12-01's 2-core Intel Xeon with AVX-512: 0.91x Go's parser.
+# Measured 2026-12-02, v1.20.2 with tests (8,371 files, 74.8 MB), a 2-core AMD EPYC with AVX-512, medians of
+# five rounds: ctags 1.30 s; Go's parser 2.46 s; kubewalk 2.21 s (0.86x Go's parser; 5.83 s, 1.99x, with --parse
+# full); one thread 4.23 s (2 threads 1.81x); cached 0.61 s (0.47x ctags); peak RSS 243 MiB cold, 233 MiB cached,
+# Go's parser 137 MiB. Earlier the same day, on the project's AMD EPYC without AVX-512: 0.99x Go's parser, 240
+# MiB; on 2026-12-01's 2-core Intel Xeon with AVX-512: 0.91x.
 set -euo pipefail
 root=$(cd "${1:?usage: bench/scan.sh ROOT}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)

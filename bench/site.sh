@@ -7,13 +7,12 @@
 # Targets (2-core machine): site <= 1.5x one cold scan (issue 15; 1.6x in issue 4), peak RSS <= 500 MiB, search
 # index <= 5 MB.
 #
-# Measured 2026-12-02, v1.20.2, the project's 2-core AMD EPYC (no AVX-512), means of three runs: scan 2.14 s, site
-# 6.68 s (3.11x scan, not met; 3.76x at the day's start, before the sidebar became one shared script, the volume
-# plugins topic stopped parsing every body of the binaries, and reference pages were built on both cores), peak RSS
-# 465 MiB (met; 543-566 before mimalloc committed arena memory as it hands it out), search index 1.7 MB. Of one
-# site run of 7.0 s: the scan 2.2 s, the topics 2.5 s (the commands topic's evaluator on two threads, 2.3 s),
-# building, rendering and writing the pages 1.5 s, the link check 0.25 s. On 2026-12-01's 2-core Intel Xeon with AVX-512:
-# 2.94x scan, 526 MiB.
+# Measured 2026-12-02 (second session), v1.20.2, a 2-core AMD EPYC with AVX-512, means of three runs: scan 2.23 s,
+# site 6.71 s (3.02x scan, not met), peak RSS 471 MiB (met), search index 1.7 MB. Of one site run of 5.4-5.9 s: the
+# scan 1.7-2.2 s, the topics 1.4-1.9 s, building the pages' facts 0.4 s (one thread), rendering and writing them
+# 1.9 s (both cores), the link check 0.2 s. The same run's site took 7.79 s before this session's evaluator changes
+# (schemes registered when asked, arguments of calls outside the tree skipped), 7.13 s after (6 runs each). Earlier
+# that day, on the project's AMD EPYC without AVX-512: 3.11x, 465 MiB; on 2026-12-01's Intel Xeon: 2.94x, 526 MiB.
 set -euo pipefail
 root=$(cd "${1:?usage: bench/site.sh ROOT}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
