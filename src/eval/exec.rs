@@ -965,81 +965,73 @@ impl<'m> Evaluator<'m> {
         }
     }
 
-    /// Whether evaluating an expression does nothing but give its value: no call but a conversion, no receive, and
-    /// no read of a package-level variable whose initialiser could do something (`reads_without_effects`).
+    /// Whether evaluating an expression does nothing but give its value: no call but a conversion, no receive, no
+    /// function literal's body that does either, and no read of a package-level variable whose initialiser could
+    /// do something (`reads_without_effects`).
     fn without_effects(&mut self, frame: &Frame, e: &Expr) -> bool {
-        match e {
-            Expr::Lit(..) | Expr::Type(_) | Expr::FuncLit { .. } => true,
-            Expr::Ident(name) => frame.scope.lookup(name).is_some() || self.reads_without_effects(frame.pkg, name),
-            Expr::Selector(operand, name) => match operand.as_ref() {
-                Expr::Ident(q) if frame.scope.lookup(q).is_none() && self.value_named(frame.pkg, q).is_none() => {
-                    match self.model.qualifier_path(frame.file, q) {
-                        Some(path) => match self.model.package_by_path(&path) {
-                            Some(pkg) => self.reads_without_effects(pkg, name),
-                            None => true,
-                        },
-                        None => self.without_effects(frame, operand),
+        let mut pure = true;
+        crate::code::visit_expr_tree(e, &mut |_, x| {
+            pure = pure
+                && match x {
+                    Expr::Ident(name) => {
+                        frame.scope.lookup(name).is_some() || self.reads_without_effects(frame.pkg, name)
                     }
-                }
-                _ => self.without_effects(frame, operand),
-            },
-            Expr::Paren(x) | Expr::TypeAssert(x, _) => self.without_effects(frame, x),
-            Expr::Unary(op, x) => op != "<-" && self.without_effects(frame, x),
-            Expr::Binary(a, _, b) => self.without_effects(frame, a) && self.without_effects(frame, b),
-            Expr::Index(x, index) => {
-                self.without_effects(frame, x) && index.iter().all(|i| self.without_effects(frame, i))
-            }
-            Expr::Slice {
-                operand,
-                start,
-                end,
-                max,
-            } => {
-                self.without_effects(frame, operand)
-                    && [start, end, max]
-                        .into_iter()
-                        .flatten()
-                        .all(|x| self.without_effects(frame, x))
-            }
-            Expr::Composite { elements, .. } => elements.iter().all(|el| {
-                el.key.as_ref().is_none_or(|k| self.without_effects(frame, k)) && self.without_effects(frame, &el.value)
-            }),
-            Expr::Call { fun, args, .. } => {
-                self.names_type(frame, fun) && args.iter().all(|a| self.without_effects(frame, a))
-            }
-            Expr::Other(_) => false,
-        }
+                    // A member of another package of the tree (its qualifier is visited as a name of no value).
+                    Expr::Selector(q, name) => match self.qualified_package(frame.pkg, frame.file, Some(frame), q) {
+                        Some(Some(pkg)) => self.reads_without_effects(pkg, name),
+                        _ => true,
+                    },
+                    Expr::Unary(op, _) => op != "<-",
+                    Expr::Call { fun, .. } => self.names_type(frame, fun),
+                    Expr::Other(_) => false,
+                    _ => true,
+                };
+        });
+        pure
     }
 
     /// Whether a package-level variable's initialiser is made of literals and constants alone: literals,
     /// composites and conversions of them, names that are no variable.
     pub(super) fn constant_like(&self, pkg: crate::model::PkgId, file: crate::model::FileId, e: &Expr) -> bool {
-        let constant = |e: &Expr| self.constant_like(pkg, file, e);
         let no_variable = |pkg, name: &str| {
             self.value_named(pkg, name)
                 .is_none_or(|i| self.model.pkg(pkg).values[i].decl.kind == crate::syntax::ValueKind::Const)
         };
-        match e {
-            Expr::Lit(..) | Expr::Type(_) => true,
-            Expr::Ident(name) => no_variable(pkg, name),
-            Expr::Selector(q, name) => match q.as_ref() {
-                Expr::Ident(q) if self.value_named(pkg, q).is_none() => match self.model.qualifier_path(file, q) {
-                    Some(path) => self.model.package_by_path(&path).is_none_or(|p| no_variable(p, name)),
-                    None => false,
-                },
-                _ => false,
-            },
-            Expr::Paren(x) => constant(x),
-            Expr::Unary(op, x) => op != "<-" && constant(x),
-            Expr::Binary(a, _, b) => constant(a) && constant(b),
-            Expr::Composite { elements, .. } => elements
-                .iter()
-                .all(|el| el.key.as_ref().is_none_or(constant) && constant(&el.value)),
-            Expr::Call { fun, args, .. } => {
-                self.names_type(&self.top_frame(pkg, file, ""), fun) && args.iter().all(constant)
-            }
-            _ => false,
+        let frame = self.top_frame(pkg, file, "");
+        let mut constant = true;
+        crate::code::visit_expr_tree(e, &mut |_, x| {
+            constant = constant
+                && match x {
+                    Expr::Lit(..) | Expr::Type(_) | Expr::Paren(_) | Expr::Binary(..) | Expr::Composite { .. } => true,
+                    Expr::Unary(op, _) => op != "<-",
+                    Expr::Ident(name) => no_variable(pkg, name),
+                    Expr::Selector(q, name) => match self.qualified_package(pkg, file, None, q) {
+                        Some(Some(p)) => no_variable(p, name),
+                        Some(None) => true,
+                        None => false,
+                    },
+                    Expr::Call { fun, .. } => self.names_type(&frame, fun),
+                    _ => false,
+                };
+        });
+        constant
+    }
+
+    /// The package a selector's operand names when it is a package qualifier (not a variable of the frame or the
+    /// package): `Some(None)` for a package outside the tree; `None` when it is no qualifier.
+    fn qualified_package(
+        &self,
+        pkg: crate::model::PkgId,
+        file: crate::model::FileId,
+        frame: Option<&Frame>,
+        q: &Expr,
+    ) -> Option<Option<crate::model::PkgId>> {
+        let Expr::Ident(q) = q else { return None };
+        if frame.is_some_and(|f| f.scope.lookup(q).is_some()) || self.value_named(pkg, q).is_some() {
+            return None;
         }
+        let path = self.model.qualifier_path(file, q)?;
+        Some(self.model.package_by_path(&path))
     }
 
     /// Whether the function of a call names a type, which makes the call a conversion: `T(x)`, `(*T)(nil)`,
@@ -1054,14 +1046,10 @@ impl<'m> Evaluator<'m> {
                     && self.value_named(frame.pkg, name).is_none()
                     && (self.model.pkg(frame.pkg).type_index.contains_key(name.as_str()) || super::is_basic(name))
             }
-            Expr::Selector(q, name) => match q.as_ref() {
-                Expr::Ident(q) if frame.scope.lookup(q).is_none() && self.value_named(frame.pkg, q).is_none() => self
-                    .model
-                    .qualifier_path(frame.file, q)
-                    .and_then(|path| self.model.package_by_path(&path))
-                    .is_some_and(|pkg| self.model.pkg(pkg).type_index.contains_key(name.as_str())),
-                _ => false,
-            },
+            Expr::Selector(q, name) => matches!(
+                self.qualified_package(frame.pkg, frame.file, Some(frame), q),
+                Some(Some(pkg)) if self.model.pkg(pkg).type_index.contains_key(name.as_str())
+            ),
             _ => false,
         }
     }

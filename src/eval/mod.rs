@@ -1344,9 +1344,8 @@ func main() {
 mod scheme_tests {
     use super::tests::{flag_defaults, run};
 
-    #[test]
-    fn defaults_set_through_a_schemes_defaulting_and_conversion_functions_are_seen() {
-        let runtime = r#"package runtime
+    /// The part of apimachinery's `runtime` a scheme's registrations use.
+    const RUNTIME_GO: &str = r#"package runtime
 
 type Scheme struct{}
 
@@ -1381,6 +1380,9 @@ func Must(err error) {
 	}
 }
 "#;
+
+    #[test]
+    fn defaults_set_through_a_schemes_defaulting_and_conversion_functions_are_seen() {
         let external = r#"package v1alpha1
 
 import "k8s.io/apimachinery/pkg/runtime"
@@ -1527,7 +1529,7 @@ func main() {
 "#;
         let w = run(
             &[
-                ("vendor/k8s.io/apimachinery/pkg/runtime/scheme.go", runtime),
+                ("vendor/k8s.io/apimachinery/pkg/runtime/scheme.go", RUNTIME_GO),
                 ("external/types.go", external),
                 ("config/types.go", internal),
                 ("config/v1alpha1/defaults.go", defaults),
@@ -1550,41 +1552,6 @@ func main() {
 
     #[test]
     fn a_schemes_registrations_run_in_gos_order_and_with_the_builders_functions_at_the_call() {
-        let runtime = r#"package runtime
-
-type Scheme struct{}
-
-func NewScheme() *Scheme { return &Scheme{} }
-
-type SchemeBuilder []func(*Scheme) error
-
-func (sb *SchemeBuilder) AddToScheme(s *Scheme) error {
-	for _, f := range *sb {
-		if err := f(s); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (sb *SchemeBuilder) Register(funcs ...func(*Scheme) error) {
-	for _, f := range funcs {
-		*sb = append(*sb, f)
-	}
-}
-
-func NewSchemeBuilder(funcs ...func(*Scheme) error) SchemeBuilder {
-	var sb SchemeBuilder
-	sb.Register(funcs...)
-	return sb
-}
-
-func Must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-"#;
         let types = r#"package reg
 
 import "k8s.io/apimachinery/pkg/runtime"
@@ -1635,7 +1602,7 @@ func main() {
 "#;
         let w = run(
             &[
-                ("vendor/k8s.io/apimachinery/pkg/runtime/scheme.go", runtime),
+                ("vendor/k8s.io/apimachinery/pkg/runtime/scheme.go", RUNTIME_GO),
                 ("reg/types.go", types),
                 ("cmd/tool/main.go", main),
             ],
