@@ -242,26 +242,34 @@ impl<'a> Builder<'a> {
     /// Every guide page (the home page, then each topic's pages in the order of the definitions), then the
     /// reference pages of the packages they mention.
     pub fn pages(&self) -> Vec<PageSpec> {
-        let mut topic_pages: Vec<(usize, Vec<PageSpec>)> = Vec::new();
-        for (i, topic) in self.data.topics.list.iter().enumerate() {
-            let mut pages = match &topic.report {
-                Report::Binaries(r) => binaries::pages(self, &topic.def, r),
-                Report::Commands(r) => commands::pages(self, &topic.def, r),
-                Report::Workqueue(r) => workqueue::pages(self, &topic.def, r.as_deref(), &topic.outlines),
-                Report::Implementers(r) => implementers::pages(self, &topic.def, r),
-                Report::Calls(r) => calls::calls_pages(self, &topic.def, r),
-                Report::Literals(r) => calls::literals_pages(self, &topic.def, r),
-                Report::FeatureGates(r) => upgrade::feature_gates_pages(self, &topic.def, r),
-                Report::ApiLifecycle(r) => upgrade::api_lifecycle_pages(self, &topic.def, r),
-                Report::Metrics(r) => upgrade::metrics_pages(self, &topic.def, r),
-                Report::Registry(r) => match &topic.def.kind {
-                    crate::topics::Kind::Registry(def) => upgrade::registry_pages(self, &topic.def, def, r),
-                    _ => Vec::new(),
-                },
-            };
-            self.attach_outlines(&mut pages, &topic.outlines);
-            topic_pages.push((i, pages));
-        }
+        use rayon::prelude::*;
+        // Topics build their pages on every core; what they record (mentions, search entries) is ordered later.
+        let topic_pages: Vec<(usize, Vec<PageSpec>)> = self
+            .data
+            .topics
+            .list
+            .par_iter()
+            .enumerate()
+            .map(|(i, topic)| {
+                let mut pages = match &topic.report {
+                    Report::Binaries(r) => binaries::pages(self, &topic.def, r),
+                    Report::Commands(r) => commands::pages(self, &topic.def, r),
+                    Report::Workqueue(r) => workqueue::pages(self, &topic.def, r.as_deref(), &topic.outlines),
+                    Report::Implementers(r) => implementers::pages(self, &topic.def, r),
+                    Report::Calls(r) => calls::calls_pages(self, &topic.def, r),
+                    Report::Literals(r) => calls::literals_pages(self, &topic.def, r),
+                    Report::FeatureGates(r) => upgrade::feature_gates_pages(self, &topic.def, r),
+                    Report::ApiLifecycle(r) => upgrade::api_lifecycle_pages(self, &topic.def, r),
+                    Report::Metrics(r) => upgrade::metrics_pages(self, &topic.def, r),
+                    Report::Registry(r) => match &topic.def.kind {
+                        crate::topics::Kind::Registry(def) => upgrade::registry_pages(self, &topic.def, def, r),
+                        _ => Vec::new(),
+                    },
+                };
+                self.attach_outlines(&mut pages, &topic.outlines);
+                (i, pages)
+            })
+            .collect();
         let guides: Vec<home::Guide> = topic_pages
             .iter()
             .filter_map(|(i, pages)| {
