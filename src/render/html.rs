@@ -42,6 +42,14 @@ pub struct TocEntry {
 pub struct Converter {
     highlight: HighlightConfiguration,
     classes: Vec<String>,
+    /// Go excerpts already highlighted, by their text: a site shows the same excerpt on several pages (on v1.20.2,
+    /// 27,649 excerpts of which 20,066 differ), and each is highlighted once.
+    highlighted: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
+}
+
+thread_local! {
+    /// A highlighter per thread: each holds a parser and query cursors, made once rather than per excerpt.
+    static HIGHLIGHTER: std::cell::RefCell<Highlighter> = std::cell::RefCell::new(Highlighter::new());
 }
 
 impl Converter {
@@ -59,12 +67,36 @@ impl Converter {
             .iter()
             .map(|n| format!("class=\"hl-{}\"", n.replace('.', "-")))
             .collect();
-        Converter { highlight, classes }
+        Converter {
+            highlight,
+            classes,
+            highlighted: Default::default(),
+        }
     }
 
     /// Highlighted HTML of Go source, one `<span>` per highlighted region.
-    pub fn highlight_go(&self, code: &str) -> String {
-        let mut highlighter = Highlighter::new();
+    pub fn highlight_go(&self, code: &str) -> std::sync::Arc<str> {
+        let known = self
+            .highlighted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(code)
+            .cloned();
+        if let Some(html) = known {
+            return html;
+        }
+        // Outside the lock: two threads may highlight the same excerpt at once, and both get the same text.
+        let html: std::sync::Arc<str> = HIGHLIGHTER
+            .with(|h| self.highlight_with(&mut h.borrow_mut(), code))
+            .into();
+        self.highlighted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(code.to_string(), html.clone());
+        html
+    }
+
+    fn highlight_with(&self, highlighter: &mut Highlighter, code: &str) -> String {
         let Ok(events) = highlighter.highlight(&self.highlight, code.as_bytes(), None, None, |_| None) else {
             return escape(code);
         };
