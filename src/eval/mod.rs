@@ -75,8 +75,6 @@ pub struct Evaluator<'m> {
     spreading: bool,
     /// The command whose help or usage function is being run.
     helping: Option<ObjId>,
-    /// The imports of vendored packages outside the model, read once.
-    vendored_imports: HashMap<String, Vec<String>>,
     /// The declared types of variables (`var l Level`), for the methods of a pointer to one.
     cell_types: HashMap<ObjId, Ty>,
     /// `KUBEWALK_TRACE_EVAL=Name`: calls of functions whose name contains it are printed, for debugging.
@@ -107,6 +105,8 @@ pub struct CodeCache {
     texts: Shared<FileId, Option<Arc<FileText>>>,
     funcs: Shared<(FileId, u32), Func>,
     vars: Shared<FileId, Arc<Vars>>,
+    /// The import paths of each package, sorted: every main's run walks its import closure.
+    imports: Shared<String, Arc<[String]>>,
 }
 
 /// A map that evaluators on several threads fill: each entry is made once, by the first thread that needs it,
@@ -227,7 +227,6 @@ impl<'m> Evaluator<'m> {
             text_wrappers: Vec::new(),
             spreading: false,
             helping: None,
-            vendored_imports: HashMap::new(),
             cell_types: HashMap::new(),
             trace: std::env::var("KUBEWALK_TRACE_EVAL")
                 .ok()
@@ -357,42 +356,38 @@ impl<'m> Evaluator<'m> {
                 continue;
             }
             stack.push((path.clone(), true));
-            let mut imports = self.imports_of(&path);
-            imports.sort();
-            imports.dedup();
-            for dep in imports.into_iter().rev() {
-                if !seen.contains(&dep) {
-                    stack.push((dep, false));
+            for dep in self.imports_of(&path).iter().rev() {
+                if !seen.contains(dep) {
+                    stack.push((dep.clone(), false));
                 }
             }
         }
         order
     }
 
-    /// The import paths a package imports: from the model (its linux files), else from a vendored package's
-    /// files.
-    fn imports_of(&mut self, path: &str) -> Vec<String> {
-        if let Some(pkg) = self.model.package_by_path(path) {
-            return self
-                .model
-                .pkg(pkg)
-                .files
-                .iter()
-                .filter(|&&f| self.linux(f))
-                .filter_map(|&f| self.model.file(f).syntax.as_ref())
-                .flat_map(|s| s.imports.iter().map(|i| i.path.clone()))
-                .collect();
-        }
-        // The standard library has no folder in the tree.
-        if !path.split('/').next().is_some_and(|first| first.contains('.')) {
-            return Vec::new();
-        }
-        if let Some(known) = self.vendored_imports.get(path) {
-            return known.clone();
-        }
-        let imports = self.sources.vendored_imports(path);
-        self.vendored_imports.insert(path.to_string(), imports.clone());
-        imports
+    /// The import paths a package imports, sorted and each once: from the model (its linux files), else from a
+    /// vendored package's files. Read once for all the evaluators of a tree.
+    fn imports_of(&self, path: &str) -> Arc<[String]> {
+        shared(&self.code.imports, path.to_string(), || {
+            let mut imports = if let Some(pkg) = self.model.package_by_path(path) {
+                self.model
+                    .pkg(pkg)
+                    .files
+                    .iter()
+                    .filter(|&&f| self.linux(f))
+                    .filter_map(|&f| self.model.file(f).syntax.as_ref())
+                    .flat_map(|s| s.imports.iter().map(|i| i.path.clone()))
+                    .collect()
+            } else if path.split('/').next().is_some_and(|first| first.contains('.')) {
+                self.sources.vendored_imports(path)
+            } else {
+                // The standard library has no folder in the tree.
+                Vec::new()
+            };
+            imports.sort();
+            imports.dedup();
+            imports.into()
+        })
     }
 
     /// A package's variables, initialised as the program starts (in declaration order; Go orders them by their
