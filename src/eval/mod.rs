@@ -107,6 +107,10 @@ pub struct CodeCache {
     vars: Shared<FileId, Arc<Vars>>,
     /// The import paths of each package, sorted: every main's run walks its import closure.
     imports: Shared<String, Arc<[String]>>,
+    /// Whether a package-level variable (a package and the index of its value) has an initialiser made of
+    /// literals and constants alone: asked of every argument that names it, and a generated `fileDescriptor_*`
+    /// is thousands of literals long.
+    constant_vars: Shared<(PkgId, usize), bool>,
 }
 
 /// A map that evaluators on several threads fill: each entry is made once, by the first thread that needs it,
@@ -628,18 +632,21 @@ impl<'m> Evaluator<'m> {
         if located.decl.kind == ValueKind::Const || self.globals.contains_key(&(pkg, located.decl.name.as_str())) {
             return true;
         }
-        let spec = (located.decl.spec_line, located.decl.spec_end_line);
-        let Some((code, at)) = self.global_decl(located.file, name, spec) else {
-            return false;
-        };
-        let crate::code::StmtKind::Var { names, values, .. } = &code.body[at].kind else {
-            return false;
-        };
-        match names.iter().position(|n| n == name) {
-            Some(i) if values.len() == names.len() => self.constant_like(pkg, located.file, &values[i]),
-            Some(_) => values.is_empty(),
-            None => false,
-        }
+        let code = self.code.clone();
+        shared(&code.constant_vars, (pkg, index), || {
+            let spec = (located.decl.spec_line, located.decl.spec_end_line);
+            let Some((code, at)) = self.global_decl(located.file, name, spec) else {
+                return false;
+            };
+            let crate::code::StmtKind::Var { names, values, .. } = &code.body[at].kind else {
+                return false;
+            };
+            match names.iter().position(|n| n == name) {
+                Some(i) if values.len() == names.len() => self.constant_like(pkg, located.file, &values[i]),
+                Some(_) => values.is_empty(),
+                None => false,
+            }
+        })
     }
 
     fn top_frame(&self, pkg: PkgId, file: FileId, function: &str) -> Frame {
