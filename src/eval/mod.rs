@@ -148,6 +148,45 @@ fn spec_code_at(text: &FileText, line: u32, end_line: u32) -> Option<Arc<FuncCod
         .map(Arc::new)
 }
 
+/// Whether a `var` spec is `name = []byte{...}` of integer literals and comments alone: a generated protobuf
+/// descriptor, thousands of literals long, that `constant_like` would parse and walk to give the same answer. Any
+/// other spec is left to it.
+fn byte_literals_only(spec: &str, name: &str) -> bool {
+    let rest = spec.trim_start();
+    let rest = rest
+        .strip_prefix("var")
+        .filter(|r| r.starts_with([' ', '\t']))
+        .unwrap_or(rest);
+    let Some(rest) = rest.trim_start().strip_prefix(name) else {
+        return false;
+    };
+    let Some(rest) = rest.trim_start().strip_prefix('=') else {
+        return false;
+    };
+    let Some(mut rest) = rest.trim_start().strip_prefix("[]byte{") else {
+        return false;
+    };
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\n', '\r', ',']);
+        if let Some(after) = rest.strip_prefix('}') {
+            // The literal ends the spec, but for a comment on its line.
+            let after = after.trim_start_matches([' ', '\t']);
+            return after.trim_end().is_empty() || after.starts_with("//") && !after.trim_end().contains('\n');
+        }
+        if let Some(comment) = rest.strip_prefix("//") {
+            let Some(end) = comment.find('\n') else { return false };
+            rest = &comment[end..];
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            let Some(end) = comment.find("*/") else { return false };
+            rest = &comment[end + 2..];
+        } else if rest.starts_with(|c: char| c.is_ascii_digit()) {
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        } else {
+            return false;
+        }
+    }
+}
+
 /// The objects a run made, for reading after it.
 pub struct World {
     pub heap: Vec<Obj>,
@@ -635,6 +674,12 @@ impl<'m> Evaluator<'m> {
         let code = self.code.clone();
         shared(&code.constant_vars, (pkg, index), || {
             let spec = (located.decl.spec_line, located.decl.spec_end_line);
+            let text = self.text(located.file);
+            if text.is_some_and(|t| {
+                crate::lower::lines_at(&t.0, &t.1, spec.0, spec.1).is_some_and(|s| byte_literals_only(s, name))
+            }) {
+                return true;
+            }
             let Some((code, at)) = self.global_decl(located.file, name, spec) else {
                 return false;
             };
@@ -1643,9 +1688,14 @@ import "example.com/m/opts"
 
 var defaults = opts.New()
 
-var descriptor = []byte{0x1f, 0x8b}
+var descriptor = []byte{
+	// 2 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b,
+}
 
 var names = []string{opts.Register("third")}
+
+var sized = []byte{0x1, byte(len(opts.Register("fourth")))}
 "#;
         let main = r#"package main
 
@@ -1664,6 +1714,7 @@ func main() {
 	proto.RegisterFile("a", []byte(opts.Register("second")))
 	proto.RegisterFile("b", descriptor)
 	proto.RegisterFile("c", names)
+	proto.RegisterFile("d", sized)
 	pflag.Parse()
 }
 "#;
@@ -1682,8 +1733,32 @@ func main() {
                 ("first".to_string(), Some("".to_string())),
                 ("second".to_string(), Some("".to_string())),
                 ("third".to_string(), Some("".to_string())),
+                ("fourth".to_string(), Some("".to_string())),
             ]
         );
+    }
+
+    #[test]
+    fn only_a_byte_slice_of_integer_literals_is_answered_without_parsing() {
+        let cases = [
+            ("var d = []byte{0x1f, 0x8b}", true),
+            (
+                "var d = []byte{\n\t// 3 bytes of a gzipped FileDescriptorProto\n\t0x1f, 0x8b, 0x08,\n}",
+                true,
+            ),
+            ("\td = []byte{ /* empty */ } // in a group", true),
+            ("var d = []byte{0x1, byte(len(s))}", false),
+            ("var d = []byte{0x1, x}", false),
+            ("var d = []byte{'a'}", false),
+            ("var d []byte = []byte{0x1}", false),
+            ("var d, e = []byte{0x1}, f()", false),
+            ("var dd = []byte{0x1}", false),
+            ("var d = []byte{0x1}[f():]", false),
+            ("var d = []byte{0x1", false),
+        ];
+        for (spec, want) in cases {
+            assert_eq!(super::byte_literals_only(spec, "d"), want, "{spec}");
+        }
     }
 
     #[test]
