@@ -6,6 +6,12 @@
 #
 # Targets (2-core machine): diff --git <= 1.5x one cold scan, peak RSS <= 500 MiB (issue 15; 600 MiB in issue 5).
 #
+# Measured 2026-12-06, v1.20.2 -> v1.25.0, a 2-core AMD EPYC without AVX-512, medians of five rounds: a cold scan of
+# v1.25 3.49 s; diff --git 9.94 s (2.94x, not met), 7.57 s (2.32x) with v1.20.2 cached; peak RSS 886 MiB (not
+# met); with all but the session's last evaluator change, 3.01x and 898 MiB. callgrind: 94.07 G instructions before
+# this session's evaluator changes, 93.38 G with all but the last (the same diff.json).
+# Of one run's 12.0 s: both revisions listed, parsed and lowered 6.2 s, each side's topics 4.7-5.0 s on a core of
+# its own, side by side (the commands topic's evaluator, 3.6-3.8 s a side).
 # Measured 2026-12-02 (second session), v1.20.2 -> v1.25.0, a 2-core AMD EPYC with AVX-512, medians of five rounds:
 # a cold scan of v1.25 2.46 s; diff --git 8.03 s (3.26x, not met), 6.70 s (2.72x) with v1.20.2 cached; peak RSS 905
 # MiB (not met). bench/builds.sh in the same session: 0.815x the time of the build before its evaluator changes,

@@ -7,6 +7,16 @@
 # Targets (2-core machine): site <= 1.5x one cold scan (issue 15; 1.6x in issue 4), peak RSS <= 500 MiB, search
 # index <= 5 MB.
 #
+# Measured 2026-12-06, v1.20.2, a 2-core AMD EPYC without AVX-512 whose speed drifted by up to 30% within minutes:
+# scan 3.21 s, site 6.99 s (2.18x scan, not met), peak RSS 479 MiB (met), search index 1.7 MB; an hour before, with
+# all but the last change below, 2.71 s and 7.48 s (2.76x): the ratio moves with the drift. Wall times of single
+# runs could not tell this session's changes apart (base and new took turns, six rounds: the median ratio 1.01x, the
+# spread 0.9x-1.2x), so they were counted in instructions (callgrind, site): 57.97 G before, 56.75 G after topics
+# built their pages on every core, Go excerpts were highlighted once per text (3.8 G -> 2.75 G), import lists and the
+# literal-initialiser answers were shared by the evaluator threads; a byte-slice descriptor answered from its text
+# then took 1.4 G more off the topics (scan --json: 40.17 G -> 38.76 G). Of the 56.75 G: the scan 23.7 G, the
+# evaluator's runs 11.5 G (parsing function code it reads 3.2 G, var specs 1.7 G), Markdown to HTML 6.0 G,
+# templates 3.6 G, reading each page's links 2.1 G.
 # Measured 2026-12-02 (second session), v1.20.2, a 2-core AMD EPYC with AVX-512, means of three runs: scan 2.23 s,
 # site 6.71 s (3.02x scan, not met), peak RSS 471 MiB (met), search index 1.7 MB. Of one site run of 5.4-5.9 s: the
 # scan 1.7-2.2 s, the topics 1.4-1.9 s, building the pages' facts 0.4 s (one thread), rendering and writing them
