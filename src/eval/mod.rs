@@ -108,8 +108,7 @@ pub struct CodeCache {
     /// The import paths of each package, sorted: every main's run walks its import closure.
     imports: Shared<String, Arc<[String]>>,
     /// Whether a package-level variable (a package and the index of its value) has an initialiser made of
-    /// literals and constants alone: asked of every argument that names it, and a generated `fileDescriptor_*`
-    /// is thousands of literals long.
+    /// literals and constants alone: asked of every argument that names it, in every main.
     constant_vars: Shared<(PkgId, usize), bool>,
 }
 
@@ -131,12 +130,7 @@ fn shared<K: std::hash::Hash + Eq, V: Clone>(map: &Shared<K, V>, key: K, make: i
 /// The code of one `var` or `const` spec at lines `line..=end_line` of a file, as a `var` declaration of its own;
 /// `None` for a grouped spec.
 fn spec_code_at(text: &FileText, line: u32, end_line: u32) -> Option<Arc<FuncCode>> {
-    let lines = crate::lower::lines_at(&text.0, &text.1, line, end_line)?.trim_start();
-    // An ungrouped spec shares its line with the keyword.
-    let spec = ["var ", "var\t", "const ", "const\t"]
-        .iter()
-        .find_map(|k| lines.strip_prefix(k))
-        .unwrap_or(lines);
+    let spec = spec_text(text, line, end_line)?;
     if spec.trim_start().starts_with('(') {
         return None;
     }
@@ -148,16 +142,23 @@ fn spec_code_at(text: &FileText, line: u32, end_line: u32) -> Option<Arc<FuncCod
         .map(Arc::new)
 }
 
-/// Whether a `var` spec is `name = []byte{...}` of integer literals and comments alone: a generated protobuf
-/// descriptor, thousands of literals long, that `constant_like` would parse and walk to give the same answer. Any
-/// other spec is left to it.
+/// Lines `line..=end_line` of a file, a `var` or `const` spec, without the keyword an ungrouped spec shares its
+/// line with.
+fn spec_text(text: &FileText, line: u32, end_line: u32) -> Option<&str> {
+    let lines = crate::lower::lines_at(&text.0, &text.1, line, end_line)?.trim_start();
+    Some(
+        ["var ", "var\t", "const ", "const\t"]
+            .iter()
+            .find_map(|k| lines.strip_prefix(k))
+            .unwrap_or(lines),
+    )
+}
+
+/// Whether a `var` spec (`spec_text`) is `name = []byte{...}` of integer literals and comments alone: a generated
+/// protobuf descriptor, thousands of literals long, that `constant_like` would parse and walk to give the same
+/// answer. Any other spec is left to it.
 fn byte_literals_only(spec: &str, name: &str) -> bool {
-    let rest = spec.trim_start();
-    let rest = rest
-        .strip_prefix("var")
-        .filter(|r| r.starts_with([' ', '\t']))
-        .unwrap_or(rest);
-    let Some(rest) = rest.trim_start().strip_prefix(name) else {
+    let Some(rest) = spec.trim_start().strip_prefix(name) else {
         return false;
     };
     let Some(rest) = rest.trim_start().strip_prefix('=') else {
@@ -170,8 +171,8 @@ fn byte_literals_only(spec: &str, name: &str) -> bool {
         rest = rest.trim_start_matches([' ', '\t', '\n', '\r', ',']);
         if let Some(after) = rest.strip_prefix('}') {
             // The literal ends the spec, but for a comment on its line.
-            let after = after.trim_start_matches([' ', '\t']);
-            return after.trim_end().is_empty() || after.starts_with("//") && !after.trim_end().contains('\n');
+            let after = after.trim();
+            return after.is_empty() || (after.starts_with("//") && !after.contains('\n'));
         }
         if let Some(comment) = rest.strip_prefix("//") {
             let Some(end) = comment.find('\n') else { return false };
@@ -675,9 +676,7 @@ impl<'m> Evaluator<'m> {
         shared(&code.constant_vars, (pkg, index), || {
             let spec = (located.decl.spec_line, located.decl.spec_end_line);
             let text = self.text(located.file);
-            if text.is_some_and(|t| {
-                crate::lower::lines_at(&t.0, &t.1, spec.0, spec.1).is_some_and(|s| byte_literals_only(s, name))
-            }) {
+            if text.is_some_and(|t| spec_text(&t, spec.0, spec.1).is_some_and(|s| byte_literals_only(s, name))) {
                 return true;
             }
             let Some((code, at)) = self.global_decl(located.file, name, spec) else {
@@ -1756,8 +1755,11 @@ func main() {
             ("var d = []byte{0x1}[f():]", false),
             ("var d = []byte{0x1", false),
         ];
-        for (spec, want) in cases {
-            assert_eq!(super::byte_literals_only(spec, "d"), want, "{spec}");
+        for (source, want) in cases {
+            let text = (source.to_string(), crate::lower::line_starts(source));
+            let end = text.1.len() as u32;
+            let spec = super::spec_text(&text, 1, end).expect("the lines are there");
+            assert_eq!(super::byte_literals_only(spec, "d"), want, "{source}");
         }
     }
 
