@@ -50,6 +50,11 @@ pub struct Evaluator<'m> {
     globals: HashMap<(PkgId, &'m str), ObjId>,
     initialising: HashSet<(PkgId, &'m str)>,
     steps: usize,
+    /// A binary is being run, as with `--help` (not a function on its own).
+    in_main: bool,
+    /// The binary has exited: it parsed its command line's flags (`flag.Parse()`, `pflag.Parse()`), which print
+    /// the usage and exit on `--help` when no flag is named `help`.
+    exited: bool,
     depth: usize,
     /// Functions on the current call stack, to stop runaway recursion.
     stack: Vec<(FileId, u32)>,
@@ -258,6 +263,8 @@ impl<'m> Evaluator<'m> {
             globals: HashMap::new(),
             initialising: HashSet::new(),
             steps: 0,
+            in_main: false,
+            exited: false,
             depth: 0,
             stack: Vec::new(),
             pflag_command_line: 0,
@@ -292,6 +299,7 @@ impl<'m> Evaluator<'m> {
         self.helping = None;
         self.cell_types.clear();
         self.steps = 0;
+        self.exited = false;
         self.depth = 0;
         self.stack.clear();
         let os = std::path::Path::new("kubewalk").display().to_string();
@@ -332,20 +340,22 @@ impl<'m> Evaluator<'m> {
         self.steps
     }
 
-    /// Whether the step budget is spent.
+    /// Whether the run is over: the step budget is spent, or the process has exited.
     pub fn exhausted(&self) -> bool {
-        self.steps >= STEP_BUDGET
+        self.steps >= STEP_BUDGET || self.exited
     }
 
     /// Runs a binary as its process starts: the initialisers of the packages it imports that register flags or
     /// build commands (dependencies first), then its `main`.
     pub fn run_main(&mut self, pkg: PkgId) {
+        self.in_main = true;
         for dep in self.import_closure(pkg) {
             self.run_inits(dep);
         }
         if let Some(main) = self.func_named(pkg, "main") {
             self.call_func(pkg, main.file, &main.decl, None, Vec::new());
         }
+        self.in_main = false;
     }
 
     /// Runs one function with arguments the evaluator does not know: for code no binary reaches. A parameter
@@ -1893,5 +1903,100 @@ func main() {
         let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
         assert_eq!(flag_types(&w), [("merge".to_string(), "tristate".to_string())]);
         assert_eq!(flag_defaults(&w), [("merge".to_string(), Some("true".to_string()))]);
+    }
+}
+
+#[cfg(test)]
+mod help_exit_tests {
+    use super::tests::{flag_defaults, run, tree};
+    use super::Evaluator;
+
+    fn names(w: &super::World) -> Vec<String> {
+        flag_defaults(w).into_iter().map(|(name, _)| name).collect()
+    }
+
+    #[test]
+    fn a_binary_run_with_help_ends_where_it_parses_its_command_line() {
+        for (library, parse) in [("flag", "flag.Parse()"), ("github.com/spf13/pflag", "pflag.Parse()")] {
+            let prefix = library.rsplit('/').next().unwrap_or(library);
+            let main = format!(
+                r#"package main
+
+import "{library}"
+
+var before = {prefix}.String("before", "", "registered as the package starts")
+
+func main() {{
+	{prefix}.Int("in-main", 1, "registered before the parse")
+	{parse}
+	{prefix}.Bool("after", false, "never registered under --help")
+	for i := 0; i < 1000; i++ {{
+		work(i)
+	}}
+}}
+
+func work(i int) int {{ return i * 2 }}
+"#
+            );
+            let w = run(&[("cmd/tool/main.go", &main)], "cmd/tool");
+            assert_eq!(names(&w), ["before", "in-main"], "{library}");
+            assert_eq!(w.parsed.len(), 1, "{library}");
+        }
+    }
+
+    #[test]
+    fn a_binary_with_a_flag_named_help_goes_on_after_the_parse() {
+        let main = r#"package main
+
+import "flag"
+
+func main() {
+	flag.Bool("help", false, "the program's own help")
+	flag.Parse()
+	flag.Bool("after", false, "registered: --help does not end the run")
+}
+"#;
+        let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
+        assert_eq!(names(&w), ["help", "after"]);
+    }
+
+    #[test]
+    fn parsing_a_flag_set_of_its_own_does_not_end_the_run() {
+        let main = r#"package main
+
+import (
+	"flag"
+	"os"
+)
+
+func main() {
+	fs := flag.NewFlagSet("tool", flag.ContinueOnError)
+	fs.String("first", "", "on the set")
+	fs.Parse(os.Args[1:])
+	fs.String("second", "", "also on the set")
+}
+"#;
+        let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
+        assert_eq!(names(&w), ["first", "second"]);
+    }
+
+    #[test]
+    fn a_function_no_binary_reaches_goes_on_after_the_parse() {
+        let lib = r#"package lib
+
+import "flag"
+
+func Setup() {
+	flag.String("first", "", "before the parse")
+	flag.Parse()
+	flag.String("second", "", "after it")
+}
+"#;
+        let (model, consts, sources) = tree(&[("pkg/lib/lib.go", lib)]);
+        let mut ev = Evaluator::new(&model, &consts, &sources);
+        let pkg = model.package_by_path("example.com/m/pkg/lib").expect("the package");
+        let setup = ev.func_named(pkg, "Setup").expect("Setup");
+        ev.run_with_unknown_args(pkg, setup);
+        assert_eq!(names(&ev.take_world()), ["first", "second"]);
     }
 }
