@@ -87,11 +87,13 @@ impl<'m> Evaluator<'m> {
                     },
                     // Both ways may happen: both run. A return in only one of them does not end the function.
                     _ => {
+                        self.uncertain += 1;
                         let a = self.exec_block(&inner, then);
                         let b = match els {
                             Some(e) => self.exec_stmt(&inner, e),
                             None => Flow::Normal,
                         };
+                        self.uncertain -= 1;
                         match (a, b) {
                             (Flow::Stop, _) | (_, Flow::Stop) => Flow::Stop,
                             (Flow::Return(_), Flow::Return(v)) => Flow::Return(v),
@@ -116,7 +118,11 @@ impl<'m> Evaluator<'m> {
                     if go == Val::Bool(false) {
                         break;
                     }
+                    // A condition the evaluator does not know may be false: the body may not run.
+                    let uncertain = u32::from(cond.is_some() && go != Val::Bool(true));
+                    self.uncertain += uncertain;
                     let flow = self.exec_block(&inner, body);
+                    self.uncertain -= uncertain;
                     match flow {
                         Flow::Break(None) => break,
                         Flow::Continue(None) | Flow::Normal => {}
@@ -194,16 +200,22 @@ impl<'m> Evaluator<'m> {
                         .into_iter()
                         .collect()
                 };
+                self.uncertain += u32::from(unknown);
+                let mut flow = Flow::Normal;
                 for i in run {
                     match self.exec_block(&inner, &cases[i].body) {
                         Flow::Normal | Flow::Break(None) => {}
-                        Flow::Return(v) if !unknown => return Flow::Return(v),
-                        Flow::Stop => return Flow::Stop,
-                        other if !unknown => return other,
-                        _ => {}
+                        Flow::Return(v) if !unknown => flow = Flow::Return(v),
+                        Flow::Stop => flow = Flow::Stop,
+                        other if !unknown => flow = other,
+                        _ => continue,
+                    }
+                    if flow != Flow::Normal {
+                        break;
                     }
                 }
-                Flow::Normal
+                self.uncertain -= u32::from(unknown);
+                flow
             }
             StmtKind::TypeSwitch {
                 init,
@@ -233,6 +245,9 @@ impl<'m> Evaluator<'m> {
                     (Some(_), None) => cases.iter().position(|c| c.default).into_iter().collect(),
                     (None, _) => (0..cases.len()).collect(),
                 };
+                let unknown = u32::from(dynamic.is_none());
+                self.uncertain += unknown;
+                let mut flow = Flow::Normal;
                 for i in run {
                     let case_frame = Frame {
                         scope: Scope::child(&inner.scope),
@@ -242,12 +257,14 @@ impl<'m> Evaluator<'m> {
                         self.define(&case_frame, name, v.clone());
                     }
                     match self.exec_block(&case_frame, &cases[i].body) {
-                        Flow::Return(r) if chosen.is_some() => return Flow::Return(r),
-                        Flow::Stop => return Flow::Stop,
-                        _ => {}
+                        Flow::Return(r) if chosen.is_some() => flow = Flow::Return(r),
+                        Flow::Stop => flow = Flow::Stop,
+                        _ => continue,
                     }
+                    break;
                 }
-                Flow::Normal
+                self.uncertain -= unknown;
+                flow
             }
             StmtKind::Select { .. } | StmtKind::Send { .. } | StmtKind::Go(_) | StmtKind::Other => Flow::Normal,
             StmtKind::Return(values) => {

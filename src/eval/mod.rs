@@ -52,6 +52,9 @@ pub struct Evaluator<'m> {
     steps: usize,
     /// A binary is being run, as with `--help` (not a function on its own).
     in_main: bool,
+    /// How many branches the code being run is inside that may not run at all (an `if` whose condition is not
+    /// known, and the like): the process exits only where it certainly gets to.
+    uncertain: u32,
     /// The binary has exited: it parsed its command line's flags (`flag.Parse()`, `pflag.Parse()`), which print
     /// the usage and exit on `--help` when no flag is named `help`.
     exited: bool,
@@ -264,6 +267,7 @@ impl<'m> Evaluator<'m> {
             initialising: HashSet::new(),
             steps: 0,
             in_main: false,
+            uncertain: 0,
             exited: false,
             depth: 0,
             stack: Vec::new(),
@@ -300,6 +304,7 @@ impl<'m> Evaluator<'m> {
         self.cell_types.clear();
         self.steps = 0;
         self.exited = false;
+        self.uncertain = 0;
         self.depth = 0;
         self.stack.clear();
         let os = std::path::Path::new("kubewalk").display().to_string();
@@ -1958,6 +1963,33 @@ func main() {
 "#;
         let w = run(&[("cmd/tool/main.go", main)], "cmd/tool");
         assert_eq!(names(&w), ["help", "after"]);
+    }
+
+    #[test]
+    fn a_parse_in_a_branch_that_may_not_run_ends_nothing() {
+        for branch in [
+            "if os.Getenv(\"TOOL_PARSE\") != \"\" {\n\t\tflag.Parse()\n\t}",
+            "switch os.Getenv(\"TOOL_MODE\") {\n\tcase \"parse\":\n\t\tflag.Parse()\n\t}",
+            "for os.Getenv(\"TOOL_AGAIN\") != \"\" {\n\t\tflag.Parse()\n\t}",
+        ] {
+            let main = format!(
+                r#"package main
+
+import (
+	"flag"
+	"os"
+)
+
+func main() {{
+	flag.String("first", "", "before the branch")
+	{branch}
+	flag.String("second", "", "after it")
+}}
+"#
+            );
+            let w = run(&[("cmd/tool/main.go", &main)], "cmd/tool");
+            assert_eq!(names(&w), ["first", "second"], "{branch}");
+        }
     }
 
     #[test]

@@ -517,8 +517,9 @@ pub fn call(
             ev.parsed.push(set);
             // A binary's command line is parsed with `--help`: unless the program defines a `help` flag, the
             // library prints the usage and exits (both command lines are `ExitOnError`), so nothing after it runs.
-            // A function run on its own (no binary reaches it) goes on, to see what it registers.
-            if ev.in_main && !matches!(lookup(ev, set, "help", false), Val::Obj(_)) {
+            // A parse in a branch that may not run ends nothing; a function run on its own (no binary reaches it)
+            // goes on, to see what it registers.
+            if ev.in_main && ev.uncertain == 0 && !matches!(lookup(ev, set, "help", false), Val::Obj(_)) {
                 ev.exited = true;
             }
             Vec::new()
