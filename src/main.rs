@@ -335,6 +335,7 @@ fn diff_side(
     scan: SideScan,
     config: &TopicConfig,
     jobs: Option<usize>,
+    last: bool,
 ) -> (diff::Side, Option<SideCounts>) {
     let result = match scan {
         SideScan::Saved(side) => return (side, None),
@@ -348,10 +349,12 @@ fn diff_side(
         .map(|id| scan::package_doc(&result.model, &result.consts, id).into_owned())
         .collect();
     let counts = SideCounts::of(&result);
-    // Kept, not freed, while the other side is built: freeing the old side's model took 0.2 s, and the new side
-    // then ran slower on the freed memory (v1.20.2 -> v1.25: 3.4% in all), for a peak 75 MiB higher (425 -> 500
-    // MiB).
-    leave_to_exit(*result);
+    // The old side is freed for the new side to reuse its memory; the last is left to the process's exit.
+    if last {
+        leave_to_exit(*result);
+    } else {
+        drop(result);
+    }
     (diff::Side { topics, packages }, Some(counts))
 }
 
@@ -394,27 +397,31 @@ fn run_diff(args: DiffArgs) -> Result<u8> {
         }
         inputs => inputs,
     };
-    // The old side's topics are extracted on a thread of their own while the new side is scanned, and each side's
-    // binaries run on one thread: the two sides keep two cores busy, and more evaluator threads only raised the
-    // peak (v1.20.2 -> v1.25.0: 1162 MiB with the new side on two threads, in the same time). Measured on the
-    // 2-core AMD EPYC, 2026-12-02, against this (9.7 s, 1094 MiB): the sides one after the other, each on both
-    // cores, the old side's model freed before the new side is scanned, 11.2 s and 808 MiB; the old side's topics
-    // beside the new side's scan, then the new side's on both cores, 13.0 s and 820 MiB.
+    // The sides are read one after the other, each on every core, and the old side's model and evaluators are
+    // freed before the new side's model is built. Measured on the 2-core AMD EPYC, 2026-12-07, v1.20.2 ->
+    // v1.25.0, three interleaved runs each: 578-619 MiB and 10.6-11.2 s, against 743-782 MiB and 9.3-12.0 s with
+    // the old side's topics on a thread of their own beside the new side's scan, one evaluator thread a side.
+    // (On 2026-12-02, when the binaries' runs were slower, the sides one after the other took 11.2 s against 9.7.)
+    let jobs = args.common.jobs.map(usize::from);
     let old_scan = scan_side(&args, &args.old, old_input, &config, &options, &mut cache)?;
-    let ((old_side, old_counts), (new_side, new_counts)) = std::thread::scope(|scope| -> Result<_> {
-        let old = scope.spawn(|| diff_side(&args, old_scan, &config, Some(1)));
-        let new_scan = scan_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
-        let new = diff_side(&args, new_scan, &config, Some(1));
-        let old = old
-            .join()
-            .map_err(|_| anyhow::anyhow!("the old side's topics could not be read"))?;
-        Ok((old, new))
-    })?;
+    let old = diff_side(&args, old_scan, &config, jobs, false);
+    let new_scan = scan_side(&args, &args.new, new_input, &config, &options, &mut cache)?;
     if any_scanned {
         if let Err(err) = cache.write() {
             warn(format_args!("warning: {}", scanner::cache_problem(&cache, &err)));
         }
     }
+    drop(cache);
+    let new = diff_side(&args, new_scan, &config, jobs, true);
+    finish_diff(args, old, new)
+}
+
+/// Compares the two sides read and writes the report in the formats asked for.
+fn finish_diff(
+    args: DiffArgs,
+    (old_side, old_counts): (diff::Side, Option<SideCounts>),
+    (new_side, new_counts): (diff::Side, Option<SideCounts>),
+) -> Result<u8> {
     let source_of = |spec: &str| match (&args.git, std::path::Path::new(spec).is_dir()) {
         (None, true) => render::DiffSource::Folder(std::path::PathBuf::from(spec)),
         _ => render::DiffSource::None,
