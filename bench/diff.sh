@@ -6,6 +6,13 @@
 #
 # Targets (2-core machine): diff --git <= 1.5x one cold scan, peak RSS <= 500 MiB (issue 15; 600 MiB in issue 5).
 #
+# Measured 2026-12-07, v1.20.2 -> v1.25.0, the same machine, medians of five rounds: a cold scan of v1.25 3.54 s;
+# diff --git 9.47 s (2.77x, not met), 7.74 s (2.19x) with v1.20.2 cached; peak RSS 569 MiB (not met). The sides
+# are now read one after the other, each on both cores, the old freed before the new: interleaved with the binary
+# of the session's start (four rounds), 1.04x its wall time, 0.974x its CPU time, 572 MiB against 892. Of one run of
+# 9.7 s: both revisions listed, parsed and lowered 5.4 s; the old side's model and topics 2.8 s; the new side's 2.7 s
+# (v1.25's longest binary run is pkg/generated/openapi/cmd/models-schema, 0.9-1.2 s, which builds every OpenAPI
+# definition). Peak RSS varies by run, 522-619 MiB, with where mimalloc's freed pages land.
 # Measured 2026-12-06, v1.20.2 -> v1.25.0, a 2-core AMD EPYC without AVX-512, medians of five rounds: a cold scan of
 # v1.25 3.49 s; diff --git 9.94 s (2.94x, not met), 7.57 s (2.32x) with v1.20.2 cached; peak RSS 886 MiB (not
 # met); with all but the session's last evaluator change, 3.01x and 898 MiB. callgrind: 94.07 G instructions before
