@@ -137,7 +137,7 @@ impl Cache {
     /// The syntax of a file with this content, when the cache holds a record of it that is whole.
     pub fn get(&self, hash: &ContentHash) -> Option<FileSyntax> {
         let slot = self.slots.get(hash)?;
-        let syntax = options().deserialize(self.record(slot)).ok()?;
+        let syntax = decode(self.record(slot)).ok()?;
         slot.used.store(true, Ordering::Relaxed);
         Some(syntax)
     }
@@ -156,7 +156,7 @@ impl Cache {
         let records: Vec<(usize, Vec<u8>)> = fresh
             .par_iter()
             .map(|(hash, syntax)| {
-                let bytes = options().serialize(syntax).context("cannot encode the scan cache")?;
+                let bytes = encode(syntax).context("cannot encode the scan cache")?;
                 let len = u32::try_from(bytes.len()).context("a cache record over 4 GiB")?;
                 let record = [&hash.0[..], &len.to_le_bytes(), &check(&bytes), &bytes].concat();
                 Ok((bytes.len(), record))
@@ -232,6 +232,16 @@ fn read_records(path: &Path, format: &str) -> Option<(Vec<u8>, HashMap<ContentHa
 /// Encoding options; the size limit keeps a corrupt length inside a record from asking for unbounded memory.
 fn options() -> impl bincode::Options {
     bincode::DefaultOptions::new().with_limit(1 << 30)
+}
+
+/// A file's syntax as the bytes of a cache record.
+pub fn encode(syntax: &FileSyntax) -> bincode::Result<Vec<u8>> {
+    options().serialize(syntax)
+}
+
+/// A file's syntax from the bytes of a cache record.
+pub fn decode(bytes: &[u8]) -> bincode::Result<FileSyntax> {
+    options().deserialize(bytes)
 }
 
 /// The default cache folder: `$KUBEWALK_CACHE_DIR`, else `$XDG_CACHE_HOME/kubewalk`, else `~/.cache/kubewalk`.

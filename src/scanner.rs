@@ -207,6 +207,7 @@ pub fn scan_walked(
         root: root.to_path_buf(),
         start,
         cache_error: None,
+        packed: Vec::new(),
     };
     lowered.finish(cache, options)
 }
@@ -224,6 +225,8 @@ pub struct Lowered {
     start: Instant,
     /// The cache could not take the files parsed.
     cache_error: Option<Diagnostic>,
+    /// The files' syntax, encoded while the side waits for its turn (`pack`), by index in `processed`.
+    packed: Vec<Option<Vec<u8>>>,
 }
 
 /// Reads and lowers the two revisions of a diff in one pass. A file that is the same in both is lowered once; a
@@ -302,6 +305,7 @@ pub fn lower_revisions(
         root: root.to_path_buf(),
         start,
         cache_error: None,
+        packed: Vec::new(),
     };
     let new_processed = new_processed
         .into_iter()
@@ -328,9 +332,40 @@ pub fn lower_revisions(
 }
 
 impl Lowered {
-    /// Adds the files parsed to `cache` and builds the model.
-    pub fn finish(self, cache: Option<&mut Cache>, options: &ScanOptions) -> Result<Scan> {
+    /// Encodes the files' syntax as cache records do, while this side of a diff waits for the other to be read:
+    /// the records take a fraction of the memory of the syntax trees (`finish` decodes them).
+    pub fn pack(&mut self, options: &ScanOptions) -> Result<()> {
         let pool = pool(options)?;
+        self.packed = pool.install(|| {
+            self.processed
+                .par_iter_mut()
+                .map(|p| {
+                    let Some(syntax) = p.facts.syntax.take() else {
+                        return Ok(None);
+                    };
+                    Ok(Some(
+                        crate::cache::encode(&syntax).context("cannot encode a file's syntax")?,
+                    ))
+                })
+                .collect::<Result<_>>()
+        })?;
+        Ok(())
+    }
+
+    /// Adds the files parsed to `cache` and builds the model.
+    pub fn finish(mut self, cache: Option<&mut Cache>, options: &ScanOptions) -> Result<Scan> {
+        let pool = pool(options)?;
+        if !self.packed.is_empty() {
+            let packed = std::mem::take(&mut self.packed);
+            pool.install(|| {
+                self.processed.par_iter_mut().zip(packed).try_for_each(|(p, bytes)| {
+                    if let Some(bytes) = bytes {
+                        p.facts.syntax = Some(crate::cache::decode(&bytes).context("cannot decode a file's syntax")?);
+                    }
+                    anyhow::Ok(())
+                })
+            })?;
+        }
         let mut diagnostics: Vec<Diagnostic> = self
             .walk_errors
             .iter()
