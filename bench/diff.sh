@@ -6,9 +6,14 @@
 #
 # Targets (2-core machine): diff --git <= 1.5x one cold scan, peak RSS <= 500 MiB (issue 15; 600 MiB in issue 5).
 #
+# Measured 2026-12-07 (later), the same machine, medians of five rounds, with the waiting side's syntax encoded
+# and mimalloc purging freed memory at once: a cold scan of v1.25 3.85 s; diff --git 11.40 s (2.90x, not met),
+# 9.83 s (2.65x) with v1.20.2 cached; peak RSS 475 MiB (met). Interleaved with the build before those two changes:
+# peak 474-486 MiB against 556-605, wall 1.09x (five rounds, cold); with v1.20.2 cached 8.7-10.1 s against
+# 8.5-9.0, twice the kernel time (2.0 s against 1.1), the price of returning memory at once.
 # Measured 2026-12-07, v1.20.2 -> v1.25.0, the same machine, medians of five rounds: a cold scan of v1.25 3.54 s;
 # diff --git 9.47 s (2.77x, not met), 7.74 s (2.19x) with v1.20.2 cached; peak RSS 569 MiB (not met). The sides
-# are now read one after the other, each on both cores, the old freed before the new: interleaved with the binary
+# were then read one after the other, each on both cores, the old freed before the new: interleaved with the binary
 # of the session's start (four rounds), 1.04x its wall time, 0.974x its CPU time, 572 MiB against 892. Of one run of
 # 9.7 s: both revisions listed, parsed and lowered 5.4 s; the old side's model and topics 2.8 s; the new side's 2.7 s
 # (v1.25's longest binary run is pkg/generated/openapi/cmd/models-schema, 0.9-1.2 s, which builds every OpenAPI
