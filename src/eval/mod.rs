@@ -142,9 +142,7 @@ fn spec_code_at(text: &FileText, line: u32, end_line: u32) -> Option<Arc<FuncCod
     if spec.trim_start().starts_with('(') {
         return None;
     }
-    let snippet = format!("package p{}var {spec}", "\n".repeat(line as usize - 1));
-    let tree = crate::parse::parse(&snippet);
-    crate::lower::lower_code(&tree, &snippet)
+    crate::lower::code_at_line(&format!("var {spec}"), line)
         .into_iter()
         .find(|c| c.var_decl && c.line == line)
         .map(Arc::new)

@@ -12,9 +12,30 @@ use crate::syntax::{LitKind, TypeExpr};
 /// and as many newlines as keep its line numbers.
 pub fn func_code_at(src: &str, line_starts: &[usize], line: u32, end_line: u32) -> Option<FuncCode> {
     let lines = lines_at(src, line_starts, line, end_line)?;
-    let snippet = format!("package p{}{}", "\n".repeat(line as usize - 1), lines);
-    let tree = crate::parse::parse(&snippet);
-    lower_code(&tree, &snippet).into_iter().find(|c| c.line == line)
+    code_at_line(lines, line).into_iter().find(|c| c.line == line)
+}
+
+/// The code of the declarations in `text`, whose first line is line `line` of its file, with that file's line
+/// numbers: `text` is parsed after a package clause and as many newlines as put it at its line. The newlines are
+/// skipped, not lexed (`parse::parse_skipping`): a function deep in a generated file (line 60,000 of
+/// `zz_generated.openapi.go`) cost as much to lex as the lines above it.
+pub fn code_at_line(text: &str, line: u32) -> Vec<FuncCode> {
+    let newlines = (line as usize).saturating_sub(1);
+    let snippet = format!("package p{}{text}", "\n".repeat(newlines));
+    // The package clause and its newline read; the newlines after it, up to `text`, skipped.
+    const CLAUSE: usize = "package p\n".len();
+    let gap = crate::skim::Gap {
+        start: CLAUSE,
+        end: CLAUSE - 1 + newlines,
+        start_point: (1, 0),
+        end_point: (newlines, 0),
+    };
+    let tree = if gap.end > gap.start {
+        crate::parse::parse_skipping(&snippet, &[gap])
+    } else {
+        crate::parse::parse(&snippet)
+    };
+    lower_code(&tree, &snippet)
 }
 
 /// Lines `line..=end_line` of a text (from 1), whole.
@@ -561,6 +582,34 @@ fn with_iota(e: Expr, iota: usize) -> Expr {
 mod tests {
     use super::*;
     use crate::parse::parse;
+
+    #[test]
+    fn a_declaration_read_on_its_own_is_the_declaration_the_whole_file_has() {
+        // A function on line 2, on line 3 and deep in a file, and a var after it: each read from its lines alone
+        // is what lowering the whole file gives, line numbers included.
+        let func = "func f(fs *pflag.FlagSet) {\n\tfs.String(\"a\", \"\", \"x\")\n\n\tif fs != nil {\n\t\tfs.Int(\"b\", 1, \"y\")\n\t}\n}\n";
+        let var = "var v = fs.Bool(\"c\", false, \"z\")\n";
+        for filler in [0, 1, 4_000] {
+            let src = format!("package p\n{}{func}// between\n{var}", "// filler\n".repeat(filler));
+            let whole = lower_code(&parse(&src), &src);
+            let starts = line_starts(&src);
+            let line = filler as u32 + 2;
+            let f = func_code_at(&src, &starts, line, line + 6).expect("the function");
+            assert_eq!(
+                Some(&f),
+                whole.iter().find(|c| c.line == line),
+                "function after {filler} lines"
+            );
+            assert_eq!(f.body[1].line, line + 3);
+            let var_line = line + 8;
+            let v = code_at_line(var, var_line);
+            assert_eq!(
+                v.first(),
+                whole.iter().find(|c| c.line == var_line),
+                "var after {filler} lines"
+            );
+        }
+    }
 
     #[test]
     fn bodies_become_code() {

@@ -3,7 +3,7 @@
 
 mod code;
 
-pub use code::{func_code_at, line_starts, lines_at, lower_code};
+pub use code::{code_at_line, func_code_at, line_starts, lines_at, lower_code};
 
 use std::collections::{BTreeMap, BTreeSet};
 
