@@ -8,8 +8,7 @@ use crate::code::{Block, Case, Element, Expr, FuncCode, Stmt, StmtKind, TypeCase
 use crate::syntax::{LitKind, TypeExpr};
 
 /// The code of the function declared at lines `line..=end_line` of a file's text. Only the declaration is parsed
-/// (generated files hold hundreds of functions, of which a caller needs a few): its lines, after a package clause
-/// and as many newlines as keep its line numbers.
+/// (generated files hold hundreds of functions, of which a caller needs a few), by [`code_at_line`].
 pub fn func_code_at(src: &str, line_starts: &[usize], line: u32, end_line: u32) -> Option<FuncCode> {
     let lines = lines_at(src, line_starts, line, end_line)?;
     code_at_line(lines, line).into_iter().find(|c| c.line == line)
