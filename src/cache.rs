@@ -8,6 +8,7 @@
 //! (bincode). A record is decoded only when a file asks for it, by the worker that scans that file, and only if its
 //! check holds; a record used again is written back as the bytes it was read as.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -144,8 +145,8 @@ impl Cache {
 
     /// Adds the syntax of files this run parsed, as whole records. Encoding and checks run in parallel, in the
     /// current rayon pool.
-    pub fn add(&mut self, entries: &[(ContentHash, &FileSyntax)]) -> Result<()> {
-        let mut fresh: Vec<(ContentHash, &FileSyntax)> = entries
+    pub fn add(&mut self, entries: &[(ContentHash, Entry)]) -> Result<()> {
+        let mut fresh: Vec<(ContentHash, Entry)> = entries
             .iter()
             .filter(|(hash, _)| !self.slots.get(hash).is_some_and(|s| s.added))
             .copied()
@@ -155,8 +156,11 @@ impl Cache {
         fresh.dedup_by_key(|(hash, _)| *hash);
         let records: Vec<(usize, Vec<u8>)> = fresh
             .par_iter()
-            .map(|(hash, syntax)| {
-                let bytes = encode(syntax).context("cannot encode the scan cache")?;
+            .map(|(hash, entry)| {
+                let bytes = match entry {
+                    Entry::Syntax(syntax) => Cow::Owned(encode(syntax).context("cannot encode the scan cache")?),
+                    Entry::Encoded(bytes) => Cow::Borrowed(*bytes),
+                };
                 let len = u32::try_from(bytes.len()).context("a cache record over 4 GiB")?;
                 let record = [&hash.0[..], &len.to_le_bytes(), &check(&bytes), &bytes].concat();
                 Ok((bytes.len(), record))
@@ -232,6 +236,14 @@ fn read_records(path: &Path, format: &str) -> Option<(Vec<u8>, HashMap<ContentHa
 /// Encoding options; the size limit keeps a corrupt length inside a record from asking for unbounded memory.
 fn options() -> impl bincode::Options {
     bincode::DefaultOptions::new().with_limit(1 << 30)
+}
+
+/// A file's syntax to add to the cache: as lowered, or already encoded (by [`encode`], for a diff's side that
+/// waited its turn packed).
+#[derive(Clone, Copy)]
+pub enum Entry<'a> {
+    Syntax(&'a FileSyntax),
+    Encoded(&'a [u8]),
 }
 
 /// A file's syntax as the bytes of a cache record.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
-use crate::cache::{Cache, ContentHash};
+use crate::cache::{Cache, ContentHash, Entry};
 use crate::consteval::{self, Consts};
 use crate::lower::{lower_revision, BodyQuery, DeclIndex, Previous};
 use crate::model::{FileFacts, Model};
@@ -275,7 +275,7 @@ pub fn lower_revisions(
             new_processed[j] = Some(new_file);
         }
     }
-    let cache_error = add_to_cache(&old_processed, Some(&mut *cache), &pool);
+    let cache_error = add_to_cache(&old_processed, &[], Some(&mut *cache), &pool);
     let rest: Vec<(usize, SourceFile)> = new_files
         .into_iter()
         .enumerate()
@@ -355,8 +355,10 @@ impl Lowered {
     /// Adds the files parsed to `cache` and builds the model.
     pub fn finish(mut self, cache: Option<&mut Cache>, options: &ScanOptions) -> Result<Scan> {
         let pool = pool(options)?;
-        if !self.packed.is_empty() {
-            let packed = std::mem::take(&mut self.packed);
+        let packed = std::mem::take(&mut self.packed);
+        // A packed side's records go to the cache as they are, then are decoded.
+        let cache_error = add_to_cache(&self.processed, &packed, cache, &pool);
+        if !packed.is_empty() {
             pool.install(|| {
                 self.processed.par_iter_mut().zip(packed).try_for_each(|(p, bytes)| {
                     if let Some(bytes) = bytes {
@@ -376,7 +378,7 @@ impl Lowered {
             })
             .collect();
         diagnostics.extend(self.cache_error);
-        diagnostics.extend(add_to_cache(&self.processed, cache, &pool));
+        diagnostics.extend(cache_error);
         let mut facts = Vec::with_capacity(self.processed.len());
         let mut cache_hits = 0;
         let mut stats = Stats::default();
@@ -425,13 +427,21 @@ impl Lowered {
     }
 }
 
-/// Adds the files parsed this run to the cache; a diagnostic if they cannot be encoded.
-fn add_to_cache(processed: &[Processed], cache: Option<&mut Cache>, pool: &rayon::ThreadPool) -> Option<Diagnostic> {
+/// Adds the files parsed this run to the cache (those `packed` as their encoded bytes); a diagnostic if they
+/// cannot be encoded.
+fn add_to_cache(
+    processed: &[Processed],
+    packed: &[Option<Vec<u8>>],
+    cache: Option<&mut Cache>,
+    pool: &rayon::ThreadPool,
+) -> Option<Diagnostic> {
     let cache = cache?;
-    let parsed: Vec<(ContentHash, &FileSyntax)> = processed
+    let parsed: Vec<(ContentHash, Entry)> = processed
         .iter()
-        .filter_map(|p| match (&p.cached, &p.facts.syntax) {
-            (Cached::Miss(hash), Some(syntax)) => Some((*hash, syntax)),
+        .enumerate()
+        .filter_map(|(i, p)| match (&p.cached, &p.facts.syntax, packed.get(i)) {
+            (Cached::Miss(hash), Some(syntax), _) => Some((*hash, Entry::Syntax(syntax))),
+            (Cached::Miss(hash), None, Some(Some(bytes))) => Some((*hash, Entry::Encoded(bytes))),
             _ => None,
         })
         .collect();
