@@ -446,12 +446,12 @@ fn finish_diff(
         ),
         None => (old_source, new_source),
     };
-    render::claim_output_dir(&args.out)?;
+    let output = render::OutputDir::claim(&args.out)?;
     if md || html {
         let title = format!("{old_name} → {new_name}");
         render::write_diff_report(
             &report,
-            &args.out,
+            &output,
             md,
             html,
             args.templates.clone(),
@@ -460,8 +460,11 @@ fn finish_diff(
         )?;
     }
     if json {
-        write_json(&args.out.join("diff.json"), &report)?;
+        let mut bytes = serde_json::to_vec(&report)?;
+        bytes.push(b'\n');
+        output.write(&args.out.join("diff.json"), &bytes)?;
     }
+    output.finish()?;
     if !args.common.quiet {
         say(format_args!("{old_name} → {new_name}: {} changes", report.total))?;
         for section in &report.sections {

@@ -319,12 +319,31 @@ fn site_owns_its_output_folder() {
     };
     site(&fixture("mini-k8s")).code(0);
     assert!(out.join("volume_plugins/emptydir.md").exists());
-    // A second site over the first: nothing of the first stays, no link breaks.
+    // What may stand in the way of the next run: a file where it needs a folder, and a link where it writes a
+    // page, to a file outside the folder that must not be written through.
+    std::fs::remove_dir_all(out.join("binaries")).unwrap();
+    std::fs::write(out.join("binaries"), "in the way").unwrap();
+    let outside = dir.path().join("outside.md");
+    std::fs::write(&outside, "keep me").unwrap();
+    std::fs::remove_file(out.join("index.md")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, out.join("index.md")).unwrap();
+    // A second site over the first: nothing of the first stays, no link breaks, and the folder is the one a
+    // fresh run writes.
     site(&fixture("hostile"))
         .code(0)
         .stdout(predicate::str::contains(" 0 broken"));
     assert!(!out.join("volume_plugins/emptydir.md").exists());
     assert!(out.join("binaries/kube-evil.md").exists());
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me");
+    let fresh = dir.path().join("fresh");
+    kubewalk()
+        .args(["site", "--no-cache", "--out"])
+        .arg(&fresh)
+        .arg(fixture("hostile"))
+        .assert()
+        .code(0);
+    assert_eq!(folder_contents(&out), folder_contents(&fresh));
     // A folder kubewalk did not write is left alone.
     let mine = dir.path().join("mine");
     std::fs::create_dir(&mine).unwrap();
@@ -345,6 +364,29 @@ fn site_owns_its_output_folder() {
         .arg(fixture("mini-k8s"))
         .assert()
         .code(2);
+}
+
+/// Every file and folder below `dir` (paths relative to it), with each file's bytes; links are listed as links.
+fn folder_contents(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            let relative = path.strip_prefix(dir).unwrap().to_path_buf();
+            if meta.is_dir() {
+                pending.push(path);
+                out.push((relative, None));
+            } else if meta.is_file() {
+                out.push((relative, Some(std::fs::read(&path).unwrap())));
+            } else {
+                out.push((relative, Some(b"(a link)".to_vec())));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The allocator commits memory as it is used: the option is in place when mimalloc starts, before the runtime's

@@ -6,12 +6,15 @@ mod diagram;
 mod html;
 pub mod links;
 pub mod markdown;
+mod output;
 pub mod pages;
+
+pub use output::OutputDir;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value as TplValue};
 use serde_json::json;
 
@@ -67,45 +70,6 @@ pub struct SiteReport {
     pub search_bytes: usize,
     /// The anchors and links of each page written, for the link check.
     pub links: Vec<(PathBuf, check::PageLinks)>,
-}
-
-/// The file that marks a folder as kubewalk's output, which the next run may empty.
-const OUTPUT_MARKER: &str = ".kubewalk-output";
-
-/// Takes an output folder as mdBook takes `book/`: a folder a previous run wrote is emptied, so that nothing stale
-/// stays; a folder that holds anything else is refused. The folder then exists and carries the marker.
-pub fn claim_output_dir(out: &Path) -> Result<()> {
-    let entries = match std::fs::read_dir(out) {
-        Ok(entries) => entries
-            .collect::<std::io::Result<Vec<_>>>()
-            .with_context(|| format!("{}: cannot read", out.display()))?,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(err) if out.exists() && !out.is_dir() => {
-            return Err(err).with_context(|| format!("{}: not a folder", out.display()))
-        }
-        Err(err) => return Err(err).with_context(|| format!("{}: cannot read", out.display())),
-    };
-    if !entries.is_empty() && !out.join(OUTPUT_MARKER).is_file() {
-        bail!(
-            "{}: the folder is not empty and kubewalk did not write it; remove it or choose another --out",
-            out.display()
-        );
-    }
-    for entry in entries {
-        let path = entry.path();
-        let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            std::fs::remove_dir_all(&path)
-        } else {
-            std::fs::remove_file(&path)
-        };
-        removed.with_context(|| format!("{}: cannot remove what a previous run wrote", path.display()))?;
-    }
-    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
-    std::fs::write(
-        out.join(OUTPUT_MARKER),
-        "This folder was written by kubewalk. The next run that writes here first removes everything in it.\n",
-    )
-    .with_context(|| format!("{}: cannot write", out.display()))
 }
 
 /// Writes the default templates to `dir`.
@@ -214,7 +178,7 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
     };
     let mut pages = builder.pages();
     pages.push(contents_page(&navigation(&pages)));
-    claim_output_dir(&options.out)?;
+    let output = OutputDir::claim(&options.out)?;
     let mut report = SiteReport {
         pages: pages.len(),
         files: 0,
@@ -225,13 +189,7 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
     };
     let converter = html::Converter::new();
     let nav = navigation(&pages);
-    let write = |path: &Path, text: &str| -> Result<u64> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create", parent.display()))?;
-        }
-        std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))?;
-        Ok(text.len() as u64)
-    };
+    let write = |path: &Path, text: &str| output.write(path, text.as_bytes());
     // Pages render, are written and have their links read in parallel; templates and conversion are pure.
     use rayon::prelude::*;
     // Each page's facts are dropped as soon as the template has them.
@@ -315,6 +273,7 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
         report.bytes += write(&options.out.join("search-index.js"), &text)?;
         report.files += 1;
     }
+    output.finish()?;
     Ok(report)
 }
 
@@ -443,13 +402,14 @@ pub enum DiffSource {
 /// Writes a diff report as Markdown and HTML (`diff.md`, `diff.html`) in the site's style.
 pub fn write_diff_report(
     report: &crate::diff::Report,
-    out: &Path,
+    output: &OutputDir,
     markdown: bool,
     html_too: bool,
     templates: Option<PathBuf>,
     sides: (&DiffSource, &DiffSource),
     title: &str,
 ) -> Result<()> {
+    let out = output.path();
     let env = environment(templates.clone());
     let page = "diff";
     let link = |side: &DiffSource, loc: Option<&crate::diff::Location>| -> Option<serde_json::Value> {
@@ -540,8 +500,7 @@ pub fn write_diff_report(
         .and_then(|t| t.render(TplValue::from_serialize(&ctx)))
         .map_err(template_error)?;
     if markdown {
-        std::fs::write(out.join("diff.md"), &markdown_text)
-            .with_context(|| format!("{}: cannot write", out.display()))?;
+        output.write(&out.join("diff.md"), markdown_text.as_bytes())?;
     }
     if html_too {
         let (body, toc) = html::Converter::new().convert(&markdown_text, &Default::default());
@@ -572,16 +531,14 @@ pub fn write_diff_report(
                 "body": body,
             })))
             .map_err(template_error)?;
-        std::fs::write(out.join("diff.html"), html_text).with_context(|| format!("{}: cannot write", out.display()))?;
+        output.write(&out.join("diff.html"), html_text.as_bytes())?;
         for name in ["static/style.css", "static/search.js"] {
             let text = template_source(templates.as_deref(), name)?.unwrap_or_default();
-            std::fs::create_dir_all(out.join("static"))?;
-            std::fs::write(out.join(name), text)?;
+            output.write(&out.join(name), text.as_bytes())?;
         }
         let index = diff_search_index(report, &toc);
         let text = format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?);
-        std::fs::write(out.join("search-index.js"), text)
-            .with_context(|| format!("{}: cannot write", out.display()))?;
+        output.write(&out.join("search-index.js"), text.as_bytes())?;
     }
     Ok(())
 }
@@ -598,7 +555,7 @@ fn change_anchor(section_anchor: &str, n: usize) -> String {
 
 /// The search index of a diff report, in the site's form (`[name, kind, detail, href]`): the report's headings,
 /// then each change by what it is about (its subject), linked to its row in its section. A report has its own
-/// folder (`claim_output_dir` would empty a site's), so this is all its search can find.
+/// folder (`OutputDir::claim` would take a site's over), so this is all its search can find.
 fn diff_search_index(report: &crate::diff::Report, toc: &[html::TocEntry]) -> Vec<serde_json::Value> {
     let mut entries = Vec::new();
     let mut parent = "";
