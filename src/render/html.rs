@@ -229,7 +229,12 @@ fn with_breaks(event: Event) -> Event {
 const LONG_TOKEN: usize = 16;
 
 fn needs_breaks(text: &str) -> bool {
-    text.split_whitespace().any(|token| token.chars().count() >= LONG_TOKEN)
+    text.split_whitespace().any(is_long)
+}
+
+/// Whether a token has `LONG_TOKEN` characters or more (fewer bytes than that are fewer characters).
+fn is_long(token: &str) -> bool {
+    token.len() >= LONG_TOKEN && (token.is_ascii() || token.chars().count() >= LONG_TOKEN)
 }
 
 /// The length from which a word written in camel case may break between its words.
@@ -242,61 +247,69 @@ const LONG_WORD: usize = 24;
 /// these it either lets the token run past its column or, told to wrap anywhere, breaks it inside a word.
 pub fn breakable(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for (i, part) in breakable_parts(text).into_iter().enumerate() {
-        if i > 0 {
-            out.push_str("<wbr>");
-        }
-        part.chars().for_each(|c| push_escaped(&mut out, c));
-    }
+    let mut from = 0;
+    break_points(text, |cut| {
+        push_escaped(&mut out, &text[from..cut]);
+        out.push_str("<wbr>");
+        from = cut;
+    });
+    push_escaped(&mut out, &text[from..]);
     out
 }
 
 /// `text` cut where [`breakable`] puts its `<wbr>`s, for a script that builds the same text out of text nodes.
 pub fn breakable_parts(text: &str) -> Vec<&str> {
-    let mut cuts = Vec::new();
+    let mut parts = Vec::new();
+    let mut from = 0;
+    break_points(text, |cut| {
+        parts.push(&text[from..cut]);
+        from = cut;
+    });
+    parts.push(&text[from..]);
+    parts
+}
+
+/// The byte offsets of `text` where [`breakable`] puts its `<wbr>`s, in order.
+fn break_points(text: &str, mut cut: impl FnMut(usize)) {
     let mut at = 0;
     for token in text.split(char::is_whitespace) {
-        let chars: Vec<(usize, char)> = token.char_indices().collect();
-        if chars.len() >= LONG_TOKEN {
-            // The length of the run of letters and digits each character is in, for the camel case rule.
-            let mut run = vec![0; chars.len()];
-            let mut start = 0;
-            for i in 0..=chars.len() {
-                if i == chars.len() || !chars[i].1.is_alphanumeric() {
-                    run[start..i].fill(i - start);
-                    start = i + 1;
+        if is_long(token) {
+            // The length of the run of letters and digits a character is in, for the camel case rule.
+            let mut run = 0;
+            let mut in_run = false;
+            let mut chars = token.char_indices().peekable();
+            while let Some((offset, c)) = chars.next() {
+                let alphanumeric = c.is_alphanumeric();
+                if alphanumeric && !in_run {
+                    run = token[offset..].chars().take_while(|c| c.is_alphanumeric()).count();
                 }
-            }
-            for (i, &(offset, c)) in chars.iter().enumerate() {
-                let next = chars.get(i + 1).map(|&(_, n)| n);
+                in_run = alphanumeric;
+                let next = chars.peek().map(|&(_, n)| n);
                 let separator = matches!(c, '/' | '.' | '_' | ',' | ':' | '=' | '&' | ';' | '|');
-                let camel = run[i] >= LONG_WORD && c.is_lowercase() && next.is_some_and(|n| n.is_uppercase());
+                let camel = in_run && run >= LONG_WORD && c.is_lowercase() && next.is_some_and(|n| n.is_uppercase());
                 if (separator && next.is_some_and(|n| n.is_alphanumeric() || n == '-')) || camel {
-                    cuts.push(at + offset + c.len_utf8());
+                    cut(at + offset + c.len_utf8());
                 }
             }
         }
         // The token and the whitespace character after it.
         at += token.len() + text[at + token.len()..].chars().next().map_or(0, char::len_utf8);
     }
-    let mut parts = Vec::with_capacity(cuts.len() + 1);
-    let mut from = 0;
-    for cut in cuts {
-        parts.push(&text[from..cut]);
-        from = cut;
-    }
-    parts.push(&text[from..]);
-    parts
 }
 
-/// A character of text in HTML: as pulldown-cmark writes text, quotes stay as they are.
-fn push_escaped(out: &mut String, c: char) {
-    match c {
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '&' => out.push_str("&amp;"),
-        c => out.push(c),
+/// Text in HTML: as pulldown-cmark writes text, quotes stay as they are.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '>', '&']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&amp;",
+        });
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
 }
 
 /// A relative link to a `.md` page points at its `.html` twin.
