@@ -209,22 +209,17 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 
 /// `id="..."` and `href="..."` attributes of generated HTML (kubewalk writes attributes with double quotes).
 fn html_links(text: &str) -> PageLinks {
-    let attr = |name: &str| -> Vec<String> {
-        let needle = format!(" {name}=\"");
-        let mut out = Vec::new();
-        let mut rest = text;
-        while let Some(i) = rest.find(&needle) {
-            rest = &rest[i + needle.len()..];
-            if let Some(end) = rest.find('"') {
-                out.push(unescape_attr(&rest[..end]));
-                rest = &rest[end..];
-            }
-        }
-        out
+    let attr = |needle: &str| -> Vec<String> {
+        memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes())
+            .filter_map(|i| {
+                let value = &text[i + needle.len()..];
+                value.find('"').map(|end| unescape_attr(&value[..end]))
+            })
+            .collect()
     };
     PageLinks {
-        ids: attr("id").into_iter().collect(),
-        links: attr("href"),
+        ids: attr(" id=\"").into_iter().collect(),
+        links: attr(" href=\""),
     }
 }
 
@@ -267,21 +262,34 @@ fn unescape_attr(value: &str) -> String {
 
 /// Links of a Markdown page, and its anchors: `<a id="...">` and GitHub's heading slugs.
 fn markdown_links(text: &str) -> PageLinks {
-    let mut ids = BTreeSet::new();
-    let mut links = Vec::new();
-    let mut heading: Option<String> = None;
-    for event in Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES) {
+    let mut links = MarkdownLinks::default();
+    for event in Parser::new_ext(text, super::html::options()) {
+        links.event(&event);
+    }
+    links.finish()
+}
+
+/// The links and anchors of a Markdown page, read from its events as it is parsed (once, by whoever parses it).
+#[derive(Default)]
+pub struct MarkdownLinks {
+    ids: BTreeSet<String>,
+    links: Vec<String>,
+    heading: Option<String>,
+}
+
+impl MarkdownLinks {
+    pub fn event(&mut self, event: &Event) {
         match event {
-            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Link { dest_url, .. }) => self.links.push(dest_url.to_string()),
+            Event::Start(Tag::Heading { .. }) => self.heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(h) = heading.take() {
-                    ids.insert(github_slug(&h));
+                if let Some(h) = self.heading.take() {
+                    self.ids.insert(github_slug(&h));
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some(h) = &mut heading {
-                    h.push_str(&t);
+                if let Some(h) = &mut self.heading {
+                    h.push_str(t);
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -289,7 +297,7 @@ fn markdown_links(text: &str) -> PageLinks {
                 while let Some(i) = rest.find(" id=\"") {
                     rest = &rest[i + 5..];
                     if let Some(end) = rest.find('"') {
-                        ids.insert(rest[..end].to_string());
+                        self.ids.insert(rest[..end].to_string());
                         rest = &rest[end..];
                     }
                 }
@@ -297,7 +305,13 @@ fn markdown_links(text: &str) -> PageLinks {
             _ => {}
         }
     }
-    PageLinks { ids, links }
+
+    pub fn finish(self) -> PageLinks {
+        PageLinks {
+            ids: self.ids,
+            links: self.links,
+        }
+    }
 }
 
 /// GitHub's heading anchor: lower case, punctuation other than `-` and `_` dropped, spaces as `-`.

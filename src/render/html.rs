@@ -29,7 +29,7 @@ const HIGHLIGHT_NAMES: &[&str] = &[
 ];
 
 /// The Markdown dialect of every page: GitHub-flavoured tables, strikethrough, task lists.
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 
@@ -113,6 +113,17 @@ impl Converter {
 
     /// Converts a page. `diagrams` maps a Mermaid block's text to the SVG that replaces it.
     pub fn convert(&self, markdown: &str, diagrams: &HashMap<String, String>) -> (String, Vec<TocEntry>) {
+        self.convert_with(markdown, diagrams, |_| {})
+    }
+
+    /// Converts a page, showing each Markdown event to `read` as it is parsed (the link check reads the page's
+    /// links from them).
+    pub fn convert_with(
+        &self,
+        markdown: &str,
+        diagrams: &HashMap<String, String>,
+        mut read: impl FnMut(&Event),
+    ) -> (String, Vec<TocEntry>) {
         let mut toc = Vec::new();
         let mut events: Vec<Event> = Vec::new();
         let mut used_ids: HashMap<String, usize> = HashMap::new();
@@ -120,6 +131,7 @@ impl Converter {
         let mut code: Option<(String, String)> = None;
         let mut images = 0usize;
         for event in Parser::new_ext(markdown, options()) {
+            read(&event);
             if let Some((lang, text)) = &mut code {
                 match event {
                     Event::Text(t) => text.push_str(&t),

@@ -203,8 +203,12 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
                 ..facts
             };
             let markdown = template.render(ctx).map_err(template_error)?;
+            // The Markdown's links, read as the conversion parses it.
+            let mut md_links = None;
             let html = if options.format != SiteFormat::Md {
-                let (body, toc) = converter.convert(&markdown, &page.diagrams);
+                let mut links = check::MarkdownLinks::default();
+                let (body, toc) = converter.convert_with(&markdown, &page.diagrams, |e| links.event(e));
+                md_links = Some(links.finish());
                 let layout = env.get_template("layout.html").map_err(template_error)?;
                 let crumbs: Vec<serde_json::Value> = page
                     .breadcrumbs
@@ -239,7 +243,10 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
                 let Some(text) = text else { continue };
                 let path = options.out.join(format!("{}.{ext}", page.id));
                 let bytes = write(&path, &text)?;
-                let links = check::page_links(&path, &text).expect("a page is .md or .html");
+                let links = match md_links.take().filter(|_| ext == "md") {
+                    Some(links) => links,
+                    None => check::page_links(&path, &text).expect("a page is .md or .html"),
+                };
                 written.push((path, bytes, links));
             }
             Ok(written)
