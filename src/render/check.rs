@@ -173,18 +173,25 @@ fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// A link's path with its percent-encoding decoded, as a browser finds the file.
 fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(b)) => {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match escaped {
+            Some(b) => {
                 out.push(b);
                 i += 3;
             }
-            (b, _) => {
-                out.push(b);
+            None => {
+                out.push(bytes[i]);
                 i += 1;
             }
         }
@@ -194,6 +201,34 @@ fn percent_decode(text: &str) -> String {
 
 /// A path with `.` and `..` components resolved, without touching the file system.
 pub(crate) fn normalize(path: &Path) -> PathBuf {
+    // The common case, a path in UTF-8 with `/` between its parts, by its text.
+    if let (Some(text), "/") = (path.to_str(), std::path::MAIN_SEPARATOR_STR) {
+        let mut parts: Vec<&str> = Vec::new();
+        for part in text.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                part => parts.push(part),
+            }
+        }
+        let mut out = String::with_capacity(text.len());
+        if text.starts_with('/') {
+            out.push('/');
+        }
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.push_str(part);
+        }
+        return PathBuf::from(out);
+    }
+    normalize_components(path)
+}
+
+fn normalize_components(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -330,6 +365,28 @@ fn github_slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_read_as_text_resolves_as_its_components_do() {
+        for path in [
+            "/a/b/../c/./d.html",
+            "a/../../b",
+            "/../x",
+            "./a//b/",
+            "..",
+            "",
+            "/",
+            "/out/ref/k8s.io/api/../../binaries/kubectl.html",
+        ] {
+            let path = Path::new(path);
+            assert_eq!(
+                normalize(path).as_os_str(),
+                normalize_components(path).as_os_str(),
+                "{path:?}"
+            );
+        }
+        assert_eq!(percent_decode("a%20b%2Fc%zz%2"), "a b/c%zz%2");
+    }
 
     #[test]
     fn finds_broken_links_and_anchors() {
