@@ -85,14 +85,17 @@ pub fn pages(b: &Builder, def: &TopicDef, report: &BinariesReport) -> Vec<PageSp
         "tree": tree,
     });
     let mut pages = vec![b.page(&id, &def.title, &crumbs(def, None), "binaries.md", context)];
-    for (i, bin) in report.binaries.iter().enumerate() {
+    // The binaries' pages on every core (a tenth of a second for v1.20.2's 77 on one); what they record is
+    // ordered later.
+    use rayon::prelude::*;
+    pages.par_extend(report.binaries.par_iter().enumerate().map(|(i, bin)| {
         let mut page = binary_page(b, def, &id, &entry_page(&def.id, &slugs[i]), bin);
         if bin.outside_dir {
             page.section = super::Section::Entries(0, 1, "Other main packages".to_string());
             page.title = bin.dir.clone();
         }
-        pages.push(page);
-    }
+        page
+    }));
     pages
 }
 
