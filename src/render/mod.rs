@@ -230,7 +230,8 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
         .into_par_iter()
         .map(|mut page| {
             let template = env.get_template(&page.template).map_err(template_error)?;
-            let facts = TplValue::from_serialize(std::mem::take(&mut page.context));
+            let facts = std::mem::replace(&mut page.context, pages::Context::Json(serde_json::Value::Null))
+                .into_template_value();
             let ctx = minijinja::context! {
                 page => minijinja::context! { id => page.id, title => page.title, root => root_prefix(&page.id) },
                 ..facts
@@ -398,7 +399,7 @@ fn contents_page(sections: &[NavSection]) -> pages::PageSpec {
         breadcrumbs: vec![("Home".to_string(), links::home())],
         title: "All pages".to_string(),
         template: "contents.md".to_string(),
-        context: json!({ "title": "All pages", "sections": sections }),
+        context: json!({ "title": "All pages", "sections": sections }).into(),
         diagrams: Default::default(),
         section: pages::Section::Guides,
         id,

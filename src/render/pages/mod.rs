@@ -27,11 +27,34 @@ pub struct PageSpec {
     /// `(title, page id)` from the home page down, the page itself excluded.
     pub breadcrumbs: Vec<(String, PageId)>,
     pub template: String,
-    pub context: Value,
+    pub context: Context,
     /// Mermaid text to SVG, for the HTML conversion.
     pub diagrams: HashMap<String, String>,
     /// The sidebar section the page is listed in: `Guides`, a topic's entries, or `Reference`.
     pub section: Section,
+}
+
+/// A page's facts: JSON values a topic's pages are assembled from (its walkthroughs are added later), or a
+/// template value made at once from typed facts.
+pub enum Context {
+    Json(Value),
+    Template(minijinja::Value),
+}
+
+impl From<Value> for Context {
+    fn from(value: Value) -> Context {
+        Context::Json(value)
+    }
+}
+
+impl Context {
+    /// The facts as the template gets them.
+    pub fn into_template_value(self) -> minijinja::Value {
+        match self {
+            Context::Json(value) => minijinja::Value::from_serialize(value),
+            Context::Template(value) => value,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -227,13 +250,20 @@ impl<'a> Builder<'a> {
         binaries::page_of(def, report, dir)
     }
 
-    fn page(&self, id: &str, title: &str, crumbs: &[(String, PageId)], template: &str, context: Value) -> PageSpec {
+    fn page(
+        &self,
+        id: &str,
+        title: &str,
+        crumbs: &[(String, PageId)],
+        template: &str,
+        context: impl Into<Context>,
+    ) -> PageSpec {
         PageSpec {
             id: id.to_string(),
             title: title.to_string(),
             breadcrumbs: crumbs.to_vec(),
             template: template.to_string(),
-            context,
+            context: context.into(),
             diagrams: HashMap::new(),
             section: Section::Guides,
         }
@@ -353,7 +383,10 @@ impl Builder<'_> {
         let mut by_page: Vec<Vec<&crate::topics::outline::Outline>> = vec![Vec::new(); pages.len()];
         for o in outlines {
             let entry = pages.iter().position(|p| {
-                p.context["type"]["id"]
+                let Context::Json(context) = &p.context else {
+                    return false;
+                };
+                context["type"]["id"]
                     .as_str()
                     .and_then(|id| id.rsplit_once('.'))
                     .is_some_and(|(path, _)| path == o.package)
@@ -361,8 +394,12 @@ impl Builder<'_> {
             by_page[entry.unwrap_or(0)].push(o);
         }
         for (page, list) in pages.iter_mut().zip(by_page) {
-            if !list.is_empty() {
-                page.context["outlines"] = json!(self.outlines(&page.id, &list));
+            if list.is_empty() {
+                continue;
+            }
+            match &mut page.context {
+                Context::Json(context) => context["outlines"] = json!(self.outlines(&page.id, &list)),
+                Context::Template(_) => unreachable!("a topic's pages are built as JSON"),
             }
         }
     }
