@@ -241,7 +241,7 @@ fn with_breaks(event: Event) -> Event {
 const LONG_TOKEN: usize = 16;
 
 fn needs_breaks(text: &str) -> bool {
-    text.split_whitespace().any(is_long)
+    text.len() >= LONG_TOKEN && text.split_whitespace().any(is_long)
 }
 
 /// Whether a token has `LONG_TOKEN` characters or more (fewer bytes than that are fewer characters).
