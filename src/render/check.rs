@@ -1,6 +1,7 @@
 //! The link checker: every relative link and anchor of the site's HTML and Markdown must resolve.
 
 use std::collections::{BTreeSet, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -60,12 +61,15 @@ pub fn check_site(dir: &Path) -> Result<CheckReport> {
 /// Checks the links of the pages of the site in `dir` (each page by its file's path).
 pub fn check_pages(dir: &Path, pages: Vec<(PathBuf, PageLinks)>) -> CheckReport {
     use rayon::prelude::*;
-    let pages: HashMap<PathBuf, PageLinks> = pages.into_iter().map(|(p, l)| (normalize(&p), l)).collect();
+    let pages: PathMap<PageLinks> = pages
+        .into_iter()
+        .map(|(p, l)| (normalize(&p).into_os_string(), l))
+        .collect();
     let (links, mut broken) = pages
         .par_iter()
         // Source files are linked from many places: each thread looks at each once.
         .map_init(SourceFiles::default, |files, (path, page)| {
-            check_page(dir, &pages, files, path, page)
+            check_page(dir, &pages, files, Path::new(path), page)
         })
         .reduce(
             || (0, Vec::new()),
@@ -82,17 +86,22 @@ pub fn check_pages(dir: &Path, pages: Vec<(PathBuf, PageLinks)>) -> CheckReport 
     }
 }
 
+/// A map by resolved path (`normalize` gives one spelling a path), its bytes hashed by foldhash: the check looks
+/// up 180,000 links of v1.20.2's site, and std's SipHash over Path's component-wise hashing cost 2,000
+/// instructions a lookup.
+type PathMap<V> = HashMap<OsString, V, foldhash::fast::RandomState>;
+
 /// Files outside the site that links name: whether each exists, and how many lines it has.
 #[derive(Default)]
 struct SourceFiles {
-    exists: HashMap<PathBuf, bool>,
-    line_counts: HashMap<PathBuf, usize>,
+    exists: PathMap<bool>,
+    line_counts: PathMap<usize>,
 }
 
 /// One page's links that do not resolve, and how many links it has.
 fn check_page(
     dir: &Path,
-    pages: &HashMap<PathBuf, PageLinks>,
+    pages: &PathMap<PageLinks>,
     files: &mut SourceFiles,
     path: &Path,
     page: &PageLinks,
@@ -117,13 +126,16 @@ fn check_page(
             link: link.clone(),
             reason,
         };
+        let target_path = target_path.into_os_string();
         let target_page = pages.get(&target_path);
-        if target_page.is_none()
-            && !*files
+        let mut exists = || match files.exists.get(&target_path) {
+            Some(&known) => known,
+            None => *files
                 .exists
                 .entry(target_path.clone())
-                .or_insert_with(|| target_path.exists())
-        {
+                .or_insert_with(|| Path::new(&target_path).exists()),
+        };
+        if target_page.is_none() && !exists() {
             out.push(broken("no such file"));
             continue;
         }
@@ -139,8 +151,8 @@ fn check_page(
             // A source file's `#L12` line anchor: the file must have that many lines.
             None => {
                 let line: Option<usize> = anchor.strip_prefix('L').and_then(|n| n.parse().ok());
-                let lines = *files.line_counts.entry(target_path.clone()).or_insert_with(|| {
-                    std::fs::read(&target_path)
+                let lines = *files.line_counts.entry(target_path).or_insert_with_key(|target_path| {
+                    std::fs::read(target_path)
                         .map(|t| t.split(|&b| b == b'\n').count())
                         .unwrap_or(0)
                 });
