@@ -52,7 +52,11 @@ fn escape_line_start(text: String) -> String {
 /// Inline code. Backtick code spans where they can be; a code span cannot hold a `|` inside a table, nor be
 /// empty, so those are written as `<code>` with the text escaped for HTML.
 pub fn code_span(text: &str) -> String {
-    let text = text.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    let text: std::borrow::Cow<str> = if text.contains(['\n', '\r']) {
+        text.replace("\r\n", " ").replace(['\n', '\r'], " ").into()
+    } else {
+        text.into()
+    };
     if text.contains('|') || text.trim().is_empty() {
         let mut out = String::from("<code>");
         for c in text.chars() {
@@ -94,6 +98,9 @@ pub fn code_block(text: &str, lang: &str) -> String {
 }
 
 fn longest_run(text: &str, c: char) -> usize {
+    if !text.contains(c) {
+        return 0;
+    }
     text.split(|x| x != c).map(str::len).max().unwrap_or(0)
 }
 
