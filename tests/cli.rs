@@ -344,6 +344,21 @@ fn site_owns_its_output_folder() {
         .assert()
         .code(0);
     assert_eq!(folder_contents(&out), folder_contents(&fresh));
+    // A run that fails part way leaves no page of an older run beside the ones it wrote.
+    site(&fixture("mini-k8s")).code(0);
+    let broken = dir.path().join("broken-templates");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("home.md"), "# Home\n\n{{ no_such_value }}\n").unwrap();
+    kubewalk()
+        .args(["site", "--no-cache", "--templates"])
+        .arg(&broken)
+        .arg("--out")
+        .arg(&out)
+        .arg(fixture("hostile"))
+        .assert()
+        .code(2);
+    assert!(!out.join("volume_plugins/emptydir.md").exists());
+    assert!(out.join(".kubewalk-output").exists());
     // A folder kubewalk did not write is left alone.
     let mine = dir.path().join("mine");
     std::fs::create_dir(&mine).unwrap();

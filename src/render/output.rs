@@ -92,9 +92,15 @@ impl OutputDir {
         Ok(bytes.len() as u64)
     }
 
-    /// Removes what the previous run wrote and this one did not: its files, then the folders left empty.
-    pub fn finish(self) -> Result<()> {
-        let stale = self.stale.into_inner().unwrap_or_else(|e| e.into_inner());
+    /// Removes what the previous run wrote and this one did not: its files, then the folders left empty. A run
+    /// that fails before it finishes removes them as well, when its folder is dropped: its folder then holds what
+    /// it wrote, as when folders were emptied first, and no page of an older run.
+    pub fn finish(mut self) -> Result<()> {
+        self.remove_stale()
+    }
+
+    fn remove_stale(&mut self) -> Result<()> {
+        let stale = std::mem::take(self.stale.get_mut().unwrap_or_else(|e| e.into_inner()));
         let mut folders = HashSet::new();
         for path in &stale {
             std::fs::remove_file(path)
@@ -150,4 +156,11 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(path, bytes)
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        // After `finish`, nothing is left to remove; after an error, this is the best that can be done.
+        let _ = self.remove_stale();
+    }
 }
