@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{crumbs, topic_value, Builder, PageSpec};
+use super::{crumbs, topic_value, Builder, Context, PageSpec};
 use crate::render::diagram::{self, TreeNode};
 use crate::render::links::{binary_slugs, entry_page, rel, slug, topic_page, PageId};
 use crate::topics::binaries::{BinariesReport, Binary};
@@ -159,7 +160,7 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
         .collect();
     // One search entry per flag name on a binary's page: the first command that has it as its own.
     let mut searched = BTreeSet::new();
-    let command_values: Vec<Value> = order
+    let command_values: Vec<CommandFacts> = order
         .iter()
         .map(|p| {
             let c = p.command;
@@ -176,7 +177,7 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
                 Some(set) => format!("{} flags", capitalised(set)),
             };
             // The sections its help prints, in its order; others as they come.
-            let mut sections: Vec<(String, Vec<Value>)> =
+            let mut sections: Vec<(String, Vec<CommandFlagFacts>)> =
                 c.flag_sets.iter().map(|s| (title_of(Some(s)), Vec::new())).collect();
             let mut inherited = Vec::new();
             for f in &c.flags {
@@ -195,29 +196,33 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
                 }
             }
             b.search(&path, "command", c.short.as_deref().unwrap_or(""), id, &anchor);
-            let sections: Vec<Value> = sections
+            let sections = sections
                 .into_iter()
                 .filter(|(_, flags)| !flags.is_empty())
-                .map(|(title, flags)| json!({"title": title, "flags": flags}))
+                .map(|(title, flags)| SectionFacts { title, flags })
                 .collect();
-            json!({
-                "anchor": anchor,
-                "path": path,
-                "use_full": c.use_full,
-                "use_full_expr": c.use_full_expr,
-                "short": c.short,
-                "long": c.long,
-                "example": c.example,
-                "aliases": c.aliases,
-                "hidden": c.hidden,
-                "deprecated": c.deprecated.clone().flatten(),
-                "parent": c.parent.as_deref().and_then(|p| anchor_of.get(p)).map(|a| format!("#{a}")),
-                "src": b.src(id, &c.file, c.line),
-                "location": format!("{}:{}", c.file, c.line),
-                "function": c.function,
-                "sections": sections,
-                "inherited": inherited,
-            })
+            CommandFacts {
+                anchor,
+                path,
+                use_full: &c.use_full,
+                use_full_expr: &c.use_full_expr,
+                short: &c.short,
+                long: &c.long,
+                example: &c.example,
+                aliases: &c.aliases,
+                hidden: c.hidden,
+                deprecated: c.deprecated.as_ref().and_then(Option::as_ref),
+                parent: c
+                    .parent
+                    .as_deref()
+                    .and_then(|p| anchor_of.get(p))
+                    .map(|a| format!("#{a}")),
+                src: b.src(id, &c.file, c.line),
+                location: format!("{}:{}", c.file, c.line),
+                function: &c.function,
+                sections,
+                inherited,
+            }
         })
         .collect();
     // The command tree, when the binary has a root.
@@ -232,31 +237,25 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
         mermaid
     });
     let prefix = format!("{}/", bin.dir);
-    let option_values: Vec<Value> = options
+    let option_values: Vec<OptionsFacts> = options
         .filter(|o| o.file.starts_with(&prefix))
         .map(|o| {
-            let oflags: Vec<Value> = flags
+            let oflags: Vec<FlagFacts> = flags
                 .iter()
                 .filter(|f| f.options_type.as_deref() == Some(o.ty.as_str()))
                 .map(|f| flag_value(b, id, f))
                 .collect();
             let anchor = format!("options-{}", slug(o.ty.rsplit('.').next().unwrap_or(&o.ty)));
             for f in &oflags {
-                b.search(
-                    &format!("--{}", f["name"].as_str().unwrap_or("")),
-                    "flag",
-                    &o.ty,
-                    id,
-                    &anchor,
-                );
+                b.search(&format!("--{}", f.name), "flag", &o.ty, id, &anchor);
             }
-            json!({
-                "anchor": anchor,
-                "type": b.type_value(id, &o.ty),
-                "methods": o.methods,
-                "src": b.src(id, &o.file, o.line),
-                "flags": oflags,
-            })
+            OptionsFacts {
+                ty: b.type_value(id, &o.ty),
+                methods: &o.methods,
+                src: b.src(id, &o.file, o.line),
+                flags: oflags,
+                anchor,
+            }
         })
         .collect();
     let packages: Vec<Value> = bin
@@ -270,27 +269,31 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
         })
         .collect();
     // The flags the program parses apart from any command (all of a binary without cobra).
-    let program_flags: Vec<Value> = bin.flags.iter().map(|f| command_flag_value(b, id, f)).collect();
+    let program_flags: Vec<CommandFlagFacts> = bin.flags.iter().map(|f| command_flag_value(b, id, f)).collect();
     for f in &bin.flags {
         if searched.insert(f.name.clone()) {
             b.search(&format!("--{}", f.name), "flag", &bin.name, id, "flags");
         }
     }
-    let context = json!({
-        "topic": topic_value(def),
-        "program_flags": program_flags,
-        "name": bin.name,
-        "dir": bin.dir,
-        "summary": bin.summary,
-        "summary_source": bin.summary_source,
-        "main_src": bin.main_file.as_deref().map(|f| b.src(id, f, bin.main_line.unwrap_or(1))),
-        "main_file": bin.main_file,
-        "tree": tree,
-        "commands": command_values,
-        "options": option_values,
-        "packages": packages,
-        "related": related(b, id, bin),
-    });
+    let facts = BinaryFacts {
+        topic: topic_value(def),
+        program_flags,
+        name: &bin.name,
+        dir: &bin.dir,
+        summary: &bin.summary,
+        summary_source: &bin.summary_source,
+        main_src: bin
+            .main_file
+            .as_deref()
+            .map(|f| b.src(id, f, bin.main_line.unwrap_or(1))),
+        main_file: &bin.main_file,
+        tree,
+        commands: command_values,
+        options: option_values,
+        packages,
+        related: related(b, id, bin),
+    };
+    let context = Context::Template(minijinja::Value::from_serialize(&facts));
     let mut page = b.page(id, &bin.name, &crumbs(def, Some(index)), "binary.md", context);
     page.diagrams = diagrams;
     page
@@ -344,21 +347,30 @@ fn command_tree(
 
 /// A flag as a command's table shows it: the default as --help prints it (else the expression, marked as
 /// computed), the deprecation message.
-fn command_flag_value(b: &Builder, page: &str, f: &CommandFlag) -> Value {
-    json!({
-        "name": f.name,
-        "shorthand": f.shorthand,
-        "type": f.ty,
-        "default": f.default,
-        "default_expr": f.default_expr,
-        "usage": f.usage.clone().or_else(|| f.usage_expr.as_ref().map(|e| format!("({e})"))),
-        "deprecated": f.deprecated.as_ref().map(|m| m.clone().unwrap_or_else(|| "deprecated".to_string())),
-        "shorthand_deprecated": f.shorthand_deprecated.is_some(),
-        "hidden": f.hidden,
-        "required": f.required,
-        "persistent": f.persistent,
-        "src": f.file.as_deref().and_then(|file| b.src(page, file, f.line.unwrap_or(1))),
-    })
+fn command_flag_value<'a>(b: &Builder, page: &str, f: &'a CommandFlag) -> CommandFlagFacts<'a> {
+    CommandFlagFacts {
+        name: &f.name,
+        shorthand: &f.shorthand,
+        ty: &f.ty,
+        default: &f.default,
+        default_expr: &f.default_expr,
+        usage: f
+            .usage
+            .clone()
+            .or_else(|| f.usage_expr.as_ref().map(|e| format!("({e})"))),
+        deprecated: f
+            .deprecated
+            .as_ref()
+            .map(|m| m.clone().unwrap_or_else(|| "deprecated".to_string())),
+        shorthand_deprecated: f.shorthand_deprecated.is_some(),
+        hidden: f.hidden,
+        required: f.required,
+        persistent: f.persistent,
+        src: f
+            .file
+            .as_deref()
+            .and_then(|file| b.src(page, file, f.line.unwrap_or(1))),
+    }
 }
 
 /// `secure serving` -> `Secure serving`, for a flag set's heading.
@@ -370,17 +382,110 @@ fn capitalised(name: &str) -> String {
     }
 }
 
-fn flag_value(b: &Builder, page: &str, f: &Flag) -> Value {
-    json!({
-        "name": f.name,
-        "shorthand": f.shorthand,
-        "type": f.ty,
-        "default": f.default,
-        "usage": f.usage.clone().or_else(|| f.usage_expr.as_ref().map(|e| format!("({e})"))),
-        "deprecated": f.deprecated,
-        "hidden": f.hidden,
-        "persistent": f.persistent,
-        "field": f.field,
-        "src": b.src(page, &f.file, f.line),
-    })
+fn flag_value<'a>(b: &Builder, page: &str, f: &'a Flag) -> FlagFacts<'a> {
+    FlagFacts {
+        name: &f.name,
+        shorthand: &f.shorthand,
+        ty: &f.ty,
+        default: &f.default,
+        usage: f
+            .usage
+            .clone()
+            .or_else(|| f.usage_expr.as_ref().map(|e| format!("({e})"))),
+        deprecated: &f.deprecated,
+        hidden: f.hidden,
+        persistent: f.persistent,
+        field: &f.field,
+        src: b.src(page, &f.file, f.line),
+    }
+}
+
+// A binary's page facts, typed: its template gets them in one conversion (a binary that builds kubectl's
+// commands has thousands of flag rows, which json! built, then copied at each level they were placed in).
+
+#[derive(Serialize)]
+struct BinaryFacts<'a> {
+    topic: Value,
+    program_flags: Vec<CommandFlagFacts<'a>>,
+    name: &'a str,
+    dir: &'a str,
+    summary: &'a Option<String>,
+    summary_source: &'a str,
+    main_src: Option<Option<String>>,
+    main_file: &'a Option<String>,
+    tree: Option<String>,
+    commands: Vec<CommandFacts<'a>>,
+    options: Vec<OptionsFacts<'a>>,
+    packages: Vec<Value>,
+    related: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct CommandFacts<'a> {
+    anchor: String,
+    path: String,
+    use_full: &'a Option<String>,
+    use_full_expr: &'a Option<String>,
+    short: &'a Option<String>,
+    long: &'a Option<String>,
+    example: &'a Option<String>,
+    aliases: &'a [Option<String>],
+    hidden: bool,
+    deprecated: Option<&'a String>,
+    parent: Option<String>,
+    src: Option<String>,
+    location: String,
+    function: &'a str,
+    sections: Vec<SectionFacts<'a>>,
+    inherited: Vec<CommandFlagFacts<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionFacts<'a> {
+    title: String,
+    flags: Vec<CommandFlagFacts<'a>>,
+}
+
+/// A flag as a command's table shows it.
+#[derive(Serialize)]
+struct CommandFlagFacts<'a> {
+    name: &'a str,
+    shorthand: &'a Option<String>,
+    #[serde(rename = "type")]
+    ty: &'a str,
+    default: &'a Option<String>,
+    default_expr: &'a Option<String>,
+    usage: Option<String>,
+    deprecated: Option<String>,
+    shorthand_deprecated: bool,
+    hidden: bool,
+    required: bool,
+    persistent: bool,
+    src: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OptionsFacts<'a> {
+    anchor: String,
+    #[serde(rename = "type")]
+    ty: Value,
+    methods: &'a [String],
+    src: Option<String>,
+    flags: Vec<FlagFacts<'a>>,
+}
+
+/// A flag of an options struct.
+#[derive(Serialize)]
+struct FlagFacts<'a> {
+    name: &'a str,
+    shorthand: &'a Option<String>,
+    #[serde(rename = "type")]
+    ty: &'a str,
+    default: &'a Option<String>,
+    usage: Option<String>,
+    deprecated: &'a Option<Option<String>>,
+    hidden: bool,
+    persistent: bool,
+    field: &'a Option<String>,
+    src: Option<String>,
 }
