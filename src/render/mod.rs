@@ -230,8 +230,7 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
         .into_par_iter()
         .map(|mut page| {
             let template = env.get_template(&page.template).map_err(template_error)?;
-            let facts = std::mem::replace(&mut page.context, pages::Context::Json(serde_json::Value::Null))
-                .into_template_value();
+            let facts = std::mem::take(&mut page.context).into_template_value();
             let ctx = minijinja::context! {
                 page => minijinja::context! { id => page.id, title => page.title, root => root_prefix(&page.id) },
                 ..facts

@@ -41,6 +41,12 @@ pub enum Context {
     Template(minijinja::Value),
 }
 
+impl Default for Context {
+    fn default() -> Context {
+        Context::Json(Value::Null)
+    }
+}
+
 impl From<Value> for Context {
     fn from(value: Value) -> Context {
         Context::Json(value)
