@@ -218,14 +218,16 @@ fn percent_decode(text: &str) -> String {
 
 /// A relative link's target from a page's folder (itself resolved), as `normalize` gives it: each leading `..`
 /// takes the folder's last part off, the rest is appended. `None` for what that does not cover (a link with `.`,
-/// `..` or an empty part after its start, one that climbs to the root, a path not in UTF-8), which `normalize`
+/// `..` or an empty part after its start, one that climbs past the root, a path not in UTF-8), which `normalize`
 /// resolves. Each link of a site is resolved: this costs a tenth of `normalize` on the whole joined path.
 fn resolve(folder: &Path, link: &str) -> Option<PathBuf> {
     let mut base = folder.to_str().filter(|_| std::path::MAIN_SEPARATOR == '/')?;
+    let absolute = base.starts_with('/');
     let mut rest = link;
     loop {
         if let Some(after) = rest.strip_prefix("../") {
-            base = &base[..base.rfind('/').filter(|&i| i > 0)?];
+            // Up to the root (`/a` to ``) but not past it, nor past the start of a relative folder.
+            base = &base[..base.rfind('/')?];
             rest = after;
         } else if let Some(after) = rest.strip_prefix("./") {
             rest = after;
@@ -233,7 +235,8 @@ fn resolve(folder: &Path, link: &str) -> Option<PathBuf> {
             break;
         }
     }
-    if base.is_empty() || rest.starts_with('/') || rest.split('/').any(|p| matches!(p, "" | "." | "..")) {
+    if (base.is_empty() && !absolute) || rest.starts_with('/') || rest.split('/').any(|p| matches!(p, "" | "." | ".."))
+    {
         return None;
     }
     Some(PathBuf::from(format!("{base}/{rest}")))
@@ -435,6 +438,9 @@ mod tests {
             ("/out/a", "b//c.md"),
             ("/out/a", "b/."),
             ("/out", "../../.."),
+            ("/tmp/site/binaries", "../../../work/tree/a.go"),
+            ("/out", "../x.md"),
+            ("/out", "../../x.md"),
             ("/out/a", "/abs.md"),
             ("out/a", "../../b.md"),
         ] {
@@ -446,6 +452,8 @@ mod tests {
         }
         assert!(resolve(Path::new("/out/ref/k8s.io"), "../../binaries/kubectl.html").is_some());
         assert!(resolve(Path::new("/out"), "./b/../c.md").is_none());
+        // A site just below the root links its sources by climbing to it.
+        assert!(resolve(Path::new("/tmp/site/binaries"), "../../../work/tree/a.go").is_some());
     }
 
     #[test]
