@@ -15,9 +15,9 @@
 # 1.94x scan in two runs of this script, not met), peak RSS 396-410 MiB (met), search index 1.7 MB. In one hyperfine
 # run: scan 2.10 s, site 4.16 s over its previous output (1.98x), 4.47 s after removing it (2.12x). Interleaved with
 # the binary of the session's start (five rounds, each rewriting its folder): 0.820x its wall time, 0.820x its CPU
-# time. callgrind, site: 50.26 G instructions -> 42.99 G; the scan's 23.7 G unchanged, all after it 26.5 G -> 19.3 G
-# (link check 1.85 G -> 0.3 G, templates' macros -> functions, typed package and binary facts, one Markdown parse a
-# page). Of one run's 4.05 s: the scan 2.11 s, the topics 0.75 s (1.6 cores), the pages' facts, rendering and
+# time. callgrind, site: 50.26 G instructions -> 42.67 G; the scan's 23.7 G unchanged, all after it 26.5 G -> 19.0 G
+# (link check 1.85 G -> about 0.2 G, templates' macros -> functions, typed package and binary facts, one Markdown
+# parse a page). Of one run's 4.05 s: the scan 2.11 s, the topics 0.75 s (1.6 cores), the pages' facts, rendering and
 # writing 1.04 s, the link check 0.15 s.
 # Measured 2026-12-07 (end of session), v1.20.2, the same machine: scan 2.55 s, site 5.59 s (2.19x scan, not met),
 # peak RSS 456 MiB (met), search index 1.7 MB. Interleaved with the binary of the session's start (five rounds):
