@@ -1,32 +1,15 @@
 //! Markdown to HTML: all pulldown-cmark options in one place, heading ids and the table of contents, links to
-//! `.md` pages rewritten to `.html`, Go excerpts highlighted with tree-sitter-highlight, and Mermaid diagrams
-//! replaced by the SVG drawn for them at build time. A long token of text or inline code (a path, an import path,
+//! `.md` pages rewritten to `.html`, Go excerpts highlighted as tree-sitter-highlight highlights them
+//! (`highlight.rs`), and Mermaid diagrams replaced by the SVG drawn for them at build time. A long token of text or inline code (a path, an import path,
 //! a Go expression) gets break opportunities after its separators, so that it wraps between its parts instead of
 //! inside a word or past its column.
 
 use std::collections::HashMap;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use tree_sitter_highlight::{HighlightConfiguration, Highlighter, HtmlRenderer};
 
+use super::highlight::GoHighlighter;
 use super::links::slug;
-
-/// The highlight names of tree-sitter-go's query that get a CSS class (`hl-keyword`, ...).
-const HIGHLIGHT_NAMES: &[&str] = &[
-    "comment",
-    "constant.builtin",
-    "escape",
-    "function",
-    "function.builtin",
-    "function.method",
-    "keyword",
-    "number",
-    "operator",
-    "property",
-    "string",
-    "type",
-    "variable",
-];
 
 /// The Markdown dialect of every page: GitHub-flavoured tables, strikethrough, task lists.
 pub(crate) fn options() -> Options {
@@ -40,36 +23,16 @@ pub struct TocEntry {
 }
 
 pub struct Converter {
-    highlight: HighlightConfiguration,
-    classes: Vec<String>,
+    highlight: GoHighlighter,
     /// Go excerpts already highlighted, by their text: a site shows the same excerpt on several pages (on v1.20.2,
     /// 27,649 excerpts of which 20,066 differ), and each is highlighted once.
     highlighted: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
 }
 
-thread_local! {
-    /// A highlighter per thread: each holds a parser and query cursors, made once rather than per excerpt.
-    static HIGHLIGHTER: std::cell::RefCell<Highlighter> = std::cell::RefCell::new(Highlighter::new());
-}
-
 impl Converter {
     pub fn new() -> Converter {
-        let mut highlight = HighlightConfiguration::new(
-            tree_sitter_go::LANGUAGE.into(),
-            "go",
-            tree_sitter_go::HIGHLIGHTS_QUERY,
-            "",
-            "",
-        )
-        .expect("the bundled Go highlight query compiles");
-        highlight.configure(HIGHLIGHT_NAMES);
-        let classes = HIGHLIGHT_NAMES
-            .iter()
-            .map(|n| format!("class=\"hl-{}\"", n.replace('.', "-")))
-            .collect();
         Converter {
-            highlight,
-            classes,
+            highlight: GoHighlighter::new(),
             highlighted: Default::default(),
         }
     }
@@ -86,29 +49,12 @@ impl Converter {
             return html;
         }
         // Outside the lock: two threads may highlight the same excerpt at once, and both get the same text.
-        let html: std::sync::Arc<str> = HIGHLIGHTER
-            .with(|h| self.highlight_with(&mut h.borrow_mut(), code))
-            .into();
+        let html: std::sync::Arc<str> = self.highlight.highlight(code).into();
         self.highlighted
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(code.to_string(), html.clone());
         html
-    }
-
-    fn highlight_with(&self, highlighter: &mut Highlighter, code: &str) -> String {
-        let Ok(events) = highlighter.highlight(&self.highlight, code.as_bytes(), None, None, |_| None) else {
-            return escape(code);
-        };
-        let mut renderer = HtmlRenderer::new();
-        let classes = &self.classes;
-        let rendered = renderer.render(events, code.as_bytes(), &|h, out: &mut Vec<u8>| {
-            out.extend_from_slice(classes[h.0].as_bytes());
-        });
-        if rendered.is_err() {
-            return escape(code);
-        }
-        renderer.lines().collect::<String>()
     }
 
     /// Converts a page. `diagrams` maps a Mermaid block's text to the SVG that replaces it.
