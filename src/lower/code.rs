@@ -47,7 +47,7 @@ pub fn lines_at<'s>(src: &'s str, line_starts: &[usize], line: u32, end_line: u3
 /// The byte offset each line of a text starts at.
 pub fn line_starts(src: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+    starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
     starts
 }
 

@@ -13,6 +13,11 @@ pub fn escape_text(text: &str) -> String {
 
 /// Escapes the characters of a run of text, wherever it stands in a line.
 fn escape_span(text: &str) -> String {
+    // Most values a template writes (names, types, counts) hold none of the characters below.
+    let special = |b: u8| b"\r\n\\`*[]<>&|~_#".contains(&b);
+    if !text.bytes().any(special) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {

@@ -128,8 +128,11 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
                 .write_str(value.as_str().unwrap_or_default())
                 .map_err(minijinja::Error::from);
         }
-        out.write_str(&markdown::escape_text(&value.to_string()))
-            .map_err(minijinja::Error::from)
+        let text = match value.as_str() {
+            Some(text) => markdown::escape_text(text),
+            None => markdown::escape_text(&value.to_string()),
+        };
+        out.write_str(&text).map_err(minijinja::Error::from)
     });
     env.add_filter("text", |value: String| {
         TplValue::from_safe_string(markdown::escape_text(&value))
