@@ -1,8 +1,8 @@
 //! Markdown to HTML: all pulldown-cmark options in one place, heading ids and the table of contents, links to
 //! `.md` pages rewritten to `.html`, Go excerpts highlighted as tree-sitter-highlight highlights them
-//! (`highlight.rs`), and Mermaid diagrams replaced by the SVG drawn for them at build time. A long token of text or inline code (a path, an import path,
-//! a Go expression) gets break opportunities after its separators, so that it wraps between its parts instead of
-//! inside a word or past its column.
+//! (`highlight.rs`), and Mermaid diagrams replaced by the SVG drawn for them at build time. A long token of text
+//! or inline code (a path, an import path, a Go expression) gets break opportunities after its separators, so
+//! that it wraps between its parts instead of inside a word or past its column.
 
 use std::collections::HashMap;
 
