@@ -57,6 +57,20 @@ fn escape_line_start(text: String) -> String {
 /// Inline code. Backtick code spans where they can be; a code span cannot hold a `|` inside a table, nor be
 /// empty, so those are written as `<code>` with the text escaped for HTML.
 pub fn code_span(text: &str) -> String {
+    // The common case, one pass over a short name or type: no line break, no `|` or backtick, not blank.
+    let plain = |b: &u8| !matches!(b, b'\n' | b'\r' | b'|' | b'`');
+    if text.as_bytes().iter().all(plain) && !text.trim().is_empty() {
+        let pad = if text.starts_with(' ') && text.ends_with(' ') {
+            " "
+        } else {
+            ""
+        };
+        let mut out = String::with_capacity(text.len() + 4);
+        for part in ["`", pad, text, pad, "`"] {
+            out.push_str(part);
+        }
+        return out;
+    }
     let text: std::borrow::Cow<str> = if text.contains(['\n', '\r']) {
         text.replace("\r\n", " ").replace(['\n', '\r'], " ").into()
     } else {
@@ -112,6 +126,11 @@ fn longest_run(text: &str, c: char) -> usize {
 /// A URL for a Markdown link destination: what would end the destination (spaces, parentheses, angle brackets)
 /// or be read as an escape, percent-encoded. URLs kubewalk makes are already encoded; this is for the rest.
 pub fn url(text: &str) -> String {
+    // The common case, a link kubewalk made: printable ASCII with nothing to encode.
+    let plain = |b: &u8| matches!(b, b'!'..=b'~') && !b"\"()<>\\`".contains(b);
+    if text.as_bytes().iter().all(plain) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -634,12 +653,16 @@ mod tests {
 
     #[test]
     fn code_spans_and_blocks_hold_anything() {
+        assert_eq!(code_span("*Metrics"), "`*Metrics`");
+        assert_eq!(code_span(" a "), "`  a  `");
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span("`x`"), "`` `x` ``");
         assert_eq!(code_span("a || b"), "<code>a &#124;&#124; b</code>");
         assert_eq!(code_span("<b>\nc"), "`<b> c`");
         assert_eq!(code_block("x\n```\ny", "go"), "````go\nx\n```\ny\n````");
         assert_eq!(url("a b(c).md#x"), "a%20b%28c%29.md#x");
+        assert_eq!(url("../../pkg/a.go#L28"), "../../pkg/a.go#L28");
+        assert_eq!(url("x\u{85}é\u{7f}"), "x%C2%85é%7F");
         assert_eq!(encode_path("pkg/a b/c(1).go"), "pkg/a%20b/c%281%29.go");
     }
 
