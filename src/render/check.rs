@@ -1,6 +1,6 @@
 //! The link checker: every relative link and anchor of the site's HTML and Markdown must resolve.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -29,63 +29,8 @@ pub struct CheckReport {
 
 /// A page's anchors and the links it holds.
 pub struct PageLinks {
-    ids: Strings,
-    links: Strings,
-}
-
-/// Strings in one buffer: a site's pages hold 420,000 anchors and links (v1.20.2), which as a `String` each took
-/// 30 ms to free at the end of a check, on one thread, besides allocating them.
-#[derive(Default)]
-struct Strings {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl Strings {
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-        self.ends
-            .push(u32::try_from(self.text.len()).expect("a page's links fit in 4 GB"));
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(a, &b)| &self.text[a as usize..b as usize])
-    }
-
-    /// The same strings sorted, without repeats, for `contains`.
-    fn into_set(self) -> Strings {
-        let mut all: Vec<&str> = self.iter().collect();
-        all.sort_unstable();
-        all.dedup();
-        let mut set = Strings::default();
-        for s in all {
-            set.push(s);
-        }
-        set
-    }
-
-    /// Whether a sorted list (`into_set`) holds `s`.
-    fn contains(&self, s: &str) -> bool {
-        let at = |i: usize| {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-            &self.text[start..self.ends[i] as usize]
-        };
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match at(mid).cmp(s) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return true,
-            }
-        }
-        false
-    }
+    ids: BTreeSet<String>,
+    links: Vec<String>,
 }
 
 /// The anchors and links of a page of the site, by its file's extension: `None` for a file that is no page.
@@ -164,13 +109,13 @@ fn check_page(
 ) -> (usize, Vec<BrokenLink>) {
     let mut out = Vec::new();
     let rel_page = path.strip_prefix(root).unwrap_or(path).display().to_string();
-    for link in page.links.iter() {
+    for link in &page.links {
         if link.contains("://") || link.starts_with("mailto:") || link.starts_with("javascript:") {
             continue;
         }
         let (target, anchor) = match link.split_once('#') {
             Some((t, a)) => (t, Some(a)),
-            None => (link, None),
+            None => (link.as_str(), None),
         };
         let target_path = if target.is_empty() {
             path.to_path_buf()
@@ -184,7 +129,7 @@ fn check_page(
         };
         let broken = |reason| BrokenLink {
             page: rel_page.clone(),
-            link: link.to_string(),
+            link: link.clone(),
             reason,
         };
         let target_path = target_path.into_os_string();
@@ -315,27 +260,22 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 
 /// `id="..."` and `href="..."` attributes of generated HTML (kubewalk writes attributes with double quotes).
 fn html_links(text: &str) -> PageLinks {
-    let attr = |needle: &str| {
-        let mut values = Strings::default();
-        for i in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
-            let value = &text[i + needle.len()..];
-            if let Some(end) = value.find('"') {
-                values.push(&unescape_attr(&value[..end]));
-            }
-        }
-        values
+    let attr = |needle: &str| -> Vec<String> {
+        memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes())
+            .filter_map(|i| {
+                let value = &text[i + needle.len()..];
+                value.find('"').map(|end| unescape_attr(&value[..end]))
+            })
+            .collect()
     };
     PageLinks {
-        ids: attr(" id=\"").into_set(),
+        ids: attr(" id=\"").into_iter().collect(),
         links: attr(" href=\""),
     }
 }
 
 /// Attribute values with HTML's character references decoded (`&#x2f;`, `&amp;`, ...).
-fn unescape_attr(value: &str) -> std::borrow::Cow<'_, str> {
-    if !value.contains('&') {
-        return value.into();
-    }
+fn unescape_attr(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(i) = rest.find('&') {
@@ -368,7 +308,7 @@ fn unescape_attr(value: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    out.into()
+    out
 }
 
 /// Links of a Markdown page, and its anchors: `<a id="...">` and GitHub's heading slugs.
@@ -383,19 +323,19 @@ fn markdown_links(text: &str) -> PageLinks {
 /// The links and anchors of a Markdown page, read from its events as it is parsed (once, by whoever parses it).
 #[derive(Default)]
 pub struct MarkdownLinks {
-    ids: Strings,
-    links: Strings,
+    ids: BTreeSet<String>,
+    links: Vec<String>,
     heading: Option<String>,
 }
 
 impl MarkdownLinks {
     pub fn event(&mut self, event: &Event) {
         match event {
-            Event::Start(Tag::Link { dest_url, .. }) => self.links.push(dest_url),
+            Event::Start(Tag::Link { dest_url, .. }) => self.links.push(dest_url.to_string()),
             Event::Start(Tag::Heading { .. }) => self.heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = self.heading.take() {
-                    self.ids.push(&github_slug(&h));
+                    self.ids.insert(github_slug(&h));
                 }
             }
             Event::Text(t) | Event::Code(t) => {
@@ -408,7 +348,7 @@ impl MarkdownLinks {
                 while let Some(i) = rest.find(" id=\"") {
                     rest = &rest[i + 5..];
                     if let Some(end) = rest.find('"') {
-                        self.ids.push(&rest[..end]);
+                        self.ids.insert(rest[..end].to_string());
                         rest = &rest[end..];
                     }
                 }
@@ -419,7 +359,7 @@ impl MarkdownLinks {
 
     pub fn finish(self) -> PageLinks {
         PageLinks {
-            ids: self.ids.into_set(),
+            ids: self.ids,
             links: self.links,
         }
     }
