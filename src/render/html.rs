@@ -187,7 +187,21 @@ fn with_breaks(event: Event) -> Event {
 const LONG_TOKEN: usize = 16;
 
 fn needs_breaks(text: &str) -> bool {
-    text.len() >= LONG_TOKEN && text.split_whitespace().any(is_long)
+    if text.len() < LONG_TOKEN {
+        return false;
+    }
+    if !text.is_ascii() {
+        return text.split_whitespace().any(is_long);
+    }
+    // ASCII, the common case: a run of LONG_TOKEN bytes between whitespace (`char::is_whitespace`'s ASCII).
+    let mut run = 0;
+    for &b in text.as_bytes() {
+        run = if matches!(b, b'\t'..=b'\r' | b' ') { 0 } else { run + 1 };
+        if run == LONG_TOKEN {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a token has `LONG_TOKEN` characters or more (fewer bytes than that are fewer characters).
@@ -357,6 +371,13 @@ mod tests {
             ["a  k8s.", "io/", "api/", "core/", "v1\tx"]
         );
         assert_eq!(breakable_parts(""), [""]);
+        // Tokens are split at what `char::is_whitespace` calls whitespace, and counted in characters.
+        assert!(!needs_breaks("short words only, all of them"));
+        assert!(needs_breaks("a\u{b}bcdefghijklmnopq"));
+        assert!(!needs_breaks("abcdefghijklmno\u{b}p"));
+        assert!(!needs_breaks("ééééééééééééééé x"));
+        assert!(needs_breaks("éééééééééééééééé"));
+        assert!(!needs_breaks("abcdefgh\u{a0}ijklmnopq"));
         let c = Converter::new();
         let (html, toc) = c.convert(
             "## staging/src/k8s.io/apiserver\n\n| Default | Usage |\n| --- | --- |\n| `s.AdvertiseAddress` | x |\n",

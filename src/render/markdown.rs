@@ -13,32 +13,32 @@ pub fn escape_text(text: &str) -> String {
 
 /// Escapes the characters of a run of text, wherever it stands in a line.
 fn escape_span(text: &str) -> String {
-    // Most values a template writes (names, types, counts) hold none of the characters below.
-    let special = |b: u8| b"\r\n\\`*[]<>&|~_#".contains(&b);
-    if !text.bytes().any(special) {
-        return text.to_string();
-    }
+    // The characters below are ASCII: the text between them is copied as it is. Most values a template writes
+    // (names, types, counts) hold none of them.
+    let special = |b: &u8| b"\r\n\\`*[]<>&|~_#".contains(b);
     let mut out = String::with_capacity(text.len() + 8);
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
-        match c {
-            '\r' if next == Some('\n') => {}
-            '\n' | '\r' => out.push(' '),
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '&' | '|' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
+    let mut from = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate().filter(|(_, b)| special(b)) {
+        out.push_str(&text[from..i]);
+        from = i + 1;
+        let prev = text[..i].chars().next_back();
+        let next = text[i + 1..].chars().next();
+        match b {
+            b'\r' if next == Some('\n') => {}
+            b'\n' | b'\r' => out.push(' '),
             // `snake_case` is not emphasis: an underscore between two alphanumerics stays as it is.
-            '_' if !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)) => {
-                out.push_str("\\_");
-            }
+            b'_' if prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric) => out.push('_'),
+            b'_' => out.push_str("\\_"),
             // A heading at the start of a line, or its closing sequence after a space.
-            '#' if prev.is_none_or(char::is_whitespace) => out.push_str("\\#"),
-            _ => out.push(c),
+            b'#' if prev.is_none_or(char::is_whitespace) => out.push_str("\\#"),
+            b'#' => out.push('#'),
+            _ => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
         }
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -649,6 +649,7 @@ mod tests {
         assert_eq!(escape_text("- item\n# heading"), "\\- item \\# heading");
         assert_eq!(escape_text("1. first"), "1\\. first");
         assert_eq!(escape_text("==="), "\\===");
+        assert_eq!(escape_text("é_b x\r\ny_ z#"), "é_b x y\\_ z#");
     }
 
     #[test]
