@@ -6,6 +6,10 @@
 #
 # Targets (2-core machine): diff --git <= 1.5x one cold scan, peak RSS <= 500 MiB (issue 15; 600 MiB in issue 5).
 #
+# Measured 2026-12-07 (third session), the same machine, medians of five rounds: a cold scan of v1.25 2.36 s;
+# diff --git 6.97 s (2.97x, not met), 5.52 s (2.36x) with v1.20.2 cached; peak RSS 479 MiB (met). The same
+# diff.json as before the session's changes; of those, the diff runs two: topics lower a function's code once, and
+# a file's line offsets are found with memchr.
 # Measured 2026-12-07 (end of session), the same machine, medians of five rounds: a cold scan of v1.25 3.02 s;
 # diff --git 10.12 s (2.96x, not met), 7.95 s (2.24x) with v1.20.2 cached; peak RSS 478 MiB (met). Interleaved with
 # the binary of the session's start (five rounds, cold): 0.992x its wall time, 0.935x its CPU time, 480 MiB

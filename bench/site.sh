@@ -11,6 +11,16 @@
 # 2026-12-07) made this machine's ext4, which has no journal, skip every inode freed in the last minute when it
 # allocated the next: 0.5-0.7 s more kernel time per run, which no user who keeps the folder pays.
 #
+# Measured 2026-12-07 (third session), v1.20.2, the same machine: scan 1.97 s, site 3.53 s and 3.63 s (1.79x and
+# 1.84x scan in two runs of this script, not met), peak RSS 404-423 MiB (met), search index 1.7 MB. Interleaved with
+# the binary of the session's start (six rounds, each rewriting its folder): 0.955x its wall time, 0.954x its CPU
+# time. callgrind, site: 42.67 G instructions -> 41.09 G; the scan's 23.7 G unchanged, all after it 19.0 G -> 17.4 G
+# (Go excerpts highlighted by node kind without tree-sitter-highlight's query: 2.75 G -> 1.88 G, of which the
+# parse is 1.4 G; topics lower a function's code once; one-pass escaping of plain template values, code spans and
+# links). Of one run's 3.6-3.7 s: the scan 2.0 s, the topics 0.67 s (the binaries' runs on both cores, all of it
+# but 0.07 s), the pages' facts 0.12 s, rendering and writing them 0.8 s (1.77 cores), the link check 0.07 s.
+# Tried and dropped: transparent huge pages for mimalloc's arenas (1.07x the site's time, 486 MiB against 428);
+# one buffer for a page's links (no change in time, 431 MiB against 410).
 # Measured 2026-12-07 (second session), v1.20.2, the same machine: scan 2.02-2.17 s, site 3.88-3.93 s (1.79x and
 # 1.94x scan in two runs of this script, not met), peak RSS 396-410 MiB (met), search index 1.7 MB. In one hyperfine
 # run: scan 2.10 s, site 4.16 s over its previous output (1.98x), 4.47 s after removing it (2.12x). Interleaved with
