@@ -566,8 +566,8 @@ pub(crate) struct Cx<'m> {
     sources: &'m Sources,
     /// The text and line offsets of each file read for its code.
     texts: std::cell::RefCell<HashMap<FileId, FileText>>,
-    /// Each function's code, lowered once: the controllers' registry follows calls from each of its 70 entries,
-    /// through many of the same functions (on v1.20.2, 644 lowerings of which most were repeats).
+    /// Each function's code, lowered once: the controllers' registry follows calls from each of its entries
+    /// through many of the same functions (on v1.20.2, 38 entries and 644 lowerings, most of them repeats).
     codes: std::cell::RefCell<HashMap<(FileId, u32), Option<Code>>>,
 }
 
