@@ -83,8 +83,8 @@ const OPERATOR: u8 = 5;
 const KEYWORD: u8 = 3;
 
 pub struct GoHighlighter {
-    /// By node kind id: the index in `CLASSES` plus one, or 0 for a kind the query does not capture.
-    class_of: Vec<u8>,
+    /// By node kind id: the index in `CLASSES` of the kind's class, if the query captures the kind.
+    class_of: Vec<Option<u8>>,
     /// `<span class="hl-keyword">`, ... by index in `CLASSES`.
     open_tags: Vec<String>,
 }
@@ -94,10 +94,8 @@ impl GoHighlighter {
         let language: Language = tree_sitter_go::LANGUAGE.into();
         let class_of = (0..language.node_kind_count() as u16)
             .map(|id| {
-                let Some(kind) = language.node_kind_for_id(id) else {
-                    return 0;
-                };
-                let class = if language.node_kind_is_named(id) {
+                let kind = language.node_kind_for_id(id)?;
+                if language.node_kind_is_named(id) {
                     NAMED.iter().find(|(k, _)| *k == kind).map(|&(_, c)| c)
                 } else if OPERATORS.contains(&kind) {
                     Some(OPERATOR)
@@ -105,8 +103,7 @@ impl GoHighlighter {
                     Some(KEYWORD)
                 } else {
                     None
-                };
-                class.map_or(0, |c| c + 1)
+                }
             })
             .collect();
         let open_tags = CLASSES
@@ -117,10 +114,7 @@ impl GoHighlighter {
     }
 
     fn class(&self, kind: u16) -> Option<u8> {
-        match self.class_of.get(usize::from(kind)) {
-            Some(&c) if c > 0 => Some(c - 1),
-            _ => None,
-        }
+        self.class_of.get(usize::from(kind)).copied().flatten()
     }
 
     /// The HTML of `code`: its text escaped, each captured node in a `<span>`, spans closed and opened again
