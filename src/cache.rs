@@ -8,8 +8,8 @@
 //! (bincode). A record is decoded only when a file asks for it, by the worker that scans that file, and only if its
 //! check holds; a record used again is written back as the bytes it was read as.
 
+use crate::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -104,7 +104,7 @@ impl Cache {
             format: format!("{}/{query_fingerprint}", format_id()),
             read: Vec::new(),
             added: Vec::new(),
-            slots: HashMap::new(),
+            slots: HashMap::default(),
         }
     }
 
@@ -214,7 +214,7 @@ fn read_records(path: &Path, format: &str) -> Option<(Vec<u8>, HashMap<ContentHa
         return None;
     }
     let mut at = format.len() + 1;
-    let mut slots = HashMap::new();
+    let mut slots = HashMap::default();
     while at < bytes.len() {
         let header = bytes.get(at..at + HEADER)?;
         let hash = ContentHash(header[..32].try_into().ok()?);

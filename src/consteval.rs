@@ -1,7 +1,7 @@
 //! Values of constants (and of variables initialised with constant expressions): literals, `iota`, arithmetic,
 //! string concatenation, conversions, and references to other constants of the tree.
 
-use std::collections::{HashMap, HashSet};
+use crate::{HashMap, HashSet};
 use std::fmt;
 
 use crate::model::{FileId, Model, PkgId};
@@ -92,13 +92,13 @@ impl<'m> Evaluator<'m> {
         Evaluator {
             model,
             known,
-            memo: HashMap::new(),
-            in_progress: HashSet::new(),
+            memo: HashMap::default(),
+            in_progress: HashSet::default(),
             const_index: model
                 .packages
                 .iter()
                 .map(|pkg| {
-                    let mut index: HashMap<&str, usize> = HashMap::new();
+                    let mut index: HashMap<&str, usize> = HashMap::default();
                     for (i, v) in pkg.values.iter().enumerate() {
                         if v.decl.kind == ValueKind::Const {
                             index.entry(v.decl.name.as_str()).or_insert(i);

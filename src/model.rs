@@ -4,7 +4,8 @@
 //! its package's import path, aliases are expanded, type parameters are numbered (`$0`, `$1`) or replaced by the
 //! instantiation's arguments, and parameter names are dropped.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -188,7 +189,7 @@ impl Model {
     pub fn build(mut files: Vec<FileFacts>, modules: Vec<Module>, support: &[String]) -> Model {
         // A vendored copy of a package the tree has itself (a tree whose `vendor/k8s.io/*` are copies of
         // `staging/` rather than links to it) adds nothing: the tree's own files are that package.
-        let own: std::collections::HashSet<String> = files
+        let own: crate::HashSet<String> = files
             .iter()
             .filter(|f| !support.iter().any(|s| s == f.dir()))
             .map(|f| import_path(f.dir(), &modules))
@@ -223,7 +224,7 @@ impl Model {
         }
         // Several package clauses under one import path happen for `package main` generators beside a library:
         // the package with the most files owns the import path.
-        let mut by_import_path: HashMap<String, PkgId> = HashMap::new();
+        let mut by_import_path: HashMap<String, PkgId> = HashMap::default();
         for (i, pkg) in packages.iter().enumerate() {
             match by_import_path.get(&pkg.import_path) {
                 Some(&PkgId(j)) if packages[j].files.len() >= pkg.files.len() => {}
@@ -303,7 +304,7 @@ impl Model {
     /// The import path a package qualifier stands for in a file.
     pub fn qualifier_path(&self, file: FileId, qualifier: &str) -> Option<String> {
         let table = self.qualifiers[file.0].get_or_init(|| {
-            let mut table = HashMap::new();
+            let mut table = HashMap::default();
             let Some(syntax) = self.file(file).syntax.as_ref() else {
                 return table;
             };
@@ -394,7 +395,7 @@ impl Model {
     fn compute_implements(&mut self) {
         // Index interfaces by one of their method names, the rarest among all method sets, so that each type is
         // only checked against interfaces it may implement.
-        let mut name_count: HashMap<&str, usize> = HashMap::new();
+        let mut name_count: HashMap<&str, usize> = HashMap::default();
         for pkg in &self.packages {
             for info in pkg.named.values() {
                 if let Some(sets) = &info.method_set {
@@ -404,7 +405,7 @@ impl Model {
                 }
             }
         }
-        let mut by_key: HashMap<&str, Vec<(TypeRef, &InterfaceSet)>> = HashMap::new();
+        let mut by_key: HashMap<&str, Vec<(TypeRef, &InterfaceSet)>> = HashMap::default();
         for (p, pkg) in self.packages.iter().enumerate() {
             for (name, info) in &pkg.named {
                 let Some(set) = &info.interface else { continue };
@@ -821,7 +822,7 @@ impl Package {
             var_inits: Vec::new(),
             values: Vec::new(),
             type_index: BTreeMap::new(),
-            method_index: HashMap::new(),
+            method_index: HashMap::default(),
             named: BTreeMap::new(),
             method_canonical: Vec::new(),
             support: false,

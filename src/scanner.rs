@@ -1,6 +1,6 @@
 //! Reading a tree into a `Model`: the walk, parallel parsing with a cache, diagnostics and counts.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -12,7 +12,7 @@ mod exec;
 mod native;
 pub mod value;
 
-use std::collections::{HashMap, HashSet};
+use crate::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
@@ -250,7 +250,7 @@ impl<'m> Evaluator<'m> {
             consts,
             sources,
             code,
-            texts: HashMap::new(),
+            texts: HashMap::default(),
             decls: model
                 .packages
                 .iter()
@@ -258,11 +258,11 @@ impl<'m> Evaluator<'m> {
                 .map(|f| ((f.file, f.decl.line), &f.decl))
                 .collect(),
             names: std::cell::RefCell::new(vec![None; model.packages.len()]),
-            funcs_code: HashMap::new(),
-            vars_code: HashMap::new(),
+            funcs_code: HashMap::default(),
+            vars_code: HashMap::default(),
             heap: Vec::new(),
-            globals: HashMap::new(),
-            initialising: HashSet::new(),
+            globals: HashMap::default(),
+            initialising: HashSet::default(),
             steps: 0,
             in_main: false,
             uncertain: 0,
@@ -280,7 +280,7 @@ impl<'m> Evaluator<'m> {
             text_wrappers: Vec::new(),
             spreading: false,
             helping: None,
-            cell_types: HashMap::new(),
+            cell_types: HashMap::default(),
             trace: std::env::var("KUBEWALK_TRACE_EVAL")
                 .ok()
                 .filter(|t| !t.is_empty() && t != "1"),
@@ -398,7 +398,7 @@ impl<'m> Evaluator<'m> {
     /// reached only through them (cadvisor's, through its `install` packages) is reached.
     fn import_closure(&mut self, root: PkgId) -> Vec<PkgId> {
         let mut order = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let start = self.model.pkg(root).import_path.clone();
         // Depth-first, iterative: (import path, whether its imports are done).
         let mut stack = vec![(start, false)];

@@ -195,9 +195,9 @@ pub enum Obj {
 #[derive(Debug, Clone, Default)]
 pub struct SchemeObj {
     /// The first defaulting function registered for each type.
-    pub defaulters: std::collections::HashMap<String, Val>,
+    pub defaulters: crate::HashMap<String, Val>,
     /// The conversion function of each pair of types: one registered by hand, else the generated one.
-    pub conversions: std::collections::HashMap<(String, String), Val>,
+    pub conversions: crate::HashMap<(String, String), Val>,
     /// `SchemeBuilder.AddToScheme` calls not run yet: each builder's method value, on a copy of its functions as
     /// they were when it was called, and its arguments. They run, in order, when the scheme is first asked for
     /// or given a defaulting or conversion function; most programs never ask, and every API group's

@@ -158,7 +158,7 @@ pub fn lower_revision(
 /// The declarations of a file's previous revision, by text.
 struct Reuse<'p> {
     previous: Previous<'p>,
-    by_text: std::collections::HashMap<&'p str, &'p Decl>,
+    by_text: crate::HashMap<&'p str, &'p Decl>,
 }
 
 impl Reuse<'_> {

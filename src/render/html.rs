@@ -4,7 +4,7 @@
 //! or inline code (a path, an import path, a Go expression) gets break opportunities after its separators, so
 //! that it wraps between its parts instead of inside a word or past its column.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -72,7 +72,7 @@ impl Converter {
     ) -> (String, Vec<TocEntry>) {
         let mut toc = Vec::new();
         let mut events: Vec<Event> = Vec::new();
-        let mut used_ids: HashMap<String, usize> = HashMap::new();
+        let mut used_ids: HashMap<String, usize> = HashMap::default();
         let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
         let mut code: Option<(String, String)> = None;
         let mut images = 0usize;
@@ -342,7 +342,7 @@ mod tests {
         let c = Converter::new();
         let (html, toc) = c.convert(
             "## Add, Get and Done\n\nSee [x](../ref/a.md#type-T).\n\n## Add, Get and Done\n",
-            &HashMap::new(),
+            &HashMap::default(),
         );
         assert!(html.contains("<h2 id=\"add-get-and-done\">"), "{html}");
         assert!(html.contains("<h2 id=\"add-get-and-done-1\">"), "{html}");
@@ -381,7 +381,7 @@ mod tests {
         let c = Converter::new();
         let (html, toc) = c.convert(
             "## staging/src/k8s.io/apiserver\n\n| Default | Usage |\n| --- | --- |\n| `s.AdvertiseAddress` | x |\n",
-            &HashMap::new(),
+            &HashMap::default(),
         );
         assert!(
             html.contains("staging/<wbr>src/<wbr>k8s.<wbr>io/<wbr>apiserver<a class"),
@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn go_is_highlighted_and_mermaid_replaced() {
         let c = Converter::new();
-        let mut diagrams = HashMap::new();
+        let mut diagrams = HashMap::default();
         diagrams.insert("graph TD\n  a --> b".to_string(), "<svg>drawn</svg>".to_string());
         let (html, _) = c.convert(
             "```go\nfunc f() {}\n```\n\n```mermaid\ngraph TD\n  a --> b\n```\n",

@@ -4,7 +4,8 @@
 //! Each command of a binary's tree is listed with its path and every flag it accepts, as its `--help` shows them;
 //! command literals and flag registrations no binary reaches are run on their own, with unknown arguments.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -324,7 +325,7 @@ pub(crate) fn extract(
     let out = Out {
         commands: Vec::new(),
         flags: BTreeMap::new(),
-        made: HashMap::new(),
+        made: HashMap::default(),
         seen_literals: BTreeSet::new(),
         seen_registrations: BTreeSet::new(),
         completion: cobra_version(sources).is_some_and(|v| v >= (1, 2)),
@@ -363,7 +364,7 @@ pub(crate) fn extract(
     for (pkg, func) in pending {
         ev.run_with_unknown_args(pkg, func);
         let world = ev.take_world();
-        let mut owners = HashMap::new();
+        let mut owners = HashMap::default();
         // The commands made here that no run reported, at the top of what they are added to.
         for &c in &world.commands {
             let cmd = command(&world, c);
@@ -447,7 +448,7 @@ fn run_binaries(
     let next = AtomicUsize::new(0);
     let state = std::sync::Mutex::new(Emitting {
         out,
-        claimed: HashMap::new(),
+        claimed: HashMap::default(),
         roots: Vec::new(),
         turn: 0,
         failed: false,
@@ -544,7 +545,7 @@ fn emit_run(
     world: &World,
     root: Option<ObjId>,
 ) -> Root {
-    let mut owners = HashMap::new();
+    let mut owners = HashMap::default();
     let mut root_id = None;
     let mut text = None;
     if let Some(r) = root {
@@ -644,7 +645,7 @@ fn emit_tree(
     binary: Option<&str>,
     reached: bool,
 ) -> String {
-    let mut ids: HashMap<ObjId, String> = HashMap::new();
+    let mut ids: HashMap<ObjId, String> = HashMap::default();
     let mut order: Vec<(ObjId, Vec<String>)> = Vec::new();
     let mut stack = vec![(root, Vec::<String>::new())];
     let mut visited = BTreeSet::new();

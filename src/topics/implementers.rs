@@ -1,7 +1,8 @@
 //! Implementers of an interface (volume plugins, preflight checks): their names, capabilities, platforms, the
 //! types they construct, switch dispatch in key methods, registration, and where lists of them are assembled.
 
-use std::collections::{BTreeSet, HashMap};
+use crate::HashMap;
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -590,7 +591,7 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
         .filter(|p| p.funcs.iter().any(|f| f.decl.name == registration))
         .map(|p| p.import_path.as_str())
         .collect();
-    let mut out: HashMap<String, Vec<Registration>> = HashMap::new();
+    let mut out: HashMap<String, Vec<Registration>> = HashMap::default();
     for func in cx.all_funcs() {
         let imports = cx
             .model

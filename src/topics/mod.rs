@@ -14,7 +14,8 @@ pub mod outline;
 pub mod registry;
 pub mod workqueue;
 
-use std::collections::{BTreeSet, HashMap};
+use crate::HashMap;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};

@@ -104,7 +104,7 @@ pub(crate) fn extract(cx: &Cx, specs: &[OutlineSpec], package: Option<&str>) -> 
     let mut out = Vec::new();
     for func in &funcs {
         let Some(code) = cx.code(func) else { continue };
-        let mut locals: std::collections::HashSet<String> = code
+        let mut locals: crate::HashSet<String> = code
             .params
             .iter()
             .chain(&code.results)
@@ -174,7 +174,7 @@ struct Outliner<'a, 'm> {
     code: &'a FuncCode,
     outlined: &'a [(PkgId, Option<String>, String, String)],
     /// Its parameters, results, receiver and the variables it declares, which shadow package-level names.
-    locals: std::collections::HashSet<String>,
+    locals: crate::HashSet<String>,
 }
 
 impl Outliner<'_, '_> {

@@ -1,7 +1,8 @@
 //! A binaries topic's pages: the index of binaries as an annotated tree, and a page per binary with its command
 //! tree, commands, flags, options structs and layout (from the commands topics).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -226,7 +227,7 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
         })
         .collect();
     // The command tree, when the binary has a root.
-    let mut diagrams = HashMap::new();
+    let mut diagrams = HashMap::default();
     let tree = bin.root_command.as_deref().and_then(|r| by_id.get(r)).map(|root| {
         let node = command_tree(id, root, &by_id, &anchor_of, &mut BTreeSet::new());
         let mermaid = diagram::mermaid(&node);

@@ -10,7 +10,8 @@ mod reference;
 mod upgrade;
 mod workqueue;
 
-use std::collections::{BTreeMap, HashMap};
+use crate::HashMap;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{json, Value};
@@ -94,7 +95,7 @@ pub struct PackageSize {
 
 impl<'a> Packages<'a> {
     pub fn saved(docs: &'a [PackageDoc<'static>]) -> Packages<'a> {
-        let mut by_path: HashMap<&str, usize> = HashMap::new();
+        let mut by_path: HashMap<&str, usize> = HashMap::default();
         for (i, doc) in docs.iter().enumerate() {
             // As in the model: of two package clauses in one folder, the one with more files owns the path.
             match by_path.get(doc.import_path.as_ref()) {
@@ -270,7 +271,7 @@ impl<'a> Builder<'a> {
             breadcrumbs: crumbs.to_vec(),
             template: template.to_string(),
             context: context.into(),
-            diagrams: HashMap::new(),
+            diagrams: HashMap::default(),
             section: Section::Guides,
         }
     }

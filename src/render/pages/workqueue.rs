@@ -1,7 +1,7 @@
 //! A workqueue topic's page: the queue interfaces and their embedding, the FIFO queue's fields and which each
 //! method touches, the rate limiters, and who builds queues.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use serde_json::{json, Value};
 
@@ -38,7 +38,7 @@ pub fn pages(b: &Builder, def: &TopicDef, report: Option<&WorkqueueReport>, outl
         .collect();
     // The groups go from the FIFO interface outwards; each outer interface embeds the one before it, so the
     // outermost is the root of the diagram.
-    let mut diagrams = HashMap::new();
+    let mut diagrams = HashMap::default();
     let mut chain: Option<TreeNode> = None;
     for group in &interfaces {
         let Some(first) = group.first() else { continue };
