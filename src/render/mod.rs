@@ -3,7 +3,7 @@
 
 pub mod check;
 mod diagram;
-mod highlight;
+pub mod highlight;
 mod html;
 pub mod links;
 pub mod markdown;
