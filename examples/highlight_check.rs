@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use kubewalk::render::highlight::GoHighlighter;
-use tree_sitter_highlight::{HighlightConfiguration, Highlighter, HtmlRenderer};
+
+#[path = "../src/render/highlight_reference.rs"]
+mod highlight_reference;
 
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("a folder") {
@@ -64,39 +66,16 @@ fn main() {
         [site] => site_blocks(Path::new(site)),
         _ => panic!("usage: highlight_check SITE_FOLDER | highlight_check --lines ROOT"),
     };
-    let mut config = HighlightConfiguration::new(
-        tree_sitter_go::LANGUAGE.into(),
-        "go",
-        tree_sitter_go::HIGHLIGHTS_QUERY,
-        "",
-        "",
-    )
-    .expect("the Go query compiles");
-    let names: Vec<String> = config.names().iter().map(|n| n.to_string()).collect();
-    config.configure(&names);
-    let classes: Vec<String> = names
-        .iter()
-        .map(|n| format!("class=\"hl-{}\"", n.replace('.', "-")))
-        .collect();
+    let mut reference = highlight_reference::Reference::new();
     let ours = GoHighlighter::new();
-    let mut highlighter = Highlighter::new();
     let mut differ = 0;
     for code in &blocks {
-        let events = highlighter
-            .highlight(&config, code.as_bytes(), None, None, |_| None)
-            .expect("highlighting does not fail");
-        let mut renderer = HtmlRenderer::new();
-        renderer
-            .render(events, code.as_bytes(), &|h, out: &mut Vec<u8>| {
-                out.extend_from_slice(classes[h.0].as_bytes())
-            })
-            .expect("rendering does not fail");
-        let reference: String = renderer.lines().collect();
+        let expected = reference.html(code);
         let got = ours.highlight(code);
-        if got != reference {
+        if got != expected {
             differ += 1;
             if differ <= 10 {
-                eprintln!("differs: {code:?}\n  ours:      {got:?}\n  reference: {reference:?}");
+                eprintln!("differs: {code:?}\n  ours:      {got:?}\n  reference: {expected:?}");
             }
         }
     }

@@ -704,24 +704,13 @@ impl Html<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use tree_sitter_highlight::{HighlightConfiguration, Highlighter, HtmlRenderer};
+#[path = "highlight_reference.rs"]
+mod reference;
 
-    /// tree-sitter-highlight's rendering of `code` with tree-sitter-go's own query, as the site rendered it.
-    fn reference(config: &HighlightConfiguration, classes: &[String], code: &str) -> String {
-        let mut highlighter = Highlighter::new();
-        let events = highlighter
-            .highlight(config, code.as_bytes(), None, None, |_| None)
-            .expect("highlighting does not fail");
-        let mut renderer = HtmlRenderer::new();
-        renderer
-            .render(events, code.as_bytes(), &|h, out: &mut Vec<u8>| {
-                out.extend_from_slice(classes[h.0].as_bytes())
-            })
-            .expect("rendering does not fail");
-        renderer.lines().collect()
-    }
+#[cfg(test)]
+mod tests {
+    use super::reference::Reference;
+    use super::*;
 
     fn go_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).expect("a fixture folder") {
@@ -736,22 +725,7 @@ mod tests {
 
     #[test]
     fn same_as_tree_sitter_highlight() {
-        let mut config = HighlightConfiguration::new(
-            tree_sitter_go::LANGUAGE.into(),
-            "go",
-            tree_sitter_go::HIGHLIGHTS_QUERY,
-            "",
-            "",
-        )
-        .expect("the Go query compiles");
-        // Every capture of the query gets a class, those `GoHighlighter` never writes (`function`, ...) included.
-        let names: Vec<String> = config.names().iter().map(|n| n.to_string()).collect();
-        config.configure(&names);
-        let classes: Vec<String> = names
-            .iter()
-            .map(|n| format!("class=\"hl-{}\"", n.replace('.', "-")))
-            .collect();
-        assert!(names.iter().any(|n| n == "function.method"), "{names:?}");
+        let mut reference = Reference::new();
         let ours = GoHighlighter::new();
         let mut files = Vec::new();
         go_files(
@@ -779,7 +753,7 @@ mod tests {
         }
         assert!(texts.len() > 1_000, "{} texts", texts.len());
         for code in &texts {
-            assert_eq!(ours.highlight(code), reference(&config, &classes, code), "{code:?}");
+            assert_eq!(ours.highlight(code), reference.html(code), "{code:?}");
         }
         // The declarations of package pages, classed without a parse, and shapes near them that are parsed.
         let declarations = [
@@ -813,7 +787,7 @@ mod tests {
             "var x = 1\n",
         ];
         for code in declarations.iter().chain(&parsed) {
-            assert_eq!(ours.highlight(code), reference(&config, &classes, code), "{code:?}");
+            assert_eq!(ours.highlight(code), reference.html(code), "{code:?}");
         }
         for code in declarations {
             assert!(
