@@ -381,6 +381,54 @@ fn site_owns_its_output_folder() {
         .code(2);
 }
 
+/// A page that a run would write as it stands is left as it is, its time of change included; any other is
+/// written again, whether it differs in length or only in its bytes.
+#[test]
+fn site_leaves_a_page_as_it_is_when_it_holds_what_the_run_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let site = || {
+        kubewalk()
+            .args(["site", "--no-cache", "--out"])
+            .arg(&out)
+            .arg(fixture("mini-k8s"))
+            .assert()
+            .code(0)
+    };
+    site();
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400);
+    let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let (kept, same_length, shorter) = (
+        out.join("index.html"),
+        out.join("index.md"),
+        out.join("volume_plugins/emptydir.md"),
+    );
+    for path in [&kept, &same_length, &shorter] {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+    }
+    let mut bytes = std::fs::read(&same_length).unwrap();
+    bytes[0] ^= 1;
+    std::fs::write(&same_length, &bytes).unwrap();
+    std::fs::write(&shorter, "x").unwrap();
+    site();
+    assert_eq!(modified(&kept), long_ago);
+    assert_ne!(modified(&same_length), long_ago);
+    assert_ne!(modified(&shorter), long_ago);
+    let fresh = dir.path().join("fresh");
+    kubewalk()
+        .args(["site", "--no-cache", "--out"])
+        .arg(&fresh)
+        .arg(fixture("mini-k8s"))
+        .assert()
+        .code(0);
+    assert_eq!(folder_contents(&out), folder_contents(&fresh));
+}
+
 /// Every file and folder below `dir` (paths relative to it), with each file's bytes; links are listed as links.
 fn folder_contents(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
     let mut out = Vec::new();
