@@ -57,16 +57,15 @@ pub fn check_site(dir: &Path) -> Result<CheckReport> {
             Ok((path, links))
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(check_pages(dir, pages))
+    Ok(check_pages(dir, &pages))
 }
 
-/// Checks the links of the pages of the site in `dir` (each page by its file's path).
-pub fn check_pages(dir: &Path, pages: Vec<(PathBuf, PageLinks)>) -> CheckReport {
+/// Checks the links of the pages of the site in `dir` (each page by its file's path). The pages are borrowed: a
+/// site's (180,000 links and their anchors on v1.20.2) took 60 ms to free, on one thread, at the end of a run
+/// that can leave them to its exit.
+pub fn check_pages(dir: &Path, pages: &[(PathBuf, PageLinks)]) -> CheckReport {
     use rayon::prelude::*;
-    let pages: PathMap<PageLinks> = pages
-        .into_iter()
-        .map(|(p, l)| (normalize(&p).into_os_string(), l))
-        .collect();
+    let pages: PathMap<&PageLinks> = pages.iter().map(|(p, l)| (normalize(p).into_os_string(), l)).collect();
     let root = normalize(dir);
     let (links, mut broken) = pages
         .par_iter()
@@ -103,7 +102,7 @@ struct SourceFiles {
 /// One page's links that do not resolve, and how many links it has; `root` is the site's folder, resolved.
 fn check_page(
     root: &Path,
-    pages: &PathMap<PageLinks>,
+    pages: &PathMap<&PageLinks>,
     files: &mut SourceFiles,
     path: &Path,
     page: &PageLinks,
