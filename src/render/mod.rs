@@ -229,8 +229,11 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
     let write = |path: &Path, text: &str| output.write(path, text.as_bytes());
     // Pages render, are written and have their links read in parallel; templates and conversion are pure.
     use rayon::prelude::*;
+    // The search index is made beside the pages: its entries were all recorded as their facts were built.
+    let entries = std::mem::take(&mut *builder.search.lock().unwrap_or_else(|e| e.into_inner()));
     // Each page's facts are dropped as soon as the template has them.
-    let rendered: Vec<Result<Written>> = pages
+    let render = || -> Vec<Result<Written>> {
+        pages
         .into_par_iter()
         .map(|mut page| {
             let template = env.get_template(&page.template).map_err(template_error)?;
@@ -288,7 +291,10 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
             }
             Ok(written)
         })
-        .collect();
+        .collect()
+    };
+    let search = || (options.format != SiteFormat::Md).then(|| search_index(entries));
+    let (rendered, search) = rayon::join(render, search);
     for result in rendered {
         for (path, bytes, links) in result? {
             report.files += 1;
@@ -304,15 +310,8 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
         }
         report.bytes += write(&options.out.join("site-nav.js"), &nav_script(&nav)?)?;
         report.files += 1;
-        let mut entries = std::mem::take(&mut *builder.search.lock().unwrap_or_else(|e| e.into_inner()));
-        entries.sort();
-        entries.dedup();
-        let index: Vec<serde_json::Value> = entries
-            .iter()
-            .map(|[name, kind, detail, page, anchor]| json!([name, kind, detail, links::from_root_html(page, anchor)]))
-            .collect();
-        let text = format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?);
-        report.search_entries = index.len();
+        let (entries, text) = search.expect("made for HTML")?;
+        report.search_entries = entries;
         report.search_bytes = text.len();
         report.bytes += write(&options.out.join("search-index.js"), &text)?;
         report.files += 1;
@@ -434,6 +433,21 @@ fn relative_path(from: &Path, target: &Path) -> String {
     } else {
         parts.join("/")
     }
+}
+
+/// The search index of a site's entries (name, kind, detail, page, anchor): how many it holds, and the script
+/// that sets it.
+fn search_index(mut entries: Vec<[String; 5]>) -> Result<(usize, String)> {
+    entries.sort();
+    entries.dedup();
+    let index: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|[name, kind, detail, page, anchor]| json!([name, kind, detail, links::from_root_html(page, anchor)]))
+        .collect();
+    Ok((
+        index.len(),
+        format!("window.KUBEWALK_SEARCH = {};\n", serde_json::to_string(&index)?),
+    ))
 }
 
 /// Where the two sides of a diff link to: a source URL template, a local folder, or nothing.
