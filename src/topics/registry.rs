@@ -178,7 +178,7 @@ pub(crate) fn link_queues(cx: &Cx, entries: &mut [RegistryEntry], consumers: &[C
         let Some(start) = start else { continue };
         let mut seen: Vec<(PkgId, u32, FileId)> = Vec::new();
         let mut level = vec![start];
-        for _ in 0..=depth {
+        for round in 0..=depth {
             let mut next = Vec::new();
             for func in level {
                 let key = (func.pkg, func.func.decl.line, func.file());
@@ -197,6 +197,10 @@ pub(crate) fn link_queues(cx: &Cx, entries: &mut [RegistryEntry], consumers: &[C
                         file: c.file.clone(),
                         line: c.line,
                     });
+                }
+                // What the last level calls is past the depth: its code is not read.
+                if round == depth {
+                    continue;
                 }
                 let Some(code) = cx.code(&func) else { continue };
                 crate::code::visit_exprs(&code.body, &mut |_, x| {
