@@ -71,12 +71,13 @@ impl Converter {
         mut read: impl FnMut(&Event),
     ) -> (String, Vec<TocEntry>) {
         let mut toc = Vec::new();
-        let mut events: Vec<Event> = Vec::new();
         let mut used_ids: HashMap<String, usize> = HashMap::default();
         let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
         let mut code: Option<(String, String)> = None;
         let mut images = 0usize;
-        for event in Parser::new_ext(markdown, options()) {
+        // Events go to the writer as they come, but for a heading's and a code block's, which are written whole
+        // at their end: collecting a page's events first (1.8 million on v1.20.2's site) moved each once more.
+        let events = Parser::new_ext(markdown, options()).filter_map(|event| {
             read(&event);
             if let Some((lang, text)) = &mut code {
                 match event {
@@ -93,12 +94,12 @@ impl Converter {
                             },
                             _ => format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(text)),
                         };
-                        events.push(Event::Html(CowStr::from(html)));
                         code = None;
+                        return Some(Event::Html(CowStr::from(html)));
                     }
                     _ => {}
                 }
-                continue;
+                return None;
             }
             if let Some((level, inner)) = &mut heading {
                 match event {
@@ -129,39 +130,43 @@ impl Converter {
                             &mut inner_html,
                             std::mem::take(inner).into_iter().map(with_breaks),
                         );
-                        events.push(Event::Html(CowStr::from(format!(
+                        heading = None;
+                        return Some(Event::Html(CowStr::from(format!(
                             "<h{level_n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level_n}>\n"
                         ))));
-                        heading = None;
                     }
                     other => inner.push(rewrite_link(other)),
                 }
-                continue;
+                return None;
             }
             match event {
-                Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new())),
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some((level, Vec::new()));
+                    None
+                }
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let lang = match kind {
                         CodeBlockKind::Fenced(l) => l.to_string(),
                         CodeBlockKind::Indented => String::new(),
                     };
                     code = Some((lang, String::new()));
+                    None
                 }
                 // An image's text is its `alt` attribute, where markup would show as text.
                 Event::Start(Tag::Image { .. }) => {
                     images += 1;
-                    events.push(rewrite_link(event));
+                    Some(rewrite_link(event))
                 }
                 Event::End(TagEnd::Image) => {
                     images -= 1;
-                    events.push(event);
+                    Some(event)
                 }
-                other if images > 0 => events.push(rewrite_link(other)),
-                other => events.push(with_breaks(rewrite_link(other))),
+                other if images > 0 => Some(rewrite_link(other)),
+                other => Some(with_breaks(rewrite_link(other))),
             }
-        }
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        });
+        let mut html = String::with_capacity(markdown.len() * 2);
+        pulldown_cmark::html::push_html(&mut html, events);
         (html, toc)
     }
 }

@@ -30,7 +30,12 @@ fn escape_span(text: &str) -> String {
     // writes (names, types, counts) hold none of them.
     let mut out = String::with_capacity(text.len() + 8);
     let mut from = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate().filter(|(_, &b)| SPECIAL[usize::from(b)]) {
+    for (i, &b) in text
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| SPECIAL[usize::from(b)])
+    {
         out.push_str(&text[from..i]);
         from = i + 1;
         let prev = text[..i].chars().next_back();
