@@ -9,7 +9,25 @@
 #
 # Each run writes over the previous run's site, as a user regenerates one. Removing it first (this script did until
 # 2026-12-07) made this machine's ext4, which has no journal, skip every inode freed in the last minute when it
-# allocated the next: 0.5-0.7 s more kernel time per run, which no user who keeps the folder pays.
+# allocated the next: 0.5-0.7 s more kernel time per run, which no user who keeps the folder pays. Since a page that
+# holds what the run writes is left as it is (2026-12-07, fifth session), each round also times a site into a new
+# folder of its own, and every run starts after a sync, so that none pays for the previous run's writes.
+#
+# Measured 2026-12-07 (fifth session), v1.20.2, the same machine (a cold scan 3.37-3.47 s): site over its previous
+# output 1.70x and 1.60x scan in two runs of this script, into a new folder 1.70x and 1.61x (not met); peak RSS
+# 374-379 MiB (met), search index 1.7 MB. callgrind, site: 38.68 G instructions -> 37.97 G, the scan's 25.3 G
+# unchanged, so site over scan in instructions 1.50x: escaping looked up in a table (-0.5 G), HTML conversion
+# streamed (-0.1 G; memcpy 1.15 G -> 0.99 G), registries' queue links without the last level's code (-0.06 G).
+# Most of the wall time gained is not in instructions: a page that already holds what the run writes is not
+# written again (rendering over the previous output 0.84-1.07 s against 1.28-1.45 s, its kernel time 0.12-0.20 s
+# against 0.31-0.38 s, three runs each way); the link check borrows the pages' links (60 ms of frees on one thread
+# at the end); the search index is made beside the pages (about 40 ms on one thread). Interleaved with the
+# session's first binary (five rounds, over the previous output): 0.905x its wall time, 0.926x its CPU time; into
+# a new folder, within the machine's drift (1.05x and 0.95x in two sets of rounds, in opposite orders).
+# Tried and dropped: mimalloc v2 in place of v3 (site 1.055x, scan 1.18x the wall time, five rounds);
+# MIMALLOC_PURGE_DELAY=-1 (page faults 136,000 -> 102,000, kernel time -0.15 s, wall time within the drift, peak
+# RSS +25-35 MiB); the link check's line counts from the scan instead of the files (check 0.17-0.22 s ->
+# 0.11-0.18 s, for a second source of truth).
 #
 # Measured 2026-12-07 (fourth session), v1.20.2, a 2-core AMD EPYC without AVX-512 in a slow phase (a cold scan
 # 2.6-3.5 s, against 2.0 s the session before): site 1.87x scan in this script's rounds (scan 3.48 s, site 6.26 s;
