@@ -310,13 +310,7 @@ fn a_templates_folder_that_does_not_exist_is_an_error() {
 fn site_owns_its_output_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let site = |root: &Path| {
-        kubewalk()
-            .args(["site", "--no-cache", "--out"])
-            .arg(&out)
-            .arg(root)
-            .assert()
-    };
+    let site = |root: &Path| site_into(&out, root);
     site(&fixture("mini-k8s")).code(0);
     assert!(out.join("volume_plugins/emptydir.md").exists());
     // What may stand in the way of the next run: a file where it needs a folder, and a link where it writes a
@@ -337,12 +331,7 @@ fn site_owns_its_output_folder() {
     assert!(out.join("binaries/kube-evil.md").exists());
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me");
     let fresh = dir.path().join("fresh");
-    kubewalk()
-        .args(["site", "--no-cache", "--out"])
-        .arg(&fresh)
-        .arg(fixture("hostile"))
-        .assert()
-        .code(0);
+    site_into(&fresh, &fixture("hostile")).code(0);
     assert_eq!(folder_contents(&out), folder_contents(&fresh));
     // A run that fails part way leaves no page of an older run beside the ones it wrote.
     site(&fixture("mini-k8s")).code(0);
@@ -387,14 +376,7 @@ fn site_owns_its_output_folder() {
 fn site_leaves_a_page_as_it_is_when_it_holds_what_the_run_writes() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let site = || {
-        kubewalk()
-            .args(["site", "--no-cache", "--out"])
-            .arg(&out)
-            .arg(fixture("mini-k8s"))
-            .assert()
-            .code(0)
-    };
+    let site = || site_into(&out, &fixture("mini-k8s")).code(0);
     site();
     let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400);
     let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
@@ -420,13 +402,17 @@ fn site_leaves_a_page_as_it_is_when_it_holds_what_the_run_writes() {
     assert_ne!(modified(&same_length), long_ago);
     assert_ne!(modified(&shorter), long_ago);
     let fresh = dir.path().join("fresh");
+    site_into(&fresh, &fixture("mini-k8s")).code(0);
+    assert_eq!(folder_contents(&out), folder_contents(&fresh));
+}
+
+/// `kubewalk site` of `root` into `out`, without the cache.
+fn site_into(out: &Path, root: &Path) -> assert_cmd::assert::Assert {
     kubewalk()
         .args(["site", "--no-cache", "--out"])
-        .arg(&fresh)
-        .arg(fixture("mini-k8s"))
+        .arg(out)
+        .arg(root)
         .assert()
-        .code(0);
-    assert_eq!(folder_contents(&out), folder_contents(&fresh));
 }
 
 /// Every file and folder below `dir` (paths relative to it), with each file's bytes; links are listed as links.
