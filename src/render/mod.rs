@@ -235,6 +235,9 @@ pub fn build_site(data: pages::SiteData, options: &SiteOptions) -> Result<SiteRe
     let render = || -> Vec<Result<Written>> {
         pages
         .into_par_iter()
+        // One page a task: split by halves, a thread kept a run of pages to itself, and on v1.20.2 one thread
+        // rendered for 0.7 s after the other had finished (945 ms of pages against 505).
+        .with_max_len(1)
         .map(|mut page| {
             let template = env.get_template(&page.template).map_err(template_error)?;
             let facts = std::mem::take(&mut page.context).into_template_value();
