@@ -118,6 +118,13 @@ pub fn support_packages<'a, B: AsRef<[u8]>>(
 
 /// The import paths of a Go file, read from its import declarations without parsing the rest.
 pub fn go_imports(src: &str) -> Vec<String> {
+    go_import_decls(src).0
+}
+
+/// [`go_imports`], and how far into `src` they were read: to the end of the first word after them, or all of
+/// `src` when it ends first. A head of a file shorter than that may hold only part of the file's imports; a longer
+/// one holds them all.
+pub fn go_import_decls(src: &str) -> (Vec<String>, usize) {
     let mut out = Vec::new();
     let b = src.as_bytes();
     let mut i = 0;
@@ -147,7 +154,7 @@ pub fn go_imports(src: &str) -> Vec<String> {
     };
     i = skip(i);
     if word(i) != "package" {
-        return out;
+        return (out, i + word(i).len());
     }
     i += "package".len();
     i = skip(i);
@@ -171,7 +178,7 @@ pub fn go_imports(src: &str) -> Vec<String> {
     loop {
         i = skip(i);
         if i >= b.len() || word(i) != "import" {
-            return out;
+            return (out, i + word(i).len());
         }
         i = skip(i + "import".len());
         if i < b.len() && b[i] == b'(' {
@@ -179,7 +186,7 @@ pub fn go_imports(src: &str) -> Vec<String> {
             loop {
                 i = skip(i);
                 if i >= b.len() {
-                    return out;
+                    return (out, b.len());
                 }
                 if b[i] == b')' {
                     i += 1;
@@ -195,6 +202,35 @@ pub fn go_imports(src: &str) -> Vec<String> {
             i = spec(i, &mut out);
         }
     }
+}
+
+/// The head of a Go file that holds all its import declarations (`go_import_decls`): its first 4 KiB when they
+/// end there, else the whole file. The Go tool reads imports so too; vendored files run to megabytes (aws-sdk-go's
+/// `ec2`, the Compute API's clients) and their imports to a few kB. A head with bytes that are not UTF-8 is read
+/// whole, so that the caller treats them as it would in the whole file.
+pub fn import_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    const HEAD: usize = 4096;
+    let mut file = std::fs::File::open(path)?;
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut file).take(HEAD as u64).read_to_end(&mut head)?;
+    if head.len() < HEAD {
+        return Ok(head);
+    }
+    let valid = match std::str::from_utf8(&head) {
+        Ok(text) => Some(text.len()),
+        // A character the head cuts in two is left out.
+        Err(e) if e.error_len().is_none() => Some(e.valid_up_to()),
+        Err(_) => None,
+    };
+    let ends_in_head = |len: usize| std::str::from_utf8(&head[..len]).is_ok_and(|t| go_import_decls(t).1 < len);
+    match valid {
+        Some(len) if ends_in_head(len) => head.truncate(len),
+        _ => {
+            file.read_to_end(&mut head)?;
+        }
+    }
+    Ok(head)
 }
 
 /// Lists the Go files under `root` as the Go tool sees a tree: no `vendor` (unless asked), no `testdata`, no
@@ -263,7 +299,7 @@ fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) 
     if !vendor.is_dir() {
         return;
     }
-    // Each file is read for its imports and dropped: a vendor folder holds as much Go as the tree itself.
+    // Each file is read as far as its imports and dropped: a vendor folder holds as much Go as the tree itself.
     let mut candidates: Vec<(String, PathBuf, u64)> = Vec::new();
     let walker = ignore::WalkBuilder::new(&vendor)
         .standard_filters(false)
@@ -288,11 +324,13 @@ fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) 
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         candidates.push((relative(root, entry.path()), entry.path().to_path_buf(), size));
     }
-    let dirs = support_packages(
-        candidates
-            .iter()
-            .map(|(p, disk, _)| (p.as_str(), std::fs::read(disk).unwrap_or_default())),
-    );
+    // Only the heads that hold the imports, on every core: v1.20.2's vendor has 5,478 files of 82.5 MB.
+    use rayon::prelude::*;
+    let heads: Vec<Vec<u8>> = candidates
+        .par_iter()
+        .map(|(_, disk, _)| import_head(disk).unwrap_or_default())
+        .collect();
+    let dirs = support_packages(candidates.iter().zip(heads).map(|((p, _, _), head)| (p.as_str(), head)));
     for (path, disk, size) in candidates {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         if dirs.contains(dir) && (options.include_tests || !path.ends_with("_test.go")) {
@@ -396,6 +434,47 @@ mod tests {
             "k8s.io/kubernetes/pkg/vendorfoo/x"
         );
         assert_eq!(import_path("a/b", &[]), "a/b");
+    }
+
+    #[test]
+    fn a_files_imports_are_read_from_its_head_when_they_end_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let body = format!("\nfunc f() {{}}\n{}", "// filler line\n".repeat(600));
+        // Imports that end in the first 4 KiB: the head, up to a character it cuts in two.
+        let short = write(
+            "short.go",
+            &format!("package p\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n{body}"),
+        );
+        let head = import_head(&short).unwrap();
+        assert!(head.len() <= 4096 && head.len() < std::fs::metadata(&short).unwrap().len() as usize);
+        assert_eq!(go_imports(std::str::from_utf8(&head).unwrap()), ["fmt", "os"]);
+        let cut = write(
+            "cut.go",
+            &format!("package p\nimport \"fmt\"\n\nfunc f() {{}}\n{}", "// é\n".repeat(1000)),
+        );
+        // The head's last character, é, is cut after its first byte (36 bytes, then 676 lines of 6).
+        let head = import_head(&cut).unwrap();
+        assert_eq!(head.len(), 4095);
+        assert_eq!(go_imports(std::str::from_utf8(&head).unwrap()), ["fmt"]);
+        // A comment that runs past the head, then imports: the whole file.
+        let late = format!("// {}\npackage p\n\nimport \"late\"\n{body}", "x".repeat(5000));
+        let late_path = write("late.go", &late);
+        assert_eq!(import_head(&late_path).unwrap(), late.as_bytes());
+        // An import block the head ends in: the whole file.
+        let specs: String = (0..400).map(|i| format!("\t\"example.com/p{i}\"\n")).collect();
+        let long = format!("package p\n\nimport (\n{specs})\n{body}");
+        let long_path = write("long.go", &long);
+        assert_eq!(
+            go_imports(std::str::from_utf8(&import_head(&long_path).unwrap()).unwrap()).len(),
+            400
+        );
+        // A file shorter than a head: all of it.
+        assert_eq!(import_head(&write("tiny.go", "package p\n")).unwrap(), b"package p\n");
     }
 
     #[test]
