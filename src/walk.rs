@@ -116,6 +116,23 @@ pub fn support_packages<'a, B: AsRef<[u8]>>(
     dirs
 }
 
+/// Of a tree's `vendor/` files other than tests (path and at least the head that holds their imports), the import
+/// paths of each folder's files, by folder; a file whose imports are not UTF-8 adds none, as
+/// `sources::Sources::vendored_imports` reads it.
+pub fn vendored_imports<'a, B: AsRef<[u8]>>(
+    files: impl Iterator<Item = (&'a str, B)>,
+) -> crate::sources::VendoredImports {
+    let mut folders = crate::sources::VendoredImports::default();
+    for (path, bytes) in files {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let imports = folders.entry(dir.to_string()).or_default();
+        if let Ok(text) = std::str::from_utf8(bytes.as_ref()) {
+            imports.extend(go_imports(text));
+        }
+    }
+    folders
+}
+
 /// The import paths of a Go file, read from its import declarations without parsing the rest.
 pub fn go_imports(src: &str) -> Vec<String> {
     go_import_decls(src).0
@@ -284,20 +301,23 @@ pub fn walk(root: &Path, options: WalkOptions) -> Result<Walked> {
             size,
         });
     }
-    if !options.include_vendor {
-        add_support_packages(root, &mut walked, options);
-    }
+    let vendored = if options.include_vendor {
+        Default::default()
+    } else {
+        add_support_packages(root, &mut walked, options)
+    };
     walked.files.sort_by(|a, b| a.path.cmp(&b.path));
     walked.modules.sort_by(|a, b| a.dir.cmp(&b.dir));
-    walked.sources = crate::sources::Sources::Folder(root.to_path_buf());
+    walked.sources = crate::sources::Sources::Folder(root.to_path_buf(), vendored);
     Ok(walked)
 }
 
-/// The files of the flag-registering packages of the tree's `vendor/` (`support_packages`).
-fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) {
+/// The files of the flag-registering packages of the tree's `vendor/` (`support_packages`); returns the imports of
+/// its folders (`vendored_imports`).
+fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) -> crate::sources::VendoredImports {
     let vendor = root.join("vendor");
     if !vendor.is_dir() {
-        return;
+        return Default::default();
     }
     // Each file is read as far as its imports and dropped: a vendor folder holds as much Go as the tree itself.
     let mut candidates: Vec<(String, PathBuf, u64)> = Vec::new();
@@ -330,6 +350,12 @@ fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) 
         .par_iter()
         .map(|(_, disk, _)| import_head(disk).unwrap_or_default())
         .collect();
+    let vendored = vendored_imports(
+        candidates
+            .iter()
+            .zip(&heads)
+            .map(|((p, _, _), head)| (p.as_str(), head)),
+    );
     let dirs = support_packages(candidates.iter().zip(heads).map(|((p, _, _), head)| (p.as_str(), head)));
     for (path, disk, size) in candidates {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -342,6 +368,7 @@ fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) 
         }
     }
     walked.support = dirs.into_iter().collect();
+    vendored
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -434,6 +461,43 @@ mod tests {
             "k8s.io/kubernetes/pkg/vendorfoo/x"
         );
         assert_eq!(import_path("a/b", &[]), "a/b");
+    }
+
+    #[test]
+    fn the_walk_keeps_the_imports_of_vendored_folders_as_the_files_give_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: [(&str, &[u8]); 6] = [
+            ("main.go", b"package main\n"),
+            (
+                "vendor/example.com/a/a.go",
+                b"package a\n\nimport (\n\t\"fmt\"\n\tx \"example.com/b\"\n)\n",
+            ),
+            ("vendor/example.com/a/b.go", b"package a\nimport \"os\"\n"),
+            ("vendor/example.com/a/a_test.go", b"package a\nimport \"testing\"\n"),
+            ("vendor/example.com/b/b.go", b"package b\n"),
+            // Not UTF-8: no imports.
+            ("vendor/example.com/c/c.go", b"package c\nimport \"\xff\"\n"),
+        ];
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let walked = walk(dir.path(), WalkOptions::default()).unwrap();
+        let read_again = crate::sources::Sources::Folder(dir.path().to_path_buf(), Default::default());
+        let crate::sources::Sources::Folder(_, kept) = &walked.sources else {
+            panic!("a folder's walk reads from the folder")
+        };
+        assert_eq!(kept.len(), 3);
+        for (package, imports) in [
+            ("example.com/a", &["fmt", "example.com/b", "os"][..]),
+            ("example.com/b", &[]),
+            ("example.com/c", &[]),
+            ("example.com/none", &[]),
+        ] {
+            assert_eq!(walked.sources.vendored_imports(package), imports, "{package}");
+            assert_eq!(read_again.vendored_imports(package), imports, "{package}");
+        }
     }
 
     #[test]
