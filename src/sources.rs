@@ -61,6 +61,7 @@ impl Sources {
         if let Some(imports) = read {
             return imports.clone();
         }
+        // A folder the walk did not read (one it skips, or files in memory).
         let mut out = Vec::new();
         for name in self.go_files(&dir) {
             if name.ends_with("_test.go") {
@@ -72,8 +73,7 @@ impl Sources {
     }
 
     /// A file's import paths (`walk::go_imports`); `None` when it is not there or its imports are not UTF-8. From a
-    /// folder only the head that holds them is read (`walk::import_head`): reading whole the 4,232 files of the
-    /// vendored packages that v1.20.2's binaries import (73.8 MB) took 0.24 s of the evaluator threads' time.
+    /// folder only the head that holds them is read (`walk::import_head`).
     fn imports(&self, path: &str) -> Option<Vec<String>> {
         let text = match self {
             Sources::Folder(root, _) => String::from_utf8(crate::walk::import_head(&root.join(path)).ok()?).ok()?,

@@ -234,16 +234,15 @@ pub fn import_head(path: &Path) -> std::io::Result<Vec<u8>> {
     if head.len() < HEAD {
         return Ok(head);
     }
-    let valid = match std::str::from_utf8(&head) {
-        Ok(text) => Some(text.len()),
+    let text = match std::str::from_utf8(&head) {
+        Ok(text) => Some(text),
         // A character the head cuts in two is left out.
-        Err(e) if e.error_len().is_none() => Some(e.valid_up_to()),
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).ok(),
         Err(_) => None,
     };
-    let ends_in_head = |len: usize| std::str::from_utf8(&head[..len]).is_ok_and(|t| go_import_decls(t).1 < len);
-    match valid {
-        Some(len) if ends_in_head(len) => head.truncate(len),
-        _ => {
+    match text.filter(|t| go_import_decls(t).1 < t.len()).map(str::len) {
+        Some(len) => head.truncate(len),
+        None => {
             file.read_to_end(&mut head)?;
         }
     }
