@@ -21,7 +21,7 @@ pub struct BlobStore {
 enum Wanted {
     Go,
     GoMod,
-    /// A `.go` file of `vendor/`, scanned when its package registers flags (`walk::support_packages`).
+    /// A `.go` file of `vendor/`, scanned when its package registers flags (`walk::VendorImports`).
     Vendor,
 }
 
@@ -121,8 +121,8 @@ pub fn walk_revision(repo: &Path, rev: &str, options: WalkOptions, store: &BlobS
             content: Content::Memory(bytes),
         });
     }
-    let support = crate::walk::support_packages(vendored.iter().map(|(p, b)| (p.as_str(), &b[..])));
-    let vendored_imports = crate::walk::vendored_imports(vendored.iter().map(|(p, b)| (p.as_str(), &b[..])));
+    let crate::walk::VendorImports { support, imports } =
+        crate::walk::vendor_imports(vendored.iter().map(|(p, b)| (p.as_str(), &b[..])));
     for (path, bytes) in vendored {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         if support.contains(dir) && (options.include_tests || !path.ends_with("_test.go")) {
@@ -136,6 +136,6 @@ pub fn walk_revision(repo: &Path, rev: &str, options: WalkOptions, store: &BlobS
     walked.support = support.into_iter().collect();
     walked.files.sort_by(|a, b| a.path.cmp(&b.path));
     walked.modules.sort_by(|a, b| a.dir.cmp(&b.dir));
-    walked.sources = crate::sources::Sources::git(repo.to_path_buf(), tree_id, vendored_imports);
+    walked.sources = crate::sources::Sources::git(repo.to_path_buf(), tree_id, imports);
     Ok(walked)
 }

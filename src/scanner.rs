@@ -219,7 +219,7 @@ pub struct Lowered {
     walk_errors: Vec<String>,
     modules: Vec<Module>,
     sources: Sources,
-    /// Folders scanned only for the evaluator (`walk::support_packages`): not in the statistics.
+    /// Folders scanned only for the evaluator (`walk::VendorImports`): not in the statistics.
     support: Vec<String>,
     root: PathBuf,
     start: Instant,

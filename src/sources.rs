@@ -24,7 +24,7 @@ pub struct GitSources {
 }
 
 /// The import paths of the files (tests aside) of each folder of `vendor/`, by folder (`vendor/<import path>`), read
-/// as the walk finds the packages that register flags (`walk::support_packages`): the evaluator asks for those of
+/// as the walk finds the packages that register flags (`walk::VendorImports`): the evaluator asks for those of
 /// every vendored package a binary imports (811 for v1.20.2's binaries), and reading them again, from the files'
 /// heads, took about 0.1 s of its threads' time.
 pub type VendoredImports = crate::HashMap<String, Vec<String>>;

@@ -73,7 +73,7 @@ pub struct Walked {
     pub errors: Vec<String>,
     /// Where the tree's files can be read again.
     pub sources: crate::sources::Sources,
-    /// Folders of `vendor/` scanned although vendor is not (`support_packages`).
+    /// Folders of `vendor/` scanned although vendor is not (`VendorImports::support`).
     pub support: Vec<String>,
 }
 
@@ -82,55 +82,42 @@ pub struct Walked {
 const REGISTRATION_IMPORTS: &[&str] = &["flag", "github.com/spf13/pflag"];
 const MODELLED: &[&str] = &["github.com/spf13/pflag", "github.com/spf13/cobra"];
 
-/// Of a tree's `vendor/` files (path and text), the folders of the vendored packages that register flags
-/// themselves (klog's `InitFlags`, cadvisor's package-level `flag.Duration`s). A scan that skips `vendor/` still
-/// scans these, so that the binaries' flags that come from them are found; the rest of `vendor/` is read by the
-/// evaluator only as far as import lists (`sources::Sources::vendored_imports`).
-pub fn support_packages<'a, B: AsRef<[u8]>>(
-    files: impl Iterator<Item = (&'a str, B)>,
-) -> std::collections::BTreeSet<String> {
-    let mut dirs = std::collections::BTreeSet::new();
-    for (path, bytes) in files {
-        let bytes = bytes.as_ref();
-        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        let import = dir.strip_prefix("vendor/").unwrap_or(dir);
-        if dirs.contains(dir)
-            || MODELLED
-                .iter()
-                .any(|m| import == *m || import.starts_with(&format!("{m}/")))
-        {
-            continue;
-        }
-        // Checking that the text is UTF-8 is several times faster than replacing what is not, which few files need.
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        };
-        if go_imports(&text)
-            .iter()
-            .any(|i| REGISTRATION_IMPORTS.contains(&i.as_str()))
-        {
-            dirs.insert(dir.to_string());
-        }
-    }
-    dirs
+/// What a tree's `vendor/` files say of their packages, read from their import declarations.
+#[derive(Default)]
+pub struct VendorImports {
+    /// The folders of the vendored packages that register flags themselves (klog's `InitFlags`, cadvisor's
+    /// package-level `flag.Duration`s). A scan that skips `vendor/` still scans these, so that the binaries' flags
+    /// that come from them are found; the rest of `vendor/` is read by the evaluator only as far as import lists.
+    pub support: std::collections::BTreeSet<String>,
+    /// Each folder's import paths (`sources::Sources::vendored_imports`); a file whose imports are not UTF-8 adds
+    /// none, as reading it again would give.
+    pub imports: crate::sources::VendoredImports,
 }
 
-/// Of a tree's `vendor/` files other than tests (path and at least the head that holds their imports), the import
-/// paths of each folder's files, by folder; a file whose imports are not UTF-8 adds none, as
-/// `sources::Sources::vendored_imports` reads it.
-pub fn vendored_imports<'a, B: AsRef<[u8]>>(
-    files: impl Iterator<Item = (&'a str, B)>,
-) -> crate::sources::VendoredImports {
-    let mut folders = crate::sources::VendoredImports::default();
+/// Reads `vendor/` files other than tests (path, and at least the head that holds their imports), each once.
+pub fn vendor_imports<'a, B: AsRef<[u8]>>(files: impl Iterator<Item = (&'a str, B)>) -> VendorImports {
+    let mut read = VendorImports::default();
     for (path, bytes) in files {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        let imports = folders.entry(dir.to_string()).or_default();
-        if let Ok(text) = std::str::from_utf8(bytes.as_ref()) {
-            imports.extend(go_imports(text));
+        // Checking that the text is UTF-8 is several times faster than replacing what is not, which few files need.
+        let (text, utf8) = match std::str::from_utf8(bytes.as_ref()) {
+            Ok(text) => (std::borrow::Cow::Borrowed(text), true),
+            Err(_) => (String::from_utf8_lossy(bytes.as_ref()), false),
+        };
+        let imports = go_imports(&text);
+        let import = dir.strip_prefix("vendor/").unwrap_or(dir);
+        let modelled = MODELLED
+            .iter()
+            .any(|m| import == *m || import.starts_with(&format!("{m}/")));
+        if !modelled && imports.iter().any(|i| REGISTRATION_IMPORTS.contains(&i.as_str())) {
+            read.support.insert(dir.to_string());
+        }
+        let kept = read.imports.entry(dir.to_string()).or_default();
+        if utf8 {
+            kept.extend(imports);
         }
     }
-    folders
+    read
 }
 
 /// The import paths of a Go file, read from its import declarations without parsing the rest.
@@ -311,8 +298,8 @@ pub fn walk(root: &Path, options: WalkOptions) -> Result<Walked> {
     Ok(walked)
 }
 
-/// The files of the flag-registering packages of the tree's `vendor/` (`support_packages`); returns the imports of
-/// its folders (`vendored_imports`).
+/// The files of the flag-registering packages of the tree's `vendor/` (`vendor_imports`); returns the imports of
+/// its folders.
 fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) -> crate::sources::VendoredImports {
     let vendor = root.join("vendor");
     if !vendor.is_dir() {
@@ -349,16 +336,15 @@ fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) 
         .par_iter()
         .map(|(_, disk, _)| import_head(disk).unwrap_or_default())
         .collect();
-    let vendored = vendored_imports(
+    let VendorImports { support, imports } = vendor_imports(
         candidates
             .iter()
             .zip(&heads)
             .map(|((p, _, _), head)| (p.as_str(), head)),
     );
-    let dirs = support_packages(candidates.iter().zip(heads).map(|((p, _, _), head)| (p.as_str(), head)));
     for (path, disk, size) in candidates {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        if dirs.contains(dir) && (options.include_tests || !path.ends_with("_test.go")) {
+        if support.contains(dir) && (options.include_tests || !path.ends_with("_test.go")) {
             walked.files.push(SourceFile {
                 path,
                 content: Content::Disk(disk),
@@ -366,8 +352,8 @@ fn add_support_packages(root: &Path, walked: &mut Walked, options: WalkOptions) 
             });
         }
     }
-    walked.support = dirs.into_iter().collect();
-    vendored
+    walked.support = support.into_iter().collect();
+    imports
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -555,7 +541,7 @@ mod tests {
             ),
             ("vendor/github.com/x/y/y.go", "package y\nimport \"fmt\"\n"),
         ];
-        let dirs = support_packages(files.iter().map(|(p, t)| (*p, t.as_bytes())));
+        let dirs = vendor_imports(files.iter().map(|(p, t)| (*p, t.as_bytes()))).support;
         assert_eq!(dirs.into_iter().collect::<Vec<_>>(), ["vendor/k8s.io/klog/v2"]);
     }
 
