@@ -189,39 +189,68 @@ impl Model {
     pub fn build(mut files: Vec<FileFacts>, modules: Vec<Module>, support: &[String]) -> Model {
         // A vendored copy of a package the tree has itself (a tree whose `vendor/k8s.io/*` are copies of
         // `staging/` rather than links to it) adds nothing: the tree's own files are that package.
-        let own: crate::HashSet<String> = files
+        let support: crate::HashSet<&str> = support.iter().map(String::as_str).collect();
+        // Each folder's import path, found once for all its files.
+        let mut paths: HashMap<String, String> = HashMap::default();
+        let file_paths: Vec<String> = files
             .iter()
-            .filter(|f| !support.iter().any(|s| s == f.dir()))
-            .map(|f| import_path(f.dir(), &modules))
+            .map(|f| {
+                let dir = f.dir();
+                match paths.get(dir) {
+                    Some(path) => path.clone(),
+                    None => {
+                        let path = import_path(dir, &modules);
+                        paths.insert(dir.to_string(), path.clone());
+                        path
+                    }
+                }
+            })
+            .collect();
+        drop(paths);
+        let own: crate::HashSet<&str> = files
+            .iter()
+            .zip(&file_paths)
+            .filter(|(f, _)| !support.contains(f.dir()))
+            .map(|(_, path)| path.as_str())
             .collect();
         let mut groups: BTreeMap<(String, String), Vec<FileId>> = BTreeMap::new();
-        for (i, file) in files.iter().enumerate() {
+        for (i, (file, path)) in files.iter().zip(&file_paths).enumerate() {
             let Some(syntax) = &file.syntax else { continue };
             if syntax.package.is_empty() {
                 continue;
             }
-            let dir = file.dir().to_string();
-            let path = import_path(&dir, &modules);
-            if support.contains(&dir) && own.contains(&path) {
+            if support.contains(file.dir()) && own.contains(path.as_str()) {
                 continue;
             }
             // An external test package `p_test` is a package of its own, with its own import path.
             let key_path = if syntax.package.ends_with("_test") && is_test_file(&file.path) {
                 format!("{path}_test")
             } else {
-                path
+                path.clone()
             };
             groups
                 .entry((key_path, syntax.package.clone()))
                 .or_default()
                 .push(FileId(i));
         }
-        let mut packages = Vec::with_capacity(groups.len());
-        for ((path, name), file_ids) in groups {
-            let mut package = Package::new(&mut files, path, name, file_ids);
-            package.support = support.contains(&package.dir);
-            packages.push(package);
-        }
+        drop(own);
+        // The files' declarations are taken out of them here, and moved into their packages on every core.
+        let groups: Vec<_> = groups
+            .into_iter()
+            .map(|((path, name), ids)| {
+                let decls: Vec<FileDecls> = ids.iter().map(|&id| FileDecls::take(&mut files[id.0], id)).collect();
+                (path, name, ids, decls)
+            })
+            .collect();
+        let packages: Vec<Package> = groups
+            .into_par_iter()
+            .map(|(path, name, ids, decls)| {
+                let dir = files[ids[0].0].dir().to_string();
+                let mut package = Package::new(dir, path, name, ids, decls);
+                package.support = support.contains(package.dir.as_str());
+                package
+            })
+            .collect();
         // Several package clauses under one import path happen for `package main` generators beside a library:
         // the package with the most files owns the import path.
         let mut by_import_path: HashMap<String, PkgId> = HashMap::default();
@@ -427,42 +456,49 @@ impl Model {
                 ));
             }
         }
-        let mut found: Vec<Implementation> = Vec::new();
-        for (p, pkg) in self.packages.iter().enumerate() {
-            for (name, info) in &pkg.named {
-                let Some(sets) = &info.method_set else {
-                    continue;
-                };
-                let ty = TypeRef {
-                    pkg: PkgId(p),
-                    name: name.clone(),
-                };
-                let type_platforms = self.type_platforms(&ty);
-                let pointer: HashMap<&str, &MethodEntry> = sets.pointer.iter().map(|m| (m.name.as_str(), m)).collect();
-                let value: HashMap<&str, &MethodEntry> = sets.value.iter().map(|m| (m.name.as_str(), m)).collect();
-                let mut seen: BTreeSet<&TypeRef> = BTreeSet::new();
-                for m in &sets.pointer {
-                    let Some(candidates) = by_key.get(m.name.as_str()) else {
+        // Each package's types are checked on a core of their own; the order is made below.
+        let mut found: Vec<Implementation> = (0..self.packages.len())
+            .into_par_iter()
+            .flat_map_iter(|p| {
+                let pkg = &self.packages[p];
+                let mut found = Vec::new();
+                for (name, info) in &pkg.named {
+                    let Some(sets) = &info.method_set else {
                         continue;
                     };
-                    for (iface, set) in candidates {
-                        if !seen.insert(iface) {
-                            continue;
-                        }
-                        let Some(platforms) = satisfies(&pointer, set) else {
+                    let ty = TypeRef {
+                        pkg: PkgId(p),
+                        name: name.clone(),
+                    };
+                    let type_platforms = self.type_platforms(&ty);
+                    let pointer: HashMap<&str, &MethodEntry> =
+                        sets.pointer.iter().map(|m| (m.name.as_str(), m)).collect();
+                    let value: HashMap<&str, &MethodEntry> = sets.value.iter().map(|m| (m.name.as_str(), m)).collect();
+                    let mut seen: BTreeSet<&TypeRef> = BTreeSet::new();
+                    for m in &sets.pointer {
+                        let Some(candidates) = by_key.get(m.name.as_str()) else {
                             continue;
                         };
-                        let value_platforms = satisfies(&value, set);
-                        found.push(Implementation {
-                            ty: ty.clone(),
-                            interface: iface.clone(),
-                            pointer_only: value_platforms.is_none(),
-                            platforms: value_platforms.unwrap_or(platforms).intersect(type_platforms),
-                        });
+                        for (iface, set) in candidates {
+                            if !seen.insert(iface) {
+                                continue;
+                            }
+                            let Some(platforms) = satisfies(&pointer, set) else {
+                                continue;
+                            };
+                            let value_platforms = satisfies(&value, set);
+                            found.push(Implementation {
+                                ty: ty.clone(),
+                                interface: iface.clone(),
+                                pointer_only: value_platforms.is_none(),
+                                platforms: value_platforms.unwrap_or(platforms).intersect(type_platforms),
+                            });
+                        }
                     }
                 }
-            }
-        }
+                found
+            })
+            .collect();
         found.sort();
         for imp in found {
             let ty = imp.ty.clone();
@@ -807,15 +843,14 @@ fn head_name(ty: &TypeExpr) -> Option<(Option<&str>, &str)> {
 }
 
 impl Package {
-    /// Moves the declarations of the package's files into the package.
-    fn new(files: &mut [FileFacts], import_path: String, name: String, file_ids: Vec<FileId>) -> Package {
-        let dir = files[file_ids[0].0].dir().to_string();
+    /// A package of the declarations taken from its files.
+    fn new(dir: String, import_path: String, name: String, file_ids: Vec<FileId>, decls: Vec<FileDecls>) -> Package {
         let mut pkg = Package {
             dir,
             import_path,
             name,
             doc: None,
-            files: file_ids.clone(),
+            files: file_ids,
             types: Vec::new(),
             funcs: Vec::new(),
             methods: Vec::new(),
@@ -829,20 +864,16 @@ impl Package {
         };
         // The package doc: `doc.go` first, as godoc prefers it, then the first file that has one.
         let mut docs: Vec<(bool, String)> = Vec::new();
-        for &id in &file_ids {
-            let file = &mut files[id.0];
-            let is_doc_go = file.path.ends_with("/doc.go") || file.path == "doc.go";
-            let Some(syntax) = &mut file.syntax else {
-                continue;
-            };
-            if let Some(doc) = &syntax.package_doc {
-                docs.push((!is_doc_go, doc.clone()));
+        for file in decls {
+            let id = file.id;
+            if let Some(doc) = file.doc {
+                docs.push((!file.is_doc_go, doc));
             }
-            for ty in std::mem::take(&mut syntax.types) {
+            for ty in file.types {
                 pkg.type_index.entry(ty.name.clone()).or_default().push(pkg.types.len());
                 pkg.types.push(Located { file: id, decl: ty });
             }
-            for func in std::mem::take(&mut syntax.funcs) {
+            for func in file.funcs {
                 let base = func
                     .receiver
                     .as_ref()
@@ -859,16 +890,50 @@ impl Package {
                     None => pkg.funcs.push(located),
                 }
             }
-            for value in std::mem::take(&mut syntax.values) {
+            for value in file.values {
                 pkg.values.push(Located { file: id, decl: value });
             }
-            for init in std::mem::take(&mut syntax.var_inits) {
+            for init in file.var_inits {
                 pkg.var_inits.push(Located { file: id, decl: init });
             }
         }
         docs.sort_by_key(|(not_doc_go, _)| *not_doc_go);
         pkg.doc = docs.into_iter().next().map(|(_, d)| d);
         pkg
+    }
+}
+
+/// The declarations of one file, taken out of it for its package.
+struct FileDecls {
+    id: FileId,
+    is_doc_go: bool,
+    doc: Option<String>,
+    types: Vec<TypeDecl>,
+    funcs: Vec<FuncDecl>,
+    values: Vec<ValueDecl>,
+    var_inits: Vec<FuncDecl>,
+}
+
+impl FileDecls {
+    fn take(file: &mut FileFacts, id: FileId) -> FileDecls {
+        let is_doc_go = file.path.ends_with("/doc.go") || file.path == "doc.go";
+        let mut decls = FileDecls {
+            id,
+            is_doc_go,
+            doc: None,
+            types: Vec::new(),
+            funcs: Vec::new(),
+            values: Vec::new(),
+            var_inits: Vec::new(),
+        };
+        if let Some(syntax) = &mut file.syntax {
+            decls.doc = syntax.package_doc.clone();
+            decls.types = std::mem::take(&mut syntax.types);
+            decls.funcs = std::mem::take(&mut syntax.funcs);
+            decls.values = std::mem::take(&mut syntax.values);
+            decls.var_inits = std::mem::take(&mut syntax.var_inits);
+        }
+        decls
     }
 }
 

@@ -389,7 +389,12 @@ pub fn import_path(dir: &str, modules: &[Module]) -> String {
     }
     let enclosing = modules
         .iter()
-        .filter(|m| m.dir.is_empty() || dir == m.dir || dir.starts_with(&format!("{}/", m.dir)))
+        .filter(|m| {
+            m.dir.is_empty()
+                || dir
+                    .strip_prefix(m.dir.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
         .max_by_key(|m| m.dir.len());
     match enclosing {
         Some(module) if dir == module.dir => module.path.clone(),
