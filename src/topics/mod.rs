@@ -487,7 +487,7 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
             };
             config.topics.iter().map(run).collect::<Vec<_>>()
         });
-        let others = config
+        let mut others = config
             .topics
             .iter()
             .map(|topic| {
@@ -511,11 +511,31 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
                 (report, outline::extract(&cx, &topic.outline, package))
             })
             .collect::<Vec<_>>();
+        // While the binaries run: the registries whose entries build workqueues (controllers) are linked to
+        // another topic's queue constructions.
+        for i in 0..others.len() {
+            let Kind::Registry(def) = &config.topics[i].kind else {
+                continue;
+            };
+            let (Some(id), depth) = (def.queues.clone(), def.queue_depth) else {
+                continue;
+            };
+            let Some(queues) = config.topics.iter().position(|t| t.id == id) else {
+                continue;
+            };
+            let Some(consumers) = others[queues].0.as_ref().and_then(Report::workqueue) else {
+                continue;
+            };
+            let consumers = consumers.consumers.clone();
+            if let Some(Report::Registry(r)) = &mut others[i].0 {
+                registry::link_queues(&cx, &mut r.entries, &consumers, depth);
+            }
+        }
         let commands = commands.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (commands, others)
     });
     let roots: Vec<binaries::Root> = commands.iter().flatten().flat_map(|r| r.roots.clone()).collect();
-    let mut list = config
+    let list = config
         .topics
         .iter()
         .zip(commands)
@@ -534,22 +554,6 @@ pub fn extract(model: &Model, consts: &Consts, sources: &Sources, config: &Topic
             }
         })
         .collect::<Vec<Topic>>();
-    // Registries whose entries build workqueues (controllers) link them to another topic's queue constructions.
-    for i in 0..list.len() {
-        let Kind::Registry(def) = &list[i].def.kind else {
-            continue;
-        };
-        let (Some(id), depth) = (def.queues.clone(), def.queue_depth) else {
-            continue;
-        };
-        let Some(consumers) = list.iter().find(|t| t.def.id == id).and_then(|t| t.report.workqueue()) else {
-            continue;
-        };
-        let consumers = consumers.consumers.clone();
-        if let Report::Registry(r) = &mut list[i].report {
-            registry::link_queues(&cx, &mut r.entries, &consumers, depth);
-        }
-    }
     Topics { list }
 }
 
