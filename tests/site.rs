@@ -488,3 +488,70 @@ fn a_site_from_a_saved_scan_is_the_same_site() {
         "{widget}"
     );
 }
+
+#[test]
+fn a_binary_that_builds_another_binarys_command_tree_links_to_it_rather_than_copying_it() {
+    // As in Kubernetes: cmd/clicheck and the doc generators build kubectl's whole command tree, which kubectl's
+    // page describes.
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    let write = |path: &str, text: &str| {
+        let path = tree.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let main =
+        "package main\n\nimport \"k8s.io/kubernetes/pkg/ctl\"\n\nfunc main() {\n\tctl.NewCtlCommand().Execute()\n}\n";
+    write("go.mod", "module k8s.io/kubernetes\n\ngo 1.20\n");
+    write("cmd/checker/main.go", main);
+    write("cmd/ctl/main.go", main);
+    write(
+        "pkg/ctl/ctl.go",
+        "package ctl\n\nimport \"github.com/spf13/cobra\"\n\n\
+         func NewCtlCommand() *cobra.Command {\n\
+         \tcmd := &cobra.Command{Use: \"ctl\", Short: \"The root\"}\n\
+         \tget := &cobra.Command{Use: \"get NAME\", Short: \"Get one\"}\n\
+         \tget.Flags().String(\"output\", \"\", \"The format\")\n\
+         \tcmd.AddCommand(get)\n\
+         \treturn cmd\n}\n",
+    );
+    let out = dir.path().join("site");
+    kubewalk()
+        .args(["site", "--no-cache", "--out"])
+        .arg(&out)
+        .arg(&tree)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(" 0 broken"));
+    let read = |page: &str| std::fs::read_to_string(out.join(page)).unwrap();
+    // The owner's page describes the tree: its root, `get` with its flag, and cobra's help command.
+    let ctl = read("binaries/ctl.md");
+    assert!(
+        ctl.contains("<a id=\"cmd-ctl\"></a>") && ctl.contains("### ctl get"),
+        "{ctl}"
+    );
+    assert!(ctl.contains("`--output`"), "{ctl}");
+    // The checker's page links to it, and repeats none of it.
+    let checker = read("binaries/checker.md");
+    assert!(
+        checker.contains("checker builds ctl's command tree (3 commands): see [ctl](ctl.md#cmd-ctl)."),
+        "{checker}"
+    );
+    assert!(
+        !checker.contains("### ctl") && !checker.contains("--output") && !checker.contains("mermaid"),
+        "{checker}"
+    );
+    let checker_html = read("binaries/checker.html");
+    assert!(checker_html.contains("href=\"ctl.html#cmd-ctl\""), "{checker_html}");
+    // The commands guide lists the tree under its owner only.
+    let commands = read("cobra_commands.md");
+    assert!(
+        commands.contains("Builds ctl's command tree (3 commands): see [ctl](binaries/ctl.md#cmd-ctl)."),
+        "{commands}"
+    );
+    assert_eq!(commands.matches("[`ctl get`]").count(), 1, "{commands}");
+    assert!(
+        commands.contains("[`ctl get`](binaries/ctl.md#cmd-ctl-get)"),
+        "{commands}"
+    );
+}

@@ -108,13 +108,28 @@ pub(super) struct Placed<'r> {
     pub anchor: String,
 }
 
-/// A binary's commands in tree order from its root, then the others of the binary, each with its anchor.
+/// The root of the command tree a binary builds that another binary owns (the doc generators and `clicheck`
+/// build kubectl's), with that binary's folder: its page describes the tree, which the builder's page links to.
+pub(super) fn tree_of_another<'r>(by_id: &BTreeMap<&str, &'r Command>, bin: &Binary) -> Option<(&'r Command, &'r str)> {
+    let root = *by_id.get(bin.root_command.as_deref()?)?;
+    let owner = root.binary.as_deref()?;
+    (owner != bin.dir).then_some((root, owner))
+}
+
+/// A binary's commands in tree order from its root (unless another binary owns the tree), then the others of the
+/// binary, each with its anchor.
 pub(super) fn placed<'r>(commands: &[&'r Command], bin: &Binary) -> Vec<Placed<'r>> {
     let by_id: BTreeMap<&str, &Command> = commands.iter().map(|c| (c.id.as_str(), *c)).collect();
     let name_of = |c: &Command| c.name.clone().unwrap_or_else(|| "?".to_string());
     let mut order: Vec<(&Command, Vec<String>)> = Vec::new();
     let mut seen = BTreeSet::new();
-    if let Some(root) = bin.root_command.as_deref().and_then(|r| by_id.get(r)) {
+    let own_tree = tree_of_another(&by_id, bin).is_none();
+    if let Some(root) = bin
+        .root_command
+        .as_deref()
+        .and_then(|r| by_id.get(r))
+        .filter(|_| own_tree)
+    {
         let mut stack = vec![(*root, Vec::<String>::new())];
         while let Some((c, parent_path)) = stack.pop() {
             if !seen.insert(c.id.as_str()) {
@@ -226,17 +241,23 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
             }
         })
         .collect();
-    // The command tree, when the binary has a root.
+    // The command tree, when the binary has a root: drawn here if the tree is the binary's own, else linked.
     let mut diagrams = HashMap::default();
-    let tree = bin.root_command.as_deref().and_then(|r| by_id.get(r)).map(|root| {
-        let node = command_tree(id, root, &by_id, &anchor_of, &mut BTreeSet::new());
-        let mermaid = diagram::mermaid(&node);
-        diagrams.insert(
-            mermaid.clone(),
-            diagram::svg(&node, &format!("{} command tree", bin.name)),
-        );
-        mermaid
-    });
+    let tree_of = tree_of_another(&by_id, bin).map(|(root, owner)| tree_link(b, id, &by_id, root, owner));
+    let tree = bin
+        .root_command
+        .as_deref()
+        .and_then(|r| by_id.get(r))
+        .filter(|_| tree_of.is_none())
+        .map(|root| {
+            let node = command_tree(id, root, &by_id, &anchor_of, &mut BTreeSet::new());
+            let mermaid = diagram::mermaid(&node);
+            diagrams.insert(
+                mermaid.clone(),
+                diagram::svg(&node, &format!("{} command tree", bin.name)),
+            );
+            mermaid
+        });
     let prefix = format!("{}/", bin.dir);
     let option_values: Vec<OptionsFacts> = options
         .filter(|o| o.file.starts_with(&prefix))
@@ -289,6 +310,7 @@ fn binary_page(b: &Builder, def: &TopicDef, index: &str, id: &str, bin: &Binary)
             .map(|f| b.src(id, f, bin.main_line.unwrap_or(1))),
         main_file: &bin.main_file,
         tree,
+        tree_of,
         commands: command_values,
         options: option_values,
         packages,
@@ -415,10 +437,57 @@ struct BinaryFacts<'a> {
     main_src: Option<Option<String>>,
     main_file: &'a Option<String>,
     tree: Option<String>,
+    tree_of: Option<TreeLink>,
     commands: Vec<CommandFacts<'a>>,
     options: Vec<OptionsFacts<'a>>,
     packages: Vec<Value>,
     related: Vec<Value>,
+}
+
+/// A command tree another binary's page describes: that binary's name, the tree's root on its page, and how many
+/// commands the tree has.
+#[derive(Serialize)]
+pub(super) struct TreeLink {
+    pub name: String,
+    pub href: String,
+    pub commands: usize,
+}
+
+/// The link from page `from` to the tree under `root`, which the page of the binary in folder `owner` describes.
+pub(super) fn tree_link(
+    b: &Builder,
+    from: &str,
+    by_id: &BTreeMap<&str, &Command>,
+    root: &Command,
+    owner: &str,
+) -> TreeLink {
+    let owner_bin = b
+        .data
+        .topics
+        .binaries()
+        .and_then(|(_, report)| report.binaries.iter().find(|x| x.dir == owner));
+    let name = owner_bin.map_or_else(
+        || owner.rsplit('/').next().unwrap_or(owner).to_string(),
+        |x| x.name.clone(),
+    );
+    // The root is the first command its owner's page places: its anchor is its name's.
+    let anchor = format!("cmd-{}", slug(root.name.as_deref().unwrap_or("?")));
+    let href = b
+        .binary_page(owner)
+        .map(|page| rel(from, &page, Some(&anchor)))
+        .unwrap_or_default();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(c) = stack.pop() {
+        if seen.insert(c.id.as_str()) {
+            stack.extend(c.children.iter().filter_map(|ch| by_id.get(ch.as_str()).copied()));
+        }
+    }
+    TreeLink {
+        name,
+        href,
+        commands: seen.len(),
+    }
 }
 
 #[derive(Serialize)]

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::binaries::placed;
+use super::binaries::{placed, tree_link, tree_of_another};
 use super::{crumbs, topic_value, Builder, PageSpec};
 use crate::render::links::{rel, topic_page};
 use crate::topics::commands::{Command, CommandsReport};
@@ -15,9 +15,12 @@ pub fn pages(b: &Builder, def: &TopicDef, report: &CommandsReport) -> Vec<PageSp
     let mut binaries: Vec<Value> = Vec::new();
     let mut placed_ids = std::collections::BTreeSet::new();
     if let Some((_, bins)) = b.data.topics.binaries() {
+        let by_id: std::collections::BTreeMap<&str, &Command> = commands.iter().map(|c| (c.id.as_str(), *c)).collect();
         for bin in &bins.binaries {
             let list = placed(&commands, bin);
-            if list.is_empty() {
+            // A tree another binary owns is listed under that binary, and linked from this one.
+            let tree_of = tree_of_another(&by_id, bin).map(|(root, owner)| tree_link(b, &id, &by_id, root, owner));
+            if list.is_empty() && tree_of.is_none() {
                 continue;
             }
             let Some(page) = b.binary_page(&bin.dir) else { continue };
@@ -42,6 +45,7 @@ pub fn pages(b: &Builder, def: &TopicDef, report: &CommandsReport) -> Vec<PageSp
                 "name": bin.name,
                 "dir": bin.dir,
                 "href": rel(&id, &page, None),
+                "tree_of": tree_of,
                 "commands": rows,
             }));
         }
