@@ -1145,8 +1145,9 @@ impl<'m> Evaluator<'m> {
                     name,
                     receiver,
                 } => {
-                    let path = self.model.pkg(*pkg).import_path.clone();
-                    if self.is_text_wrapper(&path, name) {
+                    let model = self.model;
+                    let path = model.pkg(*pkg).import_path.as_str();
+                    if self.is_text_wrapper(path, name) {
                         if let Some(first) = args.first() {
                             return vec![first.clone()];
                         }

@@ -1330,10 +1330,15 @@ impl Evaluator<'_> {
 
     /// Whether calls of `path.name` only pass their string argument on, as far as the texts shown go.
     pub(super) fn is_text_wrapper(&self, path: &str, name: &str) -> bool {
+        // `qualifier.Name`, the qualifier without a dot: asked of every call, so read without splitting.
         let qualifier = path.rsplit('/').next().unwrap_or(path);
-        self.text_wrappers
-            .iter()
-            .any(|w| w.split_once('.') == Some((qualifier, name)))
+        !qualifier.contains('.')
+            && self.text_wrappers.iter().any(|w| {
+                w.len() == qualifier.len() + 1 + name.len()
+                    && w.starts_with(qualifier)
+                    && w.ends_with(name)
+                    && w.as_bytes()[qualifier.len()] == b'.'
+            })
     }
 }
 
