@@ -9,6 +9,9 @@
 # Go's parser (issue 15; it was 4x ctags in issue 2), peak RSS <= 300 MiB, 2 threads >= 1.8x one, cached scan
 # <= 0.5x ctags.
 #
+# Measured 2026-12-07 (seventh session), v1.20.2 with tests, the 2-core AMD EPYC without AVX-512 in a slow phase
+# (ctags 2.97 s): kubewalk 5.74 s, 0.95x Go's parser (6.07 s; met), 1.93x ctags; every body parsed 14.07 s; one
+# thread 10.25 s (2 threads 1.79x); cached 1.05 s (0.36x ctags); peak RSS 246 MiB cold (met), 235 MiB cached.
 # Measured 2026-12-02, v1.20.2 with tests (8,371 files, 74.8 MB), a 2-core AMD EPYC with AVX-512, medians of
 # five rounds: ctags 1.30 s; Go's parser 2.46 s; kubewalk 2.21 s (0.86x Go's parser; 5.83 s, 1.99x, with --parse
 # full); one thread 4.23 s (2 threads 1.81x); cached 0.61 s (0.47x ctags); peak RSS 243 MiB cold, 233 MiB cached,
