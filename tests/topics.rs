@@ -7,6 +7,8 @@ use kubewalk::scanner::{scan, ScanOptions};
 use kubewalk::topics::{extract, TopicConfig};
 use serde_json::Value;
 
+use crate::support::{write_file, CTL_MAIN};
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s")
 }
@@ -555,17 +557,6 @@ fn binaries_run_on_several_threads_report_what_they_report_on_one() {
     for jobs in [2, 3, 8] {
         assert_eq!(topics_on(dir.path(), &config, Some(jobs)), one, "{jobs} threads");
     }
-}
-
-/// A main package that runs `pkg/ctl`'s command tree.
-const CTL_MAIN: &str =
-    "package main\n\nimport \"k8s.io/kubernetes/pkg/ctl\"\n\nfunc main() {\n\tctl.NewCtlCommand().Execute()\n}\n";
-
-/// Writes a file of a tree made by a test, with its folders.
-fn write_file(root: &Path, path: &str, text: &str) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// The steps of an outline as `(line, kind, text)`, depth-first, nested steps indented by two spaces.

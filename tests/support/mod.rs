@@ -28,3 +28,16 @@ pub fn kubewalk() -> assert_cmd::Command {
     );
     cmd
 }
+
+/// A main package that runs `pkg/ctl`'s command tree.
+#[allow(dead_code)]
+pub const CTL_MAIN: &str =
+    "package main\n\nimport \"k8s.io/kubernetes/pkg/ctl\"\n\nfunc main() {\n\tctl.NewCtlCommand().Execute()\n}\n";
+
+/// Writes a file of a tree made by a test, with its folders.
+#[allow(dead_code)]
+pub fn write_file(root: &std::path::Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
