@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{kubewalk, write_file, CTL_MAIN};
+use crate::support::{kubewalk, write_ctl_tree};
 use predicates::prelude::*;
 
 fn fixture() -> PathBuf {
@@ -495,12 +495,8 @@ fn a_binary_that_builds_another_binarys_command_tree_links_to_it_rather_than_cop
     // page describes.
     let dir = tempfile::tempdir().unwrap();
     let tree = dir.path().join("tree");
-    let write = |path: &str, text: &str| write_file(&tree, path, text);
-    write("go.mod", "module k8s.io/kubernetes\n\ngo 1.20\n");
-    write("cmd/checker/main.go", CTL_MAIN);
-    write("cmd/ctl/main.go", CTL_MAIN);
-    write(
-        "pkg/ctl/ctl.go",
+    write_ctl_tree(
+        &tree,
         "package ctl\n\nimport \"github.com/spf13/cobra\"\n\n\
          func NewCtlCommand() *cobra.Command {\n\
          \tcmd := &cobra.Command{Use: \"ctl\", Short: \"The root\"}\n\

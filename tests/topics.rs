@@ -7,7 +7,7 @@ use kubewalk::scanner::{scan, ScanOptions};
 use kubewalk::topics::{extract, TopicConfig};
 use serde_json::Value;
 
-use crate::support::{write_file, CTL_MAIN};
+use crate::support::{write_ctl_tree, write_file, CTL_MAIN};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mini-k8s")
@@ -464,12 +464,8 @@ fn controllers_list_the_queues_their_start_functions_build() {
 fn a_command_tree_built_by_several_binaries_belongs_to_the_one_named_like_its_root() {
     // As in Kubernetes: cmd/clicheck (and the doc generators) build kubectl's whole command tree to check it.
     let dir = tempfile::tempdir().unwrap();
-    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
-    write("go.mod", "module k8s.io/kubernetes\n\ngo 1.20\n");
-    write("cmd/checker/main.go", CTL_MAIN);
-    write("cmd/ctl/main.go", CTL_MAIN);
-    write(
-        "pkg/ctl/ctl.go",
+    write_ctl_tree(
+        dir.path(),
         "package ctl\n\nimport \"github.com/spf13/cobra\"\n\n\
          func NewCtlCommand() *cobra.Command {\n\
          \tcmd := &cobra.Command{Use: \"ctl\", Short: \"The root\"}\n\

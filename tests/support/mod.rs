@@ -41,3 +41,13 @@ pub fn write_file(root: &std::path::Path, path: &str, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
+
+/// A tree in which two binaries, `cmd/checker` and `cmd/ctl`, build the command tree of `pkg/ctl`, whose file is
+/// `ctl_go` (as cmd/clicheck and cmd/kubectl build kubectl's).
+#[allow(dead_code)]
+pub fn write_ctl_tree(root: &std::path::Path, ctl_go: &str) {
+    write_file(root, "go.mod", "module k8s.io/kubernetes\n\ngo 1.20\n");
+    write_file(root, "cmd/checker/main.go", CTL_MAIN);
+    write_file(root, "cmd/ctl/main.go", CTL_MAIN);
+    write_file(root, "pkg/ctl/ctl.go", ctl_go);
+}
