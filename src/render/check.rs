@@ -99,6 +99,14 @@ struct SourceFiles {
     line_counts: PathMap<usize>,
 }
 
+/// Where a link of a page leads, without its anchor: the resolved path, the page there if it is one of the site's,
+/// and whether anything is there.
+struct Target<'p> {
+    path: OsString,
+    page: Option<&'p PageLinks>,
+    exists: bool,
+}
+
 /// One page's links that do not resolve, and how many links it has; `root` is the site's folder, resolved.
 fn check_page(
     root: &Path,
@@ -109,6 +117,8 @@ fn check_page(
 ) -> (usize, Vec<BrokenLink>) {
     let mut out = Vec::new();
     let rel_page = path.strip_prefix(root).unwrap_or(path).display().to_string();
+    // A page links to a few targets many times (its own anchors, its package's neighbours): each is resolved once.
+    let mut targets: HashMap<&str, Target> = HashMap::default();
     for link in &page.links {
         if link.contains("://") || link.starts_with("mailto:") || link.starts_with("javascript:") {
             continue;
@@ -117,38 +127,43 @@ fn check_page(
             Some((t, a)) => (t, Some(a)),
             None => (link.as_str(), None),
         };
-        let target_path = if target.is_empty() {
-            path.to_path_buf()
-        } else {
-            let parent = path.parent().unwrap_or(root);
-            let target = percent_decode(target);
-            match resolve(parent, &target) {
-                Some(resolved) => resolved,
-                None => normalize(&parent.join(target)),
+        let resolved = targets.entry(target).or_insert_with(|| {
+            let target_path = if target.is_empty() {
+                path.to_path_buf()
+            } else {
+                let parent = path.parent().unwrap_or(root);
+                let target = percent_decode(target);
+                match resolve(parent, &target) {
+                    Some(resolved) => resolved,
+                    None => normalize(&parent.join(target)),
+                }
+            };
+            let target_path = target_path.into_os_string();
+            let page = pages.get(&target_path).copied();
+            let exists = page.is_some()
+                || *files
+                    .exists
+                    .entry(target_path.clone())
+                    .or_insert_with(|| Path::new(&target_path).exists());
+            Target {
+                path: target_path,
+                page,
+                exists,
             }
-        };
+        });
         let broken = |reason| BrokenLink {
             page: rel_page.clone(),
             link: link.clone(),
             reason,
         };
-        let target_path = target_path.into_os_string();
-        let target_page = pages.get(&target_path);
-        let mut exists = || match files.exists.get(&target_path) {
-            Some(&known) => known,
-            None => *files
-                .exists
-                .entry(target_path.clone())
-                .or_insert_with(|| Path::new(&target_path).exists()),
-        };
-        if target_page.is_none() && !exists() {
+        if !resolved.exists {
             out.push(broken("no such file"));
             continue;
         }
         let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
             continue;
         };
-        match target_page {
+        match resolved.page {
             Some(target_page) => {
                 if !target_page.ids.contains(anchor) {
                     out.push(broken("no such anchor"));
@@ -157,11 +172,16 @@ fn check_page(
             // A source file's `#L12` line anchor: the file must have that many lines.
             None => {
                 let line: Option<usize> = anchor.strip_prefix('L').and_then(|n| n.parse().ok());
-                let lines = *files.line_counts.entry(target_path).or_insert_with_key(|target_path| {
-                    std::fs::read(target_path)
-                        .map(|t| memchr::memchr_iter(b'\n', &t).count() + 1)
-                        .unwrap_or(0)
-                });
+                let lines = match files.line_counts.get(&resolved.path) {
+                    Some(&lines) => lines,
+                    None => {
+                        let lines = std::fs::read(&resolved.path)
+                            .map(|t| memchr::memchr_iter(b'\n', &t).count() + 1)
+                            .unwrap_or(0);
+                        files.line_counts.insert(resolved.path.clone(), lines);
+                        lines
+                    }
+                };
                 if line.is_none_or(|l| l == 0 || l > lines) {
                     out.push(broken("no such line"));
                 }
