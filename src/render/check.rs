@@ -120,7 +120,7 @@ fn check_page(
     // A page links to a few targets many times (its own anchors, its package's neighbours): each is resolved once.
     let mut targets: HashMap<&str, Target> = HashMap::default();
     for link in &page.links {
-        if link.contains("://") || link.starts_with("mailto:") || link.starts_with("javascript:") {
+        if is_external(link) {
             continue;
         }
         let (target, anchor) = match link.split_once('#') {
@@ -207,6 +207,13 @@ fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// Whether a link leads out of the site and its sources (`https://...`, `mailto:...`). Most links are relative and
+/// have no colon, which a byte search tells sooner than a search for `://` (180,000 links on v1.20.2's site).
+fn is_external(link: &str) -> bool {
+    memchr::memchr(b':', link.as_bytes()).is_some()
+        && (link.contains("://") || link.starts_with("mailto:") || link.starts_with("javascript:"))
 }
 
 /// A link's path with its percent-encoding decoded, as a browser finds the file.
@@ -435,7 +442,7 @@ mod tests {
     #[test]
     fn finds_broken_links_and_anchors() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.html"), "<a href=\"b.html#x\">b</a> <a href=\"b.html#nope\">c</a> <a href=\"missing.html\">m</a> <a href=\"https://x\">e</a>").unwrap();
+        std::fs::write(dir.path().join("a.html"), "<a href=\"b.html#x\">b</a> <a href=\"b.html#nope\">c</a> <a href=\"missing.html\">m</a> <a href=\"https://x\">e</a> <a href=\"mailto:a@example.invalid\">f</a> <a href=\"javascript:void(0)\">g</a>").unwrap();
         std::fs::write(dir.path().join("b.html"), "<h2 id=\"x\">x</h2><a href=\"#x\">self</a>").unwrap();
         std::fs::write(
             dir.path().join("a.md"),

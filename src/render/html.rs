@@ -308,7 +308,8 @@ fn rewrite_link(event: Event) -> Event {
 }
 
 pub fn md_to_html(url: &str) -> String {
-    if url.contains("://") || url.starts_with('#') {
+    // A link with no colon is relative: a byte search tells it sooner than a search for `://`.
+    if (memchr::memchr(b':', url.as_bytes()).is_some() && url.contains("://")) || url.starts_with('#') {
         return url.to_string();
     }
     let (path, anchor) = match url.split_once('#') {
@@ -352,6 +353,13 @@ mod tests {
         assert!(html.contains("<h2 id=\"add-get-and-done\">"), "{html}");
         assert!(html.contains("<h2 id=\"add-get-and-done-1\">"), "{html}");
         assert!(html.contains("href=\"../ref/a.html#type-T\""), "{html}");
+        // Only relative links are rewritten.
+        assert_eq!(
+            md_to_html("https://example.invalid/a.md"),
+            "https://example.invalid/a.md"
+        );
+        assert_eq!(md_to_html("a.md#x:y"), "a.html#x:y");
+        assert_eq!(md_to_html("#a.md"), "#a.md");
         assert_eq!(toc.len(), 2);
     }
 
