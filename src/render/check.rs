@@ -209,11 +209,9 @@ fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Whether a link leads out of the site and its sources (`https://...`, `mailto:...`). Most links are relative and
-/// have no colon, which a byte search tells sooner than a search for `://` (180,000 links on v1.20.2's site).
+/// Whether a link leads out of the site and its sources (`https://...`, `mailto:...`).
 fn is_external(link: &str) -> bool {
-    memchr::memchr(b':', link.as_bytes()).is_some()
-        && (link.contains("://") || link.starts_with("mailto:") || link.starts_with("javascript:"))
+    super::links::has_host(link) || link.starts_with("mailto:") || link.starts_with("javascript:")
 }
 
 /// A link's path with its percent-encoding decoded, as a browser finds the file.

@@ -308,8 +308,7 @@ fn rewrite_link(event: Event) -> Event {
 }
 
 pub fn md_to_html(url: &str) -> String {
-    // A link with no colon is relative: a byte search tells it sooner than a search for `://`.
-    if (memchr::memchr(b':', url.as_bytes()).is_some() && url.contains("://")) || url.starts_with('#') {
+    if super::links::has_host(url) || url.starts_with('#') {
         return url.to_string();
     }
     let (path, anchor) = match url.split_once('#') {

@@ -115,6 +115,13 @@ pub fn binary_slugs(binaries: &[(&str, bool)]) -> Vec<String> {
         .collect()
 }
 
+/// Whether a link names a scheme and a host (`https://...`), which makes it no link within the site. Most links
+/// are relative and have no colon, which a byte search tells sooner than a search for `://` (190,000 links on
+/// v1.20.2's site).
+pub fn has_host(link: &str) -> bool {
+    memchr::memchr(b':', link.as_bytes()).is_some() && link.contains("://")
+}
+
 /// The link from one page to another (with an optional anchor), relative, with the Markdown extension; the HTML
 /// conversion rewrites `.md` to `.html`.
 pub fn rel(from: &str, to: &str, anchor: Option<&str>) -> String {
