@@ -12,6 +12,7 @@ pub mod pages;
 
 pub use output::OutputDir;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -134,108 +135,75 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
         };
         out.write_str(&text).map_err(minijinja::Error::from)
     });
-    // Each filter and function reads its text arguments with `text`.
-    env.add_filter("text", |value: &TplValue| {
-        Ok(TplValue::from_safe_string(markdown::escape_text(&text(value)?)))
+    // Text arguments are `Cow<str>`: a string is borrowed, any other value read as it prints, as minijinja reads a
+    // `String` argument, without copying the hundreds of thousands of strings a site prints through these.
+    env.add_filter("text", |value: Cow<str>| {
+        TplValue::from_safe_string(markdown::escape_text(&value))
     });
-    env.add_filter("cell", |value: &TplValue| {
-        Ok(TplValue::from_safe_string(markdown::escape_text(&text(value)?)))
+    env.add_filter("cell", |value: Cow<str>| {
+        TplValue::from_safe_string(markdown::escape_text(&value))
     });
-    env.add_filter("code", |value: &TplValue| {
-        Ok(TplValue::from_safe_string(markdown::code_span(&text(value)?)))
+    env.add_filter("code", |value: Cow<str>| {
+        TplValue::from_safe_string(markdown::code_span(&value))
     });
-    env.add_filter("codeblock", |value: &TplValue, lang: Option<&TplValue>| {
-        let lang = lang.map(text).transpose()?;
-        Ok(TplValue::from_safe_string(markdown::code_block(
-            &text(value)?,
-            lang.as_deref().unwrap_or(""),
-        )))
+    env.add_filter("codeblock", |value: Cow<str>, lang: Option<Cow<str>>| {
+        TplValue::from_safe_string(markdown::code_block(&value, lang.as_deref().unwrap_or("")))
     });
-    env.add_filter("doc", |value: &TplValue| {
-        Ok(TplValue::from_safe_string(markdown::doc_comment(&text(value)?, 4)))
+    env.add_filter("doc", |value: Cow<str>| {
+        TplValue::from_safe_string(markdown::doc_comment(&value, 4))
     });
-    env.add_filter("url", |value: &TplValue| {
-        Ok(TplValue::from_safe_string(markdown::url(&text(value)?)))
+    env.add_filter("url", |value: Cow<str>| {
+        TplValue::from_safe_string(markdown::url(&value))
     });
     // HTML text whose long tokens may wrap between their parts (a package path in the sidebar or the table of
     // contents), for `layout.html`.
-    env.add_filter("breakable", |value: &TplValue| {
-        Ok(TplValue::from_safe_string(html::breakable(&text(value)?)))
+    env.add_filter("breakable", |value: Cow<str>| {
+        TplValue::from_safe_string(html::breakable(&value))
     });
     // The small helpers every page template uses, as functions rather than macros: a macro call costs minijinja
     // thousands of instructions, and the package pages of v1.20.2 make hundreds of thousands of them.
     // `code_link(text, href)`: the text as code, linked when there is an address.
-    env.add_function("code_link", |label: &TplValue, href: Option<&TplValue>| {
-        let (label, href) = (text(label)?, href.map(text).transpose()?);
-        Ok(TplValue::from_safe_string(match href.filter(|h| !h.is_empty()) {
-            Some(href) => format!("[{}]({})", markdown::code_span(&label), markdown::url(&href)),
-            None => markdown::code_span(&label),
-        }))
+    env.add_function("code_link", |text: Cow<str>, href: Option<Cow<str>>| {
+        TplValue::from_safe_string(match href.filter(|h| !h.is_empty()) {
+            Some(href) => format!("[{}]({})", markdown::code_span(&text), markdown::url(&href)),
+            None => markdown::code_span(&text),
+        })
     });
     // `source_link(href)`: a source link, nothing when the site has no sources to link to.
-    env.add_function("source_link", |href: Option<&TplValue>| {
-        Ok(TplValue::from_safe_string(
-            href.map(text)
-                .transpose()?
-                .filter(|h| !h.is_empty())
+    env.add_function("source_link", |href: Option<Cow<str>>| {
+        TplValue::from_safe_string(
+            href.filter(|h| !h.is_empty())
                 .map(|h| format!("[source]({})", markdown::url(&h)))
                 .unwrap_or_default(),
-        ))
+        )
     });
     // `source_at(href)`: a source link after a mention, in parentheses.
-    env.add_function("source_at", |href: Option<&TplValue>| {
-        Ok(TplValue::from_safe_string(
-            href.map(text)
-                .transpose()?
-                .filter(|h| !h.is_empty())
+    env.add_function("source_at", |href: Option<Cow<str>>| {
+        TplValue::from_safe_string(
+            href.filter(|h| !h.is_empty())
                 .map(|h| format!(" ([source]({}))", markdown::url(&h)))
                 .unwrap_or_default(),
-        ))
+        )
     });
     // `platform_list(list)`: the platforms a declaration is built on, or "none".
     env.add_function(
         "platform_list",
         |list: TplValue| -> Result<TplValue, minijinja::Error> {
-            let mut names = String::new();
-            for (i, name) in list.try_iter()?.enumerate() {
-                if i > 0 {
-                    names.push_str(", ");
-                }
-                names.push_str(&text(&name)?);
-            }
-            Ok(TplValue::from_safe_string(if list.len() == Some(0) {
+            let names: Vec<String> = list.try_iter()?.map(|name| name.to_string()).collect();
+            Ok(TplValue::from_safe_string(if names.is_empty() {
                 "none".to_string()
             } else {
-                markdown::escape_text(&names)
+                markdown::escape_text(&names.join(", "))
             }))
         },
     );
     // Whether a template exists, in the user's folder or among the defaults: a topic's own prose
     // (`topics/<id>.md`) is included where there is one.
     let dir_for_exists = dir_for_lookup;
-    env.add_function("template_exists", move |name: &TplValue| {
-        Ok(template_source(dir_for_exists.as_deref(), &text(name)?).is_ok_and(|t| t.is_some()))
+    env.add_function("template_exists", move |name: Cow<str>| {
+        template_source(dir_for_exists.as_deref(), &name).is_ok_and(|t| t.is_some())
     });
     env
-}
-
-/// A text argument of a filter or function, read as minijinja reads a `String` argument (any value as it prints;
-/// with strict undefined values, an undefined one is an error), without copying a string: a page prints hundreds
-/// of thousands of values through filters.
-fn text(value: &TplValue) -> Result<std::borrow::Cow<'_, str>, minijinja::Error> {
-    if value.is_undefined() {
-        return Err(minijinja::ErrorKind::UndefinedError.into());
-    }
-    if value.is_kwargs() {
-        return Err(minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            "cannot convert kwargs to string",
-        ));
-    }
-    Ok(match value.as_str() {
-        Some(text) => std::borrow::Cow::Borrowed(text),
-        None => std::borrow::Cow::Owned(value.to_string()),
-    })
 }
 
 /// Builds a site. `root` is the scanned tree (its files are linked and quoted), none for a saved scan.
