@@ -248,6 +248,9 @@ pub fn breakable_parts(text: &str) -> Vec<&str> {
 
 /// The byte offsets of `text` where [`breakable`] puts its `<wbr>`s, in order.
 fn break_points(text: &str, mut cut: impl FnMut(usize)) {
+    if text.is_ascii() {
+        return ascii_break_points(text.as_bytes(), cut);
+    }
     let mut at = 0;
     for token in text.split(char::is_whitespace) {
         if is_long(token) {
@@ -274,10 +277,39 @@ fn break_points(text: &str, mut cut: impl FnMut(usize)) {
     }
 }
 
+/// [`break_points`] of ASCII text, the common case, byte by byte: the same cuts without decoding characters (the
+/// conversion of v1.20.2's site spent 0.09 s of CPU in this search, against 0.05 s).
+fn ascii_break_points(text: &[u8], mut cut: impl FnMut(usize)) {
+    let mut at = 0;
+    for token in text.split(|b| matches!(b, b'\t'..=b'\r' | b' ')) {
+        if token.len() >= LONG_TOKEN {
+            // The length of the run of letters and digits a byte is in, for the camel case rule.
+            let mut run = 0;
+            for (i, &c) in token.iter().enumerate() {
+                let next = token.get(i + 1).copied();
+                if c.is_ascii_alphanumeric() {
+                    if i == 0 || !token[i - 1].is_ascii_alphanumeric() {
+                        run = token[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+                    }
+                    if run >= LONG_WORD && c.is_ascii_lowercase() && next.is_some_and(|n| n.is_ascii_uppercase()) {
+                        cut(at + i + 1);
+                    }
+                } else if matches!(c, b'/' | b'.' | b'_' | b',' | b':' | b'=' | b'&' | b';' | b'|')
+                    && next.is_some_and(|n| n.is_ascii_alphanumeric() || n == b'-')
+                {
+                    cut(at + i + 1);
+                }
+            }
+        }
+        // The token and the whitespace byte after it.
+        at += token.len() + 1;
+    }
+}
+
 /// Text in HTML: as pulldown-cmark writes text, quotes stay as they are.
 fn push_escaped(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(i) = rest.find(['<', '>', '&']) {
+    while let Some(i) = memchr::memchr3(b'<', b'>', b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'<' => "&lt;",
@@ -383,6 +415,14 @@ mod tests {
             ["a  k8s.", "io/", "api/", "core/", "v1\tx"]
         );
         assert_eq!(breakable_parts(""), [""]);
+        // ASCII text is cut byte by byte, any other character by character: the same cuts.
+        for text in [
+            "see staging/src/k8s.io/logs.go:32 <now>",
+            "volume.noopExpandableVolumePlugin NewQueue.Add",
+            "a\u{b}k8s.io/api/core/v1,x|y=z;w&v_u:-a.-b.",
+        ] {
+            assert_eq!(format!("{} é", breakable(text)), breakable(&format!("{text} é")));
+        }
         // Tokens are split at what `char::is_whitespace` calls whitespace, and counted in characters.
         assert!(!needs_breaks("short words only, all of them"));
         assert!(needs_breaks("a\u{b}bcdefghijklmnopq"));
