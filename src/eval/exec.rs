@@ -925,10 +925,14 @@ impl<'m> Evaluator<'m> {
                 }))
             }
             Ty::Named(t) => {
-                let under = self.model.type_decl(t).map(|d| (d.file, d.decl.ty.clone()));
-                match under {
+                let model: &'m crate::model::Model = self.model;
+                match model.type_decl(t).map(|d| (d.file, &d.decl.ty)) {
                     Some((_, TypeExpr::Struct(fields))) => {
-                        let order = super::field_order(&fields);
+                        // The fields in order, for elements without a key.
+                        let order = match elements.iter().any(|el| el.key.is_none()) {
+                            true => super::field_order(fields),
+                            false => Vec::new(),
+                        };
                         let mut set = std::collections::BTreeMap::new();
                         for (i, el) in elements.iter().enumerate() {
                             let Some(name) = element_field(el, i, &order) else {
@@ -949,7 +953,7 @@ impl<'m> Evaluator<'m> {
                     }
                     Some((file, under)) => {
                         // A named slice or map type.
-                        let inner = self.resolve_type(t.pkg, file, &under);
+                        let inner = self.resolve_type(t.pkg, file, under);
                         let v = self.composite(frame, &inner, elements, line);
                         if let Some(id) = v.obj() {
                             match &mut self.heap[id] {
