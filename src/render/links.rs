@@ -125,14 +125,19 @@ pub fn has_host(link: &str) -> bool {
 /// The link from one page to another (with an optional anchor), relative, with the Markdown extension; the HTML
 /// conversion rewrites `.md` to `.html`.
 pub fn rel(from: &str, to: &str, anchor: Option<&str>) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len() - 1];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let to_dirs = &to_parts[..to_parts.len() - 1];
-    let common = from_dirs.iter().zip(to_dirs).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from_dirs.len() - common];
-    parts.extend(to_parts[common..].iter().map(|s| s.to_string()));
-    let mut url = format!("{}.md", super::markdown::encode_path(&parts.join("/")));
+    let (from_dirs, to_dirs) = (from.matches('/').count(), to.matches('/').count());
+    // The folders the two pages share, from the root, and where the rest of `to` starts.
+    let (mut common, mut rest) = (0, 0);
+    for (a, b) in from.split('/').zip(to.split('/')).take(from_dirs.min(to_dirs)) {
+        if a != b {
+            break;
+        }
+        common += 1;
+        rest += b.len() + 1;
+    }
+    let path = format!("{}{}", "../".repeat(from_dirs - common), &to[rest..]);
+    let mut url = super::markdown::encode_path(&path);
+    url.push_str(".md");
     if let Some(a) = anchor {
         url.push('#');
         url.push_str(a);
@@ -251,6 +256,8 @@ mod tests {
             ),
             "../volume.md"
         );
+        assert_eq!(rel("ref/a/x", "ref/a b/y", Some("z")), "../a%20b/y.md#z");
+        assert_eq!(rel("a/b/c/d", "a/b", None), "../../b.md");
         assert_eq!(root_prefix("ref/k8s.io/x"), "../../");
         assert_eq!(slug("Add, Get and Done!"), "add-get-and-done");
     }
