@@ -899,9 +899,10 @@ impl<'m> Evaluator<'m> {
     /// embedded field).
     fn method_of(&mut self, recv: &Val, name: &str) -> Option<(PkgId, FileId, &'m FuncDecl, Val)> {
         let t = self.named_type_of(recv)?;
-        let info = self.model.pkg(t.pkg).named.get(&t.name)?;
+        let model: &'m Model = self.model;
+        let info = model.pkg(t.pkg).named.get(&t.name)?;
         let set = info.method_set.as_ref()?;
-        let entry = set.pointer.iter().find(|m| m.name == name)?.clone();
+        let entry = set.pointer.iter().find(|m| m.name == name)?;
         // The receiver: through the embedded fields the method is promoted by.
         let mut receiver = match self.deref_obj(recv) {
             Some(obj) => Val::Obj(obj),
