@@ -31,7 +31,11 @@ def run(binary):
     return time.perf_counter() - start
 rounds = []
 for i in range(7):
-    times = [run(b) for b in binaries]
+    # Each round starts with the next build: on this machine the run that follows another in a round took about
+    # 2% longer (2026-12-07, the same build pair in both orders), which a fixed order adds to one build's ratio.
+    times = [0.0] * len(binaries)
+    for k in [(i + j) % len(binaries) for j in range(len(binaries))]:
+        times[k] = run(binaries[k])
     if i > 0:
         rounds.append(times)
 for k, b in enumerate(binaries):
