@@ -37,19 +37,6 @@ pub fn code_at_line(text: &str, line: u32) -> Vec<FuncCode> {
     lower_code(&tree, &snippet)
 }
 
-/// A node's child in the field `name`, found by the field's id: tree-sitter finds the id of a name by comparing
-/// it with each field's name in turn, 3% of the instructions of v1.20.2's binaries' runs.
-fn child<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
-    static IDS: std::sync::OnceLock<crate::HashMap<Box<str>, u16>> = std::sync::OnceLock::new();
-    let ids = IDS.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-        (1..=language.field_count() as u16)
-            .filter_map(|id| Some((language.field_name_for_id(id)?.into(), id)))
-            .collect()
-    });
-    node.child_by_field_id(*ids.get(name)?)
-}
-
 /// Lines `line..=end_line` of a text (from 1), whole.
 pub fn lines_at<'s>(src: &'s str, line_starts: &[usize], line: u32, end_line: u32) -> Option<&'s str> {
     let start = *line_starts.get(line.checked_sub(1)? as usize)?;
@@ -166,30 +153,30 @@ impl<'a> Lower<'a> {
 
     fn stmt(&self, node: Node) -> Stmt {
         let line = line_of(node);
-        let field = |name: &str| child(node, name);
+        let field = |id: u16| node.child_by_field_id(id);
         let kind = match node.kind() {
             "expression_statement" => StmtKind::Expr(self.first_expr(node)),
             "assignment_statement" | "short_var_declaration" => StmtKind::Assign {
-                lhs: field("left").map(|l| self.exprs(l)).unwrap_or_default(),
+                lhs: field(ids().f_left).map(|l| self.exprs(l)).unwrap_or_default(),
                 op: if node.kind() == "short_var_declaration" {
                     ":=".to_string()
                 } else {
                     self.field_text(node, ids().f_operator)
                         .unwrap_or_else(|| "=".to_string())
                 },
-                rhs: field("right").map(|r| self.exprs(r)).unwrap_or_default(),
+                rhs: field(ids().f_right).map(|r| self.exprs(r)).unwrap_or_default(),
             },
             "inc_statement" | "dec_statement" => StmtKind::IncDec {
                 target: self.first_expr(node),
                 inc: node.kind() == "inc_statement",
             },
             "if_statement" => StmtKind::If {
-                init: self.opt_stmt(field("initializer")),
-                cond: field("condition")
+                init: self.opt_stmt(field(ids().f_initializer)),
+                cond: field(ids().f_condition)
                     .map(|c| self.cexpr(c))
                     .unwrap_or(Expr::Other(String::new())),
-                then: field("consequence").map(|b| self.block(b)).unwrap_or_default(),
-                els: field("alternative").map(|a| {
+                then: field(ids().f_consequence).map(|b| self.block(b)).unwrap_or_default(),
+                els: field(ids().f_alternative).map(|a| {
                     Box::new(if a.kind() == "block" {
                         Stmt {
                             line: line_of(a),
@@ -201,28 +188,32 @@ impl<'a> Lower<'a> {
                 }),
             },
             "for_statement" => {
-                let body = field("body").map(|b| self.block(b)).unwrap_or_default();
+                let body = field(ids().f_body).map(|b| self.block(b)).unwrap_or_default();
                 let head = children(node)
                     .into_iter()
                     .find(|c| c.is_named() && c.kind() != "block" && c.kind() != "comment");
                 match head {
                     Some(h) if h.kind() == "range_clause" => {
-                        let left = child(h, "left").map(|l| self.exprs(l)).unwrap_or_default();
+                        let left = h
+                            .child_by_field_id(ids().f_left)
+                            .map(|l| self.exprs(l))
+                            .unwrap_or_default();
                         let define = children(h).iter().any(|c| c.kind() == ":=");
                         StmtKind::Range {
                             key: left.first().cloned(),
                             value: left.get(1).cloned(),
                             define,
-                            over: child(h, "right")
+                            over: h
+                                .child_by_field_id(ids().f_right)
                                 .map(|r| self.cexpr(r))
                                 .unwrap_or(Expr::Other(String::new())),
                             body,
                         }
                     }
                     Some(h) if h.kind() == "for_clause" => StmtKind::For {
-                        init: self.opt_stmt(child(h, "initializer")),
-                        cond: child(h, "condition").map(|c| self.cexpr(c)),
-                        post: self.opt_stmt(child(h, "update")),
+                        init: self.opt_stmt(h.child_by_field_id(ids().f_initializer)),
+                        cond: h.child_by_field_id(ids().f_condition).map(|c| self.cexpr(c)),
+                        post: self.opt_stmt(h.child_by_field_id(ids().f_update)),
                         body,
                     },
                     Some(cond) => StmtKind::For {
@@ -240,14 +231,17 @@ impl<'a> Lower<'a> {
                 }
             }
             "expression_switch_statement" => StmtKind::Switch {
-                init: self.opt_stmt(field("initializer")),
-                tag: field("value").map(|v| self.cexpr(v)),
+                init: self.opt_stmt(field(ids().f_initializer)),
+                tag: field(ids().f_value).map(|v| self.cexpr(v)),
                 cases: children(node)
                     .into_iter()
                     .filter(|c| c.kind() == "expression_case" || c.kind() == "default_case")
                     .map(|c| Case {
                         line: line_of(c),
-                        exprs: child(c, "value").map(|v| self.exprs(v)).unwrap_or_default(),
+                        exprs: c
+                            .child_by_field_id(ids().f_value)
+                            .map(|v| self.exprs(v))
+                            .unwrap_or_default(),
                         comm: None,
                         default: c.kind() == "default_case",
                         body: self.case_body(c),
@@ -255,11 +249,11 @@ impl<'a> Lower<'a> {
                     .collect(),
             },
             "type_switch_statement" => StmtKind::TypeSwitch {
-                init: self.opt_stmt(field("initializer")),
-                bind: field("alias")
+                init: self.opt_stmt(field(ids().f_initializer)),
+                bind: field(ids().f_alias)
                     .and_then(|a| children(a).into_iter().find(|c| c.is_named()))
                     .map(|n| self.text(n).to_string()),
-                subject: field("value")
+                subject: field(ids().f_value)
                     .map(|v| self.cexpr(v))
                     .unwrap_or(Expr::Other(String::new())),
                 cases: children(node)
@@ -288,7 +282,9 @@ impl<'a> Lower<'a> {
                     .map(|c| Case {
                         line: line_of(c),
                         exprs: Vec::new(),
-                        comm: child(c, "communication").map(|n| Box::new(self.stmt(n))),
+                        comm: c
+                            .child_by_field_id(ids().f_communication)
+                            .map(|n| Box::new(self.stmt(n))),
                         default: c.kind() == "default_case",
                         body: self.case_body(c),
                     })
@@ -305,7 +301,9 @@ impl<'a> Lower<'a> {
             "go_statement" => StmtKind::Go(self.first_expr(node)),
             "block" => StmtKind::Block(self.block(node)),
             "labeled_statement" => {
-                let label = field("label").map(|l| self.text(l).to_string()).unwrap_or_default();
+                let label = field(ids().f_label)
+                    .map(|l| self.text(l).to_string())
+                    .unwrap_or_default();
                 let inner = children(node)
                     .into_iter()
                     .find(|c| c.is_named() && c.kind() != "label_name" && c.kind() != "comment");
@@ -324,10 +322,10 @@ impl<'a> Lower<'a> {
             }
             // A select case's `v, ok := <-ch`, `v = <-ch` or `<-ch`.
             "receive_statement" => {
-                let right = field("right")
+                let right = field(ids().f_right)
                     .map(|r| self.cexpr(r))
                     .unwrap_or(Expr::Other(String::new()));
-                match field("left") {
+                match field(ids().f_left) {
                     Some(l) => StmtKind::Assign {
                         lhs: self.exprs(l),
                         op: if children(node).iter().any(|c| c.kind() == ":=") {
@@ -341,10 +339,10 @@ impl<'a> Lower<'a> {
                 }
             }
             "send_statement" => StmtKind::Send {
-                channel: field("channel")
+                channel: field(ids().f_channel)
                     .map(|c| self.cexpr(c))
                     .unwrap_or(Expr::Other(String::new())),
-                value: field("value")
+                value: field(ids().f_value)
                     .map(|v| self.cexpr(v))
                     .unwrap_or(Expr::Other(String::new())),
             },
@@ -428,9 +426,9 @@ impl<'a> Lower<'a> {
     }
 
     fn cexpr(&self, node: Node) -> Expr {
-        let sub = |name: &str| -> Box<Expr> {
+        let sub = |id: u16| -> Box<Expr> {
             Box::new(
-                child(node, name)
+                node.child_by_field_id(id)
                     .map(|n| self.cexpr(n))
                     .unwrap_or(Expr::Other(String::new())),
             )
@@ -445,22 +443,23 @@ impl<'a> Lower<'a> {
             "interpreted_string_literal" | "raw_string_literal" => {
                 Expr::Lit(LitKind::String, self.text(node).to_string())
             }
-            "selector_expression" => {
-                Expr::Selector(sub("operand"), self.field_text(node, ids().f_field).unwrap_or_default())
-            }
+            "selector_expression" => Expr::Selector(
+                sub(ids().f_operand),
+                self.field_text(node, ids().f_field).unwrap_or_default(),
+            ),
             "unary_expression" => Expr::Unary(
                 self.field_text(node, ids().f_operator).unwrap_or_default(),
-                sub("operand"),
+                sub(ids().f_operand),
             ),
             "binary_expression" => Expr::Binary(
-                sub("left"),
+                sub(ids().f_left),
                 self.field_text(node, ids().f_operator).unwrap_or_default(),
-                sub("right"),
+                sub(ids().f_right),
             ),
             "parenthesized_expression" => Expr::Paren(Box::new(self.first_expr(node))),
             "call_expression" => {
-                let mut fun = sub("function");
-                if let Some(targs) = child(node, "type_arguments") {
+                let mut fun = sub(ids().f_function);
+                if let Some(targs) = node.child_by_field_id(ids().f_type_arguments) {
                     let types = children(targs)
                         .into_iter()
                         .filter(|n| n.is_named() && n.kind() != "comment")
@@ -470,7 +469,7 @@ impl<'a> Lower<'a> {
                 }
                 let mut args = Vec::new();
                 let mut ellipsis = false;
-                if let Some(list) = child(node, "arguments") {
+                if let Some(list) = node.child_by_field_id(ids().f_arguments) {
                     for arg in children(list).into_iter().filter(|a| a.is_named()) {
                         match arg.kind() {
                             "comment" => {}
@@ -490,11 +489,11 @@ impl<'a> Lower<'a> {
             }
             "type_conversion_expression" => Expr::Call {
                 fun: Box::new(Expr::Type(
-                    child(node, "type")
+                    node.child_by_field_id(ids().f_type)
                         .map(|t| self.ty(t))
                         .unwrap_or(TypeExpr::Other(String::new())),
                 )),
-                args: vec![*sub("operand")],
+                args: vec![*sub(ids().f_operand)],
                 ellipsis: false,
             },
             "type_instantiation_expression" => {
@@ -507,17 +506,25 @@ impl<'a> Lower<'a> {
                     None => Expr::Other(self.text(node).to_string()),
                 }
             }
-            "index_expression" => Expr::Index(sub("operand"), vec![*sub("index")]),
+            "index_expression" => Expr::Index(sub(ids().f_operand), vec![*sub(ids().f_index)]),
             "slice_expression" => Expr::Slice {
-                operand: sub("operand"),
-                start: child(node, "start").map(|s| Box::new(self.cexpr(s))),
-                end: child(node, "end").map(|e| Box::new(self.cexpr(e))),
-                max: child(node, "capacity").map(|e| Box::new(self.cexpr(e))),
+                operand: sub(ids().f_operand),
+                start: node.child_by_field_id(ids().f_start).map(|s| Box::new(self.cexpr(s))),
+                end: node.child_by_field_id(ids().f_end).map(|e| Box::new(self.cexpr(e))),
+                max: node
+                    .child_by_field_id(ids().f_capacity)
+                    .map(|e| Box::new(self.cexpr(e))),
             },
-            "type_assertion_expression" => Expr::TypeAssert(sub("operand"), child(node, "type").map(|t| self.ty(t))),
+            "type_assertion_expression" => Expr::TypeAssert(
+                sub(ids().f_operand),
+                node.child_by_field_id(ids().f_type).map(|t| self.ty(t)),
+            ),
             "composite_literal" => Expr::Composite {
-                ty: child(node, "type").map(|t| self.ty(t)),
-                elements: child(node, "body").map(|b| self.elements(b)).unwrap_or_default(),
+                ty: node.child_by_field_id(ids().f_type).map(|t| self.ty(t)),
+                elements: node
+                    .child_by_field_id(ids().f_body)
+                    .map(|b| self.elements(b))
+                    .unwrap_or_default(),
                 line: line_of(node),
             },
             "literal_value" => Expr::Composite {
@@ -527,7 +534,11 @@ impl<'a> Lower<'a> {
             },
             "func_literal" => Expr::FuncLit {
                 sig: Box::new(self.signature(node)),
-                body: std::sync::Arc::new(child(node, "body").map(|b| self.block(b)).unwrap_or_default()),
+                body: std::sync::Arc::new(
+                    node.child_by_field_id(ids().f_body)
+                        .map(|b| self.block(b))
+                        .unwrap_or_default(),
+                ),
                 line: line_of(node),
             },
             k if k.ends_with("_type") || k == "qualified_type" => Expr::Type(self.ty(node)),
@@ -546,8 +557,8 @@ impl<'a> Lower<'a> {
             .into_iter()
             .filter_map(|c| match c.kind() {
                 "keyed_element" => {
-                    let key = child(c, "key").map(element)?;
-                    let value = child(c, "value").map(element)?;
+                    let key = c.child_by_field_id(ids().f_key).map(element)?;
+                    let value = c.child_by_field_id(ids().f_value).map(element)?;
                     Some(Element { key: Some(key), value })
                 }
                 "literal_element" => Some(Element {

@@ -535,7 +535,7 @@ impl<'a> Lower<'a> {
             .iter()
             .rev()
             .find(|a| a.kind() == "if_statement")
-            .and_then(|a| a.child_by_field_name("condition"))
+            .and_then(|a| a.child_by_field_id(ids().f_condition))
             .map(|c| self.text(c).split_whitespace().collect::<Vec<_>>().join(" "));
         body.index_assignments.push(IndexAssign {
             line: line_of(node),
@@ -1447,6 +1447,18 @@ struct Ids {
     f_type_arguments: u16,
     f_type_parameters: u16,
     f_value: u16,
+    f_alias: u16,
+    f_alternative: u16,
+    f_capacity: u16,
+    f_channel: u16,
+    f_communication: u16,
+    f_condition: u16,
+    f_consequence: u16,
+    f_end: u16,
+    f_initializer: u16,
+    f_label: u16,
+    f_start: u16,
+    f_update: u16,
 }
 
 fn ids() -> &'static Ids {
@@ -1501,6 +1513,18 @@ fn ids() -> &'static Ids {
             f_type_arguments: field("type_arguments"),
             f_type_parameters: field("type_parameters"),
             f_value: field("value"),
+            f_alias: field("alias"),
+            f_alternative: field("alternative"),
+            f_capacity: field("capacity"),
+            f_channel: field("channel"),
+            f_communication: field("communication"),
+            f_condition: field("condition"),
+            f_consequence: field("consequence"),
+            f_end: field("end"),
+            f_initializer: field("initializer"),
+            f_label: field("label"),
+            f_start: field("start"),
+            f_update: field("update"),
         }
     })
 }
