@@ -168,8 +168,7 @@ impl<'m> Evaluator<'m> {
                 let Expr::Ident(qualifier) = operand.as_ref() else {
                     return None;
                 };
-                let path = self.model.qualifier_path(ctx.file, qualifier)?;
-                let pkg = self.model.package_by_path(&path)?;
+                let pkg = self.model.qualifier_pkg(ctx.file, qualifier)?;
                 self.named_const(pkg, name)
             }
             Expr::Paren(inner) => self.expr(inner, ctx),

@@ -47,6 +47,9 @@ pub struct TypeRef {
     pub name: String,
 }
 
+/// A file's package qualifiers, each with the import path it stands for and its package when it is of the tree.
+type Qualifiers = HashMap<String, (String, Option<PkgId>)>;
+
 #[derive(Debug)]
 pub struct Model {
     pub files: Vec<FileFacts>,
@@ -56,7 +59,7 @@ pub struct Model {
     by_import_path: HashMap<String, PkgId>,
     /// Each file's package qualifiers and the import paths they stand for (`qualifier_path`), made the first time
     /// one is asked: building the model resolves every qualified type name, and a file has tens of imports.
-    qualifiers: Vec<std::sync::OnceLock<HashMap<String, String>>>,
+    qualifiers: Vec<std::sync::OnceLock<Qualifiers>>,
 }
 
 #[derive(Debug)]
@@ -322,7 +325,7 @@ impl Model {
                         name: name.to_string(),
                     });
             }
-            Some(q) => self.package_by_path(&self.qualifier_path(file, q)?)?,
+            Some(q) => self.qualifier_pkg(file, q)?,
         };
         self.pkg(target).type_index.contains_key(name).then(|| TypeRef {
             pkg: target,
@@ -331,11 +334,21 @@ impl Model {
     }
 
     /// The import path a package qualifier stands for in a file.
-    pub fn qualifier_path(&self, file: FileId, qualifier: &str) -> Option<String> {
+    pub fn qualifier_path(&self, file: FileId, qualifier: &str) -> Option<&str> {
+        self.qualifier(file, qualifier).map(|(path, _)| path)
+    }
+
+    /// The package of the tree a package qualifier stands for in a file (`qualifier_path`, `package_by_path`).
+    pub fn qualifier_pkg(&self, file: FileId, qualifier: &str) -> Option<PkgId> {
+        self.qualifier(file, qualifier)?.1
+    }
+
+    /// The import path a package qualifier stands for in a file, and its package when it is one of the tree.
+    pub fn qualifier(&self, file: FileId, qualifier: &str) -> Option<(&str, Option<PkgId>)> {
         let table = self.qualifiers[file.0].get_or_init(|| {
-            let mut table = HashMap::default();
+            let mut table: HashMap<String, String> = HashMap::default();
             let Some(syntax) = self.file(file).syntax.as_ref() else {
-                return table;
+                return HashMap::default();
             };
             // An import's own name first; then the package clause of an imported package of the tree, which is
             // authoritative; then the last path element, a guess for packages outside it. The first import of
@@ -364,8 +377,14 @@ impl Model {
                 }
             }
             table
+                .into_iter()
+                .map(|(qualifier, path)| {
+                    let pkg = self.package_by_path(&path);
+                    (qualifier, (path, pkg))
+                })
+                .collect()
         });
-        table.get(qualifier).cloned()
+        table.get(qualifier).map(|(path, pkg)| (path.as_str(), *pkg))
     }
 
     fn compute(&mut self) {
@@ -1220,7 +1239,7 @@ impl<'m> Scope<'m> {
                     Some(target) => self.write_named(&target, None, out, depth),
                     None => match self.model.qualifier_path(self.file, q) {
                         Some(path) => {
-                            out.push_str(&path);
+                            out.push_str(path);
                             out.push('.');
                             out.push_str(name);
                         }
@@ -1404,11 +1423,11 @@ func main() {}
             .expect("the main package");
         let path = |q: &str| model.qualifier_path(file, q);
         // The package clause of a package of the tree beats a guess from another import's path.
-        assert_eq!(path("real").as_deref(), Some("example.com/m/lib/a"));
+        assert_eq!(path("real"), Some("example.com/m/lib/a"));
         // An import's own name beats a package's clause.
-        assert_eq!(path("b").as_deref(), Some("example.com/m/lib/a"));
+        assert_eq!(path("b"), Some("example.com/m/lib/a"));
         // Outside the tree, the path's last element, past a major version; the first such import.
-        assert_eq!(path("yaml").as_deref(), Some("github.com/x/yaml/v2"));
+        assert_eq!(path("yaml"), Some("github.com/x/yaml/v2"));
         // A package of the tree is named by its clause, not its folder.
         assert_eq!(path("a"), None);
         assert_eq!(path("fmt"), None);

@@ -358,7 +358,7 @@ impl<'m> Evaluator<'m> {
                         }
                         // `pflag.CommandLine = fs`: the program's flag set from then on.
                         if name == "CommandLine" {
-                            match self.model.qualifier_path(frame.file, q).as_deref() {
+                            match self.model.qualifier_path(frame.file, q) {
                                 Some(native::PFLAG) => return Some(Place::CommandLine(false)),
                                 Some(native::GOFLAG) => return Some(Place::CommandLine(true)),
                                 _ => {}
@@ -560,8 +560,7 @@ impl<'m> Evaluator<'m> {
 
     /// The package a qualifier names in the frame's file, when it is one of the tree.
     fn package_of(&self, frame: &Frame, qualifier: &str) -> Option<crate::model::PkgId> {
-        let path = self.model.qualifier_path(frame.file, qualifier)?;
-        self.model.package_by_path(&path)
+        self.model.qualifier_pkg(frame.file, qualifier)
     }
 
     /// The value of an expression.
@@ -613,8 +612,8 @@ impl<'m> Evaluator<'m> {
                 // A package's member, unless a variable of that name hides the package.
                 if let Expr::Ident(q) = operand.as_ref() {
                     if frame.scope.lookup(q).is_none() && !self.is_package_level(frame, q) {
-                        if let Some(path) = self.model.qualifier_path(frame.file, q) {
-                            return self.member(frame, &path, name);
+                        if let Some((path, pkg)) = self.model.qualifier(frame.file, q) {
+                            return self.member_of(frame, path, pkg, name);
                         }
                     }
                 }
@@ -820,17 +819,22 @@ impl<'m> Evaluator<'m> {
             }));
         }
         if let Some(path) = self.model.qualifier_path(frame.file, name) {
-            return Val::Pkg(path);
+            return Val::Pkg(path.to_string());
         }
         Val::Unknown
     }
 
     /// A member of a package by import path: of the tree, or of a library the evaluator models.
     fn member(&mut self, frame: &Frame, path: &str, name: &str) -> Val {
+        self.member_of(frame, path, self.model.package_by_path(path), name)
+    }
+
+    /// `member`, with the package of the tree `path` is (`Model::package_by_path`), when it is one.
+    fn member_of(&mut self, frame: &Frame, path: &str, pkg: Option<crate::model::PkgId>, name: &str) -> Val {
         if native::intercepts(path, name) {
             return native::package_member(self, frame, path, name);
         }
-        if let Some(pkg) = self.model.package_by_path(path) {
+        if let Some(pkg) = pkg {
             if let Some(cell) = self.global(pkg, name) {
                 return self.read_cell(cell);
             }
@@ -1051,8 +1055,7 @@ impl<'m> Evaluator<'m> {
         if frame.is_some_and(|f| f.scope.lookup(q).is_some()) || self.value_named(pkg, q).is_some() {
             return None;
         }
-        let path = self.model.qualifier_path(file, q)?;
-        Some(self.model.package_by_path(&path))
+        Some(self.model.qualifier(file, q)?.1)
     }
 
     /// Whether the function of a call names a type, which makes the call a conversion: `T(x)`, `(*T)(nil)`,

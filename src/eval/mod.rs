@@ -41,6 +41,8 @@ pub struct Evaluator<'m> {
     decls: HashMap<(FileId, u32), &'m FuncDecl>,
     /// The package-level names of each package looked in so far.
     names: std::cell::RefCell<Vec<Option<Rc<Names<'m>>>>>,
+    /// What starting each package started so far runs, listed the first time.
+    inits: Vec<Option<Rc<Inits<'m>>>>,
     /// The code of each function run so far, by file and line.
     funcs_code: HashMap<(FileId, u32), Func>,
     /// The package-level variable declarations of each file read so far.
@@ -95,6 +97,13 @@ pub struct Evaluator<'m> {
 struct Names<'m> {
     values: HashMap<&'m str, usize>,
     funcs: HashMap<&'m str, &'m Located<FuncDecl>>,
+}
+
+/// What starting a package runs (`run_inits`), the same in every binary that imports it: the variables
+/// initialised as the program starts, then the `init` functions, in declaration order.
+struct Inits<'m> {
+    vars: Vec<&'m str>,
+    funcs: Vec<&'m Located<FuncDecl>>,
 }
 
 /// A file's text and the byte offset of each line.
@@ -258,6 +267,7 @@ impl<'m> Evaluator<'m> {
                 .map(|f| ((f.file, f.decl.line), &f.decl))
                 .collect(),
             names: std::cell::RefCell::new(vec![None; model.packages.len()]),
+            inits: vec![None; model.packages.len()],
             funcs_code: HashMap::default(),
             vars_code: HashMap::default(),
             heap: Vec::new(),
@@ -450,28 +460,40 @@ impl<'m> Evaluator<'m> {
     /// A package's variables, initialised as the program starts (in declaration order; Go orders them by their
     /// dependencies, which reading a variable first initialises anyway), then its `init` functions.
     fn run_inits(&mut self, pkg: PkgId) {
-        let package = self.model.pkg(pkg);
+        let inits = self.inits_of(pkg);
+        for name in &inits.vars {
+            self.global(pkg, name);
+        }
+        for f in &inits.funcs {
+            self.call_func(pkg, f.file, &f.decl, None, Vec::new());
+        }
+    }
+
+    /// What starting a package runs, listed the first time: the binaries that import a package all start it.
+    fn inits_of(&mut self, pkg: PkgId) -> Rc<Inits<'m>> {
+        if let Some(inits) = &self.inits[pkg.0] {
+            return inits.clone();
+        }
+        let model: &'m Model = self.model;
+        let package = model.pkg(pkg);
         // Only the variables of files that use a flag or command library are initialised here (one of them may
         // register a flag as it is initialised: `var addr = flag.String(...)`); the others when they are first
         // read, which gives the same values for the rest of the program and spares the run most of them.
-        let vars: Vec<String> = package
+        let vars = package
             .values
             .iter()
             .filter(|v| v.decl.kind == ValueKind::Var && self.linux(v.file) && v.decl.name != "_")
             .filter(|v| self.uses_flag_library(v.file))
-            .map(|v| v.decl.name.clone())
+            .map(|v| v.decl.name.as_str())
             .collect();
-        for name in &vars {
-            self.global(pkg, name);
-        }
-        let funcs: Vec<&Located<FuncDecl>> = package
+        let funcs = package
             .funcs
             .iter()
             .filter(|f| f.decl.name == "init" && self.linux(f.file))
             .collect();
-        for f in &funcs {
-            self.call_func(pkg, f.file, &f.decl, None, Vec::new());
-        }
+        let inits = Rc::new(Inits { vars, funcs });
+        self.inits[pkg.0] = Some(inits.clone());
+        inits
     }
 
     /// Whether a file imports the standard `flag`, pflag or cobra.
@@ -1100,7 +1122,7 @@ impl<'m> Evaluator<'m> {
                 Some(t) => Ty::Named(t),
                 None => match q {
                     Some(q) => {
-                        let path = self.model.qualifier_path(file, q).unwrap_or_else(|| q.clone());
+                        let path = self.model.qualifier_path(file, q).unwrap_or(q);
                         Ty::External(format!("{path}.{name}"))
                     }
                     None => Ty::Unknown,

@@ -338,7 +338,7 @@ fn package_literal<'m>(cx: &Cx<'m>, pkg: PkgId, var: &str) -> Option<(FileId, &'
 fn group_version(cx: &Cx, def: &ApiLifecycleDef, file: FileId, expr: &Expr) -> Option<(String, String)> {
     let Expr::Selector(q, var) = expr else { return None };
     let Expr::Ident(q) = q.as_ref() else { return None };
-    let target = cx.model.package_by_path(&cx.model.qualifier_path(file, q)?)?;
+    let target = cx.model.qualifier_pkg(file, q)?;
     let (file, lit) = package_literal(cx, target, var)?;
     if crate::lower::type_base_name(&lit.ty) != Some(def.group_version_type.as_str()) {
         return None;

@@ -1169,9 +1169,7 @@ fn record_flags(cx: &Cx, w: &World, out: &mut Out, owners: &HashMap<ObjId, Vec<S
 fn is_named(cx: &Cx, pkg: PkgId, file: FileId, ty: &TypeExpr, path: &str, name: &str) -> bool {
     match ty {
         TypeExpr::Pointer(inner) | TypeExpr::Paren(inner) => is_named(cx, pkg, file, inner, path, name),
-        TypeExpr::Name { pkg: Some(q), name: n } => {
-            n == name && cx.model.qualifier_path(file, q).as_deref() == Some(path)
-        }
+        TypeExpr::Name { pkg: Some(q), name: n } => n == name && cx.model.qualifier_path(file, q) == Some(path),
         TypeExpr::Name { pkg: None, name: n } => n == name && cx.model.pkg(pkg).import_path == path,
         _ => false,
     }

@@ -254,7 +254,7 @@ fn constant_of(cx: &Cx, pkg: PkgId, file: FileId, key: &Expr) -> Option<(String,
     let (pkg, name) = match key {
         Expr::Ident(name) => (pkg, name),
         Expr::Selector(q, name) => match q.as_ref() {
-            Expr::Ident(q) => (cx.model.package_by_path(&cx.model.qualifier_path(file, q)?)?, name),
+            Expr::Ident(q) => (cx.model.qualifier_pkg(file, q)?, name),
             _ => return None,
         },
         _ => return None,

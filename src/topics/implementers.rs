@@ -625,10 +625,10 @@ fn registrations(cx: &Cx, mains: &MainPackages, registration: &str) -> HashMap<S
             let Some(path) = cx.model.qualifier_path(func.file(), q) else {
                 return;
             };
-            if !providers.contains(path.as_str()) {
+            if !providers.contains(path) {
                 return;
             }
-            out.entry(path).or_default().push(Registration {
+            out.entry(path.to_string()).or_default().push(Registration {
                 binary: Some(binary.clone()),
                 function: func.func.decl.display_name(),
                 file: file_path.to_string(),
@@ -882,7 +882,7 @@ fn goos(cx: &Cx, file: crate::model::FileId, cond: &crate::code::Expr) -> Option
     use crate::code::Expr as E;
     let is_goos = |e: &E| match e {
         E::Selector(q, n) if n == "GOOS" => {
-            matches!(q.as_ref(), E::Ident(q) if cx.model.qualifier_path(file, q).as_deref() == Some("runtime"))
+            matches!(q.as_ref(), E::Ident(q) if cx.model.qualifier_path(file, q) == Some("runtime"))
         }
         _ => false,
     };

@@ -675,7 +675,7 @@ impl<'m> Cx<'m> {
                 };
                 // A local variable or parameter shadows nothing we can see; an import qualifier resolves.
                 let path = self.model.qualifier_path(file, qualifier)?;
-                Some((path, name.clone()))
+                Some((path.to_string(), name.clone()))
             }
             Expr::Index(inner, _) | Expr::Paren(inner) => self.callee(pkg, file, inner),
             _ => None,
@@ -693,7 +693,7 @@ impl<'m> Cx<'m> {
         };
         n == name
             && match q {
-                Some(q) => self.model.qualifier_path(file, q).as_deref() == Some(path),
+                Some(q) => self.model.qualifier_path(file, q) == Some(path),
                 None => self.model.pkg(pkg).import_path == path,
             }
     }

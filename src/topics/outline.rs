@@ -428,10 +428,7 @@ impl Outliner<'_, '_> {
                 let (pkg, name, text) = match x {
                     Expr::Selector(q, name) => match q.as_ref() {
                         Expr::Ident(q) if !self.is_local(q) => {
-                            let Some(path) = model.qualifier_path(file, q) else {
-                                return;
-                            };
-                            let Some(pkg) = model.package_by_path(&path) else {
+                            let Some(pkg) = model.qualifier_pkg(file, q) else {
                                 return;
                             };
                             (pkg, name, format!("{q}.{name}"))
@@ -494,8 +491,7 @@ impl Outliner<'_, '_> {
                                 .then(|| (format!("{q}.{name}"), own.import_path.clone(), format!("{b}.{name}")))
                         }),
                         Expr::Ident(q) if !self.is_local(q) => model
-                            .qualifier_path(file, q)
-                            .and_then(|path| model.package_by_path(&path))
+                            .qualifier_pkg(file, q)
                             .filter(|p| declares(model.pkg(*p), name))
                             .map(|p| (format!("{q}.{name}"), model.pkg(p).import_path.clone(), name.clone())),
                         _ => None,

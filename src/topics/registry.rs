@@ -208,9 +208,10 @@ pub(crate) fn link_queues(cx: &Cx, entries: &mut [RegistryEntry], consumers: &[C
                     let callee = match fun.as_ref() {
                         crate::code::Expr::Ident(n) => Some((path.clone(), n.clone())),
                         crate::code::Expr::Selector(q, n) => match q.as_ref() {
-                            crate::code::Expr::Ident(q) => {
-                                cx.model.qualifier_path(func.file(), q).map(|p| (p, n.clone()))
-                            }
+                            crate::code::Expr::Ident(q) => cx
+                                .model
+                                .qualifier_path(func.file(), q)
+                                .map(|p| (p.to_string(), n.clone())),
                             _ => None,
                         },
                         _ => None,
@@ -232,7 +233,7 @@ pub(crate) fn extract(cx: &Cx, def: &RegistryDef) -> RegistryReport {
         // `pkg.New`, or a wrapper given it (`runtime.FactoryAdapter(fts, nodevolumelimits.NewAzureDisk)`).
         let of_selector = |e: &Expr| match e {
             Expr::Selector(q, _) => match q.as_ref() {
-                Expr::Ident(q) => cx.model.qualifier_path(file, q),
+                Expr::Ident(q) => cx.model.qualifier_path(file, q).map(str::to_string),
                 _ => None,
             },
             _ => None,
@@ -444,7 +445,7 @@ fn const_string(cx: &Cx, file: FileId, pkg: PkgId, e: &crate::code::Expr) -> Opt
         }
         E::Ident(n) => (pkg, n),
         E::Selector(q, n) => match q.as_ref() {
-            E::Ident(q) => (cx.model.package_by_path(&cx.model.qualifier_path(file, q)?)?, n),
+            E::Ident(q) => (cx.model.qualifier_pkg(file, q)?, n),
             _ => return None,
         },
         _ => return None,

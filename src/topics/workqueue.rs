@@ -494,7 +494,7 @@ fn fold(cx: &Cx, file: crate::model::FileId, e: &crate::code::Expr) -> Option<Nu
         E::Paren(inner) => fold(cx, file, inner),
         E::Selector(q, unit) => {
             let E::Ident(q) = q.as_ref() else { return None };
-            if cx.model.qualifier_path(file, q).as_deref() != Some("time") {
+            if cx.model.qualifier_path(file, q) != Some("time") {
                 return None;
             }
             let ns: i128 = match unit.as_str() {
