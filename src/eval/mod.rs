@@ -123,7 +123,7 @@ pub struct CodeCache {
     funcs: Shared<(FileId, u32), Func>,
     vars: Shared<FileId, Arc<Vars>>,
     /// The import paths of each package, sorted: every main's run walks its import closure.
-    imports: Shared<String, Arc<[String]>>,
+    imports: Shared<Arc<str>, Arc<[Arc<str>]>>,
     /// Whether a package-level variable (a package and the index of its value) has an initialiser made of
     /// literals and constants alone: asked of every argument that names it, in every main.
     constant_vars: Shared<(PkgId, usize), bool>,
@@ -408,8 +408,8 @@ impl<'m> Evaluator<'m> {
     /// reached only through them (cadvisor's, through its `install` packages) is reached.
     fn import_closure(&mut self, root: PkgId) -> Vec<PkgId> {
         let mut order = Vec::new();
-        let mut seen = HashSet::default();
-        let start = self.model.pkg(root).import_path.clone();
+        let mut seen: HashSet<Arc<str>> = HashSet::default();
+        let start: Arc<str> = Arc::from(self.model.pkg(root).import_path.as_str());
         // Depth-first, iterative: (import path, whether its imports are done).
         let mut stack = vec![(start, false)];
         while let Some((path, done)) = stack.pop() {
@@ -422,8 +422,9 @@ impl<'m> Evaluator<'m> {
             if !seen.insert(path.clone()) {
                 continue;
             }
-            stack.push((path.clone(), true));
-            for dep in self.imports_of(&path).iter().rev() {
+            let imports = self.imports_of(&path);
+            stack.push((path, true));
+            for dep in imports.iter().rev() {
                 if !seen.contains(dep) {
                     stack.push((dep.clone(), false));
                 }
@@ -434,9 +435,9 @@ impl<'m> Evaluator<'m> {
 
     /// The import paths a package imports, sorted and each once: from the model (its linux files), else from a
     /// vendored package's files. Read once for all the evaluators of a tree.
-    fn imports_of(&self, path: &str) -> Arc<[String]> {
-        shared(&self.code.imports, path.to_string(), || {
-            let mut imports = if let Some(pkg) = self.model.package_by_path(path) {
+    fn imports_of(&self, path: &Arc<str>) -> Arc<[Arc<str>]> {
+        shared(&self.code.imports, path.clone(), || {
+            let mut imports: Vec<String> = if let Some(pkg) = self.model.package_by_path(path) {
                 self.model
                     .pkg(pkg)
                     .files
@@ -453,7 +454,7 @@ impl<'m> Evaluator<'m> {
             };
             imports.sort();
             imports.dedup();
-            imports.into()
+            imports.iter().map(|i| Arc::from(i.as_str())).collect()
         })
     }
 
