@@ -124,7 +124,10 @@ fn run_site(args: SiteArgs) -> Result<u8> {
             root: None,
         };
         let problems = saved.stats.parse_error_files > 0 || saved.stats.unreadable_files > 0;
-        (render::build_site(data, &options)?, problems)
+        let report = render::build_site(data, &options)?;
+        leave_to_exit(topics);
+        leave_to_exit(saved);
+        (report, problems)
     } else {
         let config = TopicConfig::load(&args.root, args.common.config.as_deref())?;
         let result = scanner::scan(&args.root, &args.common.scan_options(config.body_query()))?;
@@ -140,6 +143,7 @@ fn run_site(args: SiteArgs) -> Result<u8> {
         };
         let report = render::build_site(data, &options)?;
         let problems = result.had_problems();
+        leave_to_exit(topics);
         leave_to_exit(result);
         (report, problems)
     };
