@@ -346,43 +346,35 @@ impl Model {
     /// The import path a package qualifier stands for in a file, and its package when it is one of the tree.
     pub fn qualifier(&self, file: FileId, qualifier: &str) -> Option<(&str, Option<PkgId>)> {
         let table = self.qualifiers[file.0].get_or_init(|| {
-            let mut table: HashMap<String, String> = HashMap::default();
+            let mut table = Qualifiers::default();
             let Some(syntax) = self.file(file).syntax.as_ref() else {
-                return HashMap::default();
+                return table;
             };
+            let imports: Vec<_> = syntax
+                .imports
+                .iter()
+                .map(|i| (i, self.package_by_path(&i.path)))
+                .collect();
+            let entry = |(i, pkg): &(&crate::syntax::Import, Option<PkgId>)| (i.path.clone(), *pkg);
             // An import's own name first; then the package clause of an imported package of the tree, which is
             // authoritative; then the last path element, a guess for packages outside it. The first import of
             // each kind wins.
-            for i in &syntax.imports {
-                if let Some(alias) = &i.alias {
-                    table.entry(alias.clone()).or_insert_with(|| i.path.clone());
+            for import in &imports {
+                if let Some(alias) = &import.0.alias {
+                    table.entry(alias.clone()).or_insert_with(|| entry(import));
                 }
             }
-            let unnamed: Vec<_> = syntax
-                .imports
-                .iter()
-                .filter(|i| i.alias.is_none())
-                .map(|i| (i, self.package_by_path(&i.path)))
-                .collect();
-            for (i, pkg) in &unnamed {
-                if let Some(p) = pkg {
-                    table.entry(self.pkg(*p).name.clone()).or_insert_with(|| i.path.clone());
+            for import in imports.iter().filter(|(i, _)| i.alias.is_none()) {
+                if let Some(p) = import.1 {
+                    table.entry(self.pkg(p).name.clone()).or_insert_with(|| entry(import));
                 }
             }
-            for (i, pkg) in &unnamed {
-                if pkg.is_none() {
-                    table
-                        .entry(guess_package_name(&i.path))
-                        .or_insert_with(|| i.path.clone());
-                }
+            for import in imports.iter().filter(|(i, pkg)| i.alias.is_none() && pkg.is_none()) {
+                table
+                    .entry(guess_package_name(&import.0.path))
+                    .or_insert_with(|| entry(import));
             }
             table
-                .into_iter()
-                .map(|(qualifier, path)| {
-                    let pkg = self.package_by_path(&path);
-                    (qualifier, (path, pkg))
-                })
-                .collect()
         });
         table.get(qualifier).map(|(path, pkg)| (path.as_str(), *pkg))
     }
